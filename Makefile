@@ -1,0 +1,36 @@
+# Quire: `make run` opens the app on the sample project; `make test` runs the whole suite.
+# Both create .venv when it is missing and install Quire into it.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test demo bench lint package clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/quire --sample
+
+test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+demo: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/desktop -k screenshot
+	@echo "screenshots are in tests/artifacts/"
+
+bench: $(STAMP)
+	$(PY) tests/bench/bench_import.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check db desktop tests
+	$(VENV)/bin/lint-imports --no-cache
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info tests/artifacts .pytest_cache

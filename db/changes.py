@@ -1,0 +1,76 @@
+"""What an operation changed, and the change log the search index follows.
+
+Every operation returns a :class:`Changes` record (which tables, which rows); the
+desktop passes it with its one ``project_changed`` signal and views decide what to
+redraw. The same facts are appended to the ``changes`` table, a monotonically
+increasing sequence, so a search index can catch up after a crash (DESIGN.md rule 7).
+ORM writes are logged automatically by :func:`install_change_log`; bulk writes through
+SQLAlchemy Core call :func:`log` themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import Change, ColumnMappingRow
+
+UPSERT = "upsert"
+DELETE = "delete"
+
+
+@dataclass
+class Changes:
+    """Which rows of which tables an operation added, changed or removed."""
+
+    ids: dict[str, set[int]] = field(default_factory=dict)
+
+    def add(self, table: str, ids: Iterable[int]) -> Changes:
+        """Record ``ids`` of ``table`` as changed; returns self for chaining."""
+        self.ids.setdefault(table, set()).update(ids)
+        return self
+
+    def merge(self, other: Changes) -> Changes:
+        """Add everything ``other`` records; returns self."""
+        for table, ids in other.ids.items():
+            self.add(table, ids)
+        return self
+
+    def touched(self, *tables: str) -> bool:
+        """True if any of ``tables`` changed."""
+        return any(t in self.ids for t in tables)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids)
+
+
+def log(session: Session, table: str, ids: Iterable[int], action: str = UPSERT) -> None:
+    """Append ``ids`` of ``table`` to the change log (for writes that bypass the ORM)."""
+    rows = [{"entity": table, "entity_id": i, "action": action} for i in ids]
+    if rows:
+        session.execute(insert(Change), rows)
+
+
+# Tables whose rows the search index and the views do not follow.
+_UNLOGGED = {Change.__tablename__, ColumnMappingRow.__tablename__}
+
+
+def _loggable(obj) -> bool:
+    table = getattr(obj, "__tablename__", None)
+    return table is not None and table not in _UNLOGGED and hasattr(obj, "id")
+
+
+def _after_flush(session: Session, _context) -> None:
+    rows = [(o, UPSERT) for o in (*session.new, *session.dirty) if _loggable(o)]
+    rows += [(o, DELETE) for o in session.deleted if _loggable(o)]
+    if rows:
+        session.connection().execute(insert(Change), [
+            {"entity": o.__tablename__, "entity_id": o.id, "action": a} for o, a in rows])
+
+
+def install_change_log(factory: sessionmaker) -> None:
+    """Log every ORM insert, update and delete made through sessions of ``factory``."""
+    event.listen(factory, "after_flush", _after_flush)

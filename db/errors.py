@@ -1,0 +1,42 @@
+"""Typed exceptions raised by the core; the desktop and CLI turn them into messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class QuireError(Exception):
+    """Base class of every error the core raises on purpose."""
+
+
+class ProjectError(QuireError):
+    """A project file cannot be created, opened or used."""
+
+
+class NewerProjectError(ProjectError):
+    """The project file was written by a newer Quire whose schema this one does not know."""
+
+
+class NotAProjectError(ProjectError):
+    """The file is not a Quire project (not SQLite, or SQLite without Quire's tables)."""
+
+
+class ImportFileError(QuireError):
+    """One file could not be imported; ``reason`` says why in words a researcher understands."""
+
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class UnknownFormatError(ImportFileError):
+    """No importer recognises the file."""
+
+
+class ImportCancelled(QuireError):
+    """The user cancelled a running import; what finished before stays in the project."""
+
+
+class NotFoundError(QuireError):
+    """An entity named by id, uuid or name does not exist in the project."""

@@ -1,0 +1,371 @@
+"""The import pipeline: files and folders in, sources out, with a report per file.
+
+This is a long task (DESIGN.md rule 5): it takes ``progress`` and ``cancelled``
+callables, and unlike a plain operation it commits as it goes, in chunks, so that
+Cancel or a crash leaves a valid project holding every source finished so far. A
+source is written whole (text, footnotes, collections) or not at all. The whole run is
+one :class:`ImportBatch`, whose inverse operation removes what it added (rule 4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from db import changes, importers
+from db.changes import Changes
+from db.errors import ImportCancelled, ImportFileError
+from db.importers.base import (
+    POST,
+    Cancelled,
+    ColumnMapping,
+    FileRead,
+    Progress,
+    ReadOptions,
+    SourceDraft,
+)
+from db.models import (
+    Coder,
+    Collection,
+    ColumnMappingRow,
+    Footnote,
+    ImportBatch,
+    Source,
+    new_uuid,
+    source_collections,
+    utcnow,
+)
+from db.ops import OpResult, bind
+from db.ops.sources import remove_import
+from db.text import text_hash
+
+CHUNK = 2000
+IMPORTED, SKIPPED, FAILED = "imported", "skipped", "failed"
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file."""
+
+    path: str
+    status: str = IMPORTED
+    format: str = ""
+    added: int = 0
+    duplicates: int = 0
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One human-readable line for the report."""
+        name = Path(self.path).name
+        if self.status == FAILED:
+            return f"FAILED   {name}: {self.reason}"
+        if self.status == SKIPPED:
+            return f"skipped  {name}: {self.reason}"
+        dup = f", {self.duplicates} already in the project" if self.duplicates else ""
+        warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+        return f"imported {name} ({self.format}): {self.added} source(s){dup}{warn}"
+
+
+@dataclass
+class ImportReport:
+    """The outcome of a whole import run."""
+
+    batch_id: int | None = None
+    files: list[FileOutcome] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def added(self) -> int:
+        return sum(f.added for f in self.files)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == FAILED]
+
+    def lines(self) -> list[str]:
+        """The report as lines of text, one per file, then a summary."""
+        out = [f.line() for f in self.files]
+        for f in self.files:
+            out += [f"  warning  {Path(f.path).name}: {w}" for w in f.warnings[:20]]
+        tail = " (cancelled)" if self.cancelled else ""
+        out.append(f"{self.added} source(s) added from {len(self.files)} file(s), "
+                   f"{len(self.failed)} failed{tail}")
+        return out
+
+    def to_dict(self) -> dict:
+        return {"batch_id": self.batch_id, "cancelled": self.cancelled, "added": self.added,
+                "files": [asdict(f) for f in self.files]}
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to import: the files given, and every visible file under the folders given."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not _hidden(f, p))
+        else:
+            out.append(p)
+    return out
+
+
+def _hidden(f: Path, root: Path) -> bool:
+    rel = f.relative_to(root).parts
+    return any(part.startswith((".", "~$")) for part in rel) or f.suffix == ".quire"
+
+
+def import_paths(
+    session: Session,
+    paths: Iterable[str | Path],
+    *,
+    collection: str = "",
+    options: ReadOptions | None = None,
+    coder: str = "",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[ImportReport, OpResult]:
+    """Import files and folders into the project; commits after every chunk of sources.
+
+    Returns the report and an :class:`OpResult` whose inverse removes what was imported.
+    """
+    files = expand(paths)
+    run = _Run(session, collection, options or ReadOptions(), progress, cancelled)
+    run.start(coder)
+    try:
+        for i, path in enumerate(files):
+            run.tick(i, len(files), f"Reading {path.name}")
+            run.report.files.append(run.import_file(path))
+    except ImportCancelled:
+        run.report.cancelled = True
+    run.finish(len(files))
+    result = OpResult(run.changes, bind(remove_import, import_id=run.batch.id),
+                      value=run.report, label=_label(run.report))
+    return run.report, result
+
+
+def _label(report: ImportReport) -> str:
+    names = [Path(f.path).name for f in report.files if f.added]
+    what = names[0] if len(names) == 1 else f"{len(names)} files"
+    return f"Import {what}"
+
+
+class _Run:
+    """The state of one import run: its batch, caches and report."""
+
+    def __init__(self, session: Session, collection: str, options: ReadOptions,
+                 progress: Progress | None, cancelled: Cancelled | None):
+        self.s, self.collection, self.options = session, collection, options
+        self.progress = progress or (lambda *a: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.report, self.changes = ImportReport(), Changes()
+        self._collections: dict[str, int] = {}
+        self._post_ids: dict[str, set[str]] = {}
+
+    def start(self, coder: str) -> None:
+        coder_id = _coder_id(self.s, coder) if coder else None
+        self.batch = ImportBatch(coder_id=coder_id)
+        self.s.add(self.batch)
+        self.s.commit()
+        self.report.batch_id = self.batch.id
+
+    def finish(self, total: int) -> None:
+        self.batch.finished_at = utcnow()
+        self.batch.report = self.report.to_dict()
+        self.s.commit()
+        self.progress(total, total, "Import finished")
+
+    def tick(self, done: int, total: int, message: str) -> None:
+        if self.cancelled():
+            raise ImportCancelled()
+        self.progress(done, total, message)
+
+    def import_file(self, path: Path) -> FileOutcome:
+        out = FileOutcome(str(path))
+        try:
+            digest = _file_hash(path)
+            if (dup := self._already_imported(digest)) is not None:
+                return _skip(out, f"already in the project (as '{dup}')")
+            imp, read = importers.read(path, self._options_for(path))
+            out.format = imp.label
+            self._write(path, digest, read, out)
+            out.warnings += read.warnings
+        except ImportFileError as exc:
+            self.s.rollback()
+            out.status, out.reason = FAILED, exc.reason
+        except OSError as exc:
+            self.s.rollback()
+            out.status, out.reason = FAILED, f"cannot be read ({exc.strerror or exc})"
+        if out.status == IMPORTED and not out.added:
+            out.status = SKIPPED
+            out.reason = out.reason or "everything in it is already in the project"
+        return out
+
+    def _options_for(self, path: Path) -> ReadOptions:
+        """The user's options, or the column mapping remembered for this file's columns."""
+        if self.options.mapping or self.options.format not in ("", "tabular"):
+            return self.options
+        if importers.detect(path).name != "tabular":
+            return self.options
+        from db.importers.tabular import preview
+
+        remembered = remembered_mapping(self.s, preview(path, rows=0)[0])
+        if remembered is None:
+            return self.options
+        return ReadOptions(format="tabular", mapping=ColumnMapping(**remembered))
+
+    def _already_imported(self, digest: str) -> str | None:
+        q = select(Source.title, Source.file_name).where(Source.file_hash == digest).limit(1)
+        row = self.s.execute(q).first()
+        return None if row is None else (row.title or row.file_name)
+
+    def _write(self, path: Path, digest: str, read: FileRead, out: FileOutcome) -> None:
+        default = self.collection or read.collection
+        drafts = self._new_only(read.drafts, out)
+        try:
+            while chunk := list(islice(drafts, CHUNK)):
+                self._write_chunk(chunk, path, digest, default, out)
+                self.s.commit()
+                self.tick(0, 0, f"{path.name}: {out.added} source(s)")
+        except ImportFileError as exc:
+            self.s.rollback()
+            kept = f"; the {out.added} source(s) read before it are kept" if out.added else ""
+            out.status, out.reason = FAILED, exc.reason + kept
+        except ImportCancelled:
+            self.s.rollback()
+            out.reason = "cancelled"
+            raise
+
+    def _new_only(self, drafts: Iterator[SourceDraft], out: FileOutcome) -> Iterator[SourceDraft]:
+        """Drop posts whose id is already in the project (or earlier in the batch)."""
+        for d in drafts:
+            if not d.text.strip():
+                out.warnings.append(f"'{d.title or d.post_id}' has no text and was skipped")
+                continue
+            if d.kind == POST and d.post_id:
+                seen = self._known_posts(d.platform)
+                if d.post_id in seen:
+                    out.duplicates += 1
+                    continue
+                seen.add(d.post_id)
+            elif self._same_text(d):
+                out.duplicates += 1
+                continue
+            yield d
+
+    def _known_posts(self, platform: str) -> set[str]:
+        if platform not in self._post_ids:
+            q = select(Source.post_id).where(Source.platform == platform,
+                                              Source.post_id.is_not(None))
+            self._post_ids[platform] = set(self.s.scalars(q))
+        return self._post_ids[platform]
+
+    def _same_text(self, d: SourceDraft) -> bool:
+        q = select(Source.id).where(Source.text_hash == text_hash(d.text)).limit(1)
+        return self.s.scalar(q) is not None
+
+    def _write_chunk(self, chunk: list[SourceDraft], path: Path, digest: str,
+                     default: str, out: FileOutcome) -> None:
+        rows = [_source_row(d, path, digest, self.batch.id) for d in chunk]
+        stmt = insert(Source).returning(Source.id, sort_by_parameter_order=True)
+        ids = list(self.s.scalars(stmt, rows))
+        self._write_footnotes(chunk, ids)
+        self._write_memberships(chunk, ids, default)
+        changes.log(self.s, Source.__tablename__, ids)
+        self.changes.add(Source.__tablename__, ids)
+        out.added += len(ids)
+
+    def _write_footnotes(self, chunk: list[SourceDraft], ids: list[int]) -> None:
+        rows = [{"source_id": sid, "label": f.label, "text": f.text, "offset": f.offset,
+                 "end": f.end, "kind": f.kind}
+                for d, sid in zip(chunk, ids, strict=True) for f in d.footnotes]
+        if rows:
+            for r in rows:
+                r["uuid"] = new_uuid()
+            self.s.execute(insert(Footnote), rows)
+
+    def _write_memberships(self, chunk: list[SourceDraft], ids: list[int], default: str) -> None:
+        rows = []
+        for d, sid in zip(chunk, ids, strict=True):
+            name = self.collection or d.extra.get("collection") or default
+            if name:
+                rows.append({"source_id": sid, "collection_id": self._collection_id(name)})
+        if rows:
+            self.s.execute(insert(source_collections), rows)
+
+    def _collection_id(self, name: str) -> int:
+        if name not in self._collections:
+            q = select(Collection.id).where(Collection.name == name,
+                                            Collection.parent_id.is_(None))
+            cid = self.s.scalar(q)
+            if cid is None:
+                made = Collection(name=name, import_id=self.batch.id)
+                self.s.add(made)
+                self.s.flush()
+                cid = made.id
+                self.changes.add(Collection.__tablename__, [cid])
+            self._collections[name] = cid
+        return self._collections[name]
+
+
+def _skip(out: FileOutcome, reason: str) -> FileOutcome:
+    out.status, out.reason = SKIPPED, reason
+    return out
+
+
+def _coder_id(session: Session, name: str) -> int:
+    coder = session.scalar(select(Coder).where(Coder.name == name))
+    if coder is None:
+        coder = Coder(name=name)
+        session.add(coder)
+        session.flush()
+    return coder.id
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+_DRAFT_FIELDS = ("kind", "text", "title", "author", "handle", "platform", "site_name", "url",
+                 "language", "published", "reply_to_id", "thread_id", "is_repost", "likes",
+                 "reposts", "replies", "views", "hashtags", "mentions", "links")
+
+
+def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int) -> dict:
+    row = {f: getattr(d, f) for f in _DRAFT_FIELDS}
+    extra = {k: v for k, v in d.extra.items() if k != "collection"}
+    row.update(
+        uuid=new_uuid(), length=len(d.text), text_hash=text_hash(d.text), file_hash=digest,
+        file_name=path.name, format=d.extra.get("format", ""), post_id=d.post_id or None,
+        raw=None if d.raw is None else json.dumps(d.raw, ensure_ascii=False, default=str),
+        extra=extra, csl={}, import_id=batch_id, added_at=utcnow(),
+    )
+    return row
+
+
+def remember_mapping(session: Session, *, columns: list[str], mapping: dict) -> None:
+    """Remember the column mapping chosen for files with these columns."""
+    from db.importers.tabular import columns_signature
+
+    sig = columns_signature(columns)
+    row = session.get(ColumnMappingRow, sig) or ColumnMappingRow(signature=sig)
+    row.columns, row.mapping, row.updated_at = list(columns), dict(mapping), utcnow()
+    session.add(row)
+
+
+def remembered_mapping(session: Session, columns: list[str]) -> dict | None:
+    """The mapping chosen last time for files with these columns, if any."""
+    from db.importers.tabular import columns_signature
+
+    row = session.get(ColumnMappingRow, columns_signature(columns))
+    return None if row is None else dict(row.mapping)

@@ -1,0 +1,194 @@
+"""Creating, opening, migrating and closing a Quire project.
+
+A project is one SQLite file (``name.quire``) in WAL mode with foreign keys on
+(DESIGN.md rule 8), or a PostgreSQL database for teams. Its schema comes from the
+Alembic migrations in ``db/migrations``: a file from an older Quire is backed up and
+migrated when opened; a file from a newer Quire is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import __version__
+from db.changes import install_change_log
+from db.errors import NewerProjectError, NotAProjectError, ProjectError
+from db.models import ProjectInfo
+
+SUFFIX = ".quire"
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class Project:
+    """An open project: its engine, its session factory and its identity."""
+
+    def __init__(self, engine: Engine, path: Path | None = None):
+        self.engine = engine
+        self.path = path
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        install_change_log(self.sessions)
+        with self.sessions() as s:
+            info = s.scalars(select(ProjectInfo)).first()
+        if info is None:
+            raise NotAProjectError(f"{self.label}: the file has no Quire project record")
+        self.uuid, self.name = info.uuid, info.name
+
+    @property
+    def label(self) -> str:
+        """How to name the project in messages: its file, or its database URL."""
+        return str(self.path) if self.path else self.engine.url.render_as_string()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits when the block ends normally and rolls back otherwise."""
+        with self.sessions() as s, s.begin():
+            yield s
+
+    def close(self) -> None:
+        """Release the database; the WAL is checkpointed into the file."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this Quire knows."""
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")  # safe in WAL mode: a crash loses no commit
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """An engine on the SQLite file ``path`` with Quire's pragmas on every connection."""
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _upgrade(engine: Engine) -> None:
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def create(path: str | Path, name: str | None = None) -> Project:
+    """Create a new project file at ``path`` (``.quire`` is added when missing)."""
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        path = path.with_name(path.name + SUFFIX)
+    if path.exists():
+        raise ProjectError(f"{path}: a file of that name already exists")
+    if not path.parent.is_dir():
+        raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+    engine = sqlite_engine(path)
+    _initialise(engine, name or path.stem)
+    return Project(engine, path)
+
+
+def create_on(engine: Engine, name: str) -> Project:
+    """Create the schema of a new project on an empty database (PostgreSQL for teams)."""
+    _initialise(engine, name)
+    return Project(engine)
+
+
+def _initialise(engine: Engine, name: str) -> None:
+    _upgrade(engine)
+    with Session(engine) as s, s.begin():
+        s.add(ProjectInfo(name=name, created_by_version=__version__))
+
+
+def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
+    """Open the project file at ``path``, backing it up and migrating it if it is older."""
+    path = Path(path)
+    _check_is_sqlite(path)
+    engine = sqlite_engine(path)
+    try:
+        migrate(engine, backup_of=path)
+        return Project(engine, path)
+    except Exception:
+        engine.dispose()
+        raise
+
+
+def migrate(engine: Engine, backup_of: Path | None = None) -> Path | None:
+    """Bring the schema to the head revision; returns the backup made first, if any."""
+    current, head = _current_revision(engine), head_revision()
+    if current == head:
+        return None
+    label = str(backup_of) if backup_of else engine.url.render_as_string()
+    if current is None and "project" not in inspect(engine).get_table_names():
+        if inspect(engine).get_table_names():
+            raise NotAProjectError(f"{label}: this database is not a Quire project")
+    elif not _known_revision(current):
+        raise NewerProjectError(
+            f"{label}: this project was saved by a newer version of Quire "
+            f"(schema {current}); update Quire to open it")
+    backup = _backup(backup_of, current) if backup_of else None
+    _upgrade(engine)
+    return backup
+
+
+def _known_revision(rev: str | None) -> bool:
+    if rev is None:
+        return True
+    script = ScriptDirectory.from_config(_alembic_config())
+    return any(r.revision == rev for r in script.walk_revisions())
+
+
+def _backup(path: Path, revision: str | None) -> Path:
+    """Copy the project file, consistently even in WAL mode, before migrating it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.before-{revision or 'empty'}-{stamp}{path.suffix}")
+    src, dst = sqlite3.connect(path), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
+def _check_is_sqlite(path: Path) -> None:
+    if not path.exists():
+        raise ProjectError(f"{path}: no such file")
+    if path.is_dir():
+        raise ProjectError(f"{path}: this is a folder, not a project file")
+    with path.open("rb") as fh:
+        magic = fh.read(16)
+    if magic != _SQLITE_MAGIC:
+        raise NotAProjectError(f"{path}: this file is not a Quire project")

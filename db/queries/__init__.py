@@ -1,0 +1,1 @@
+"""Read-only queries: what the views and the command line list and show."""

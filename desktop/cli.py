@@ -1,0 +1,174 @@
+"""The ``quire`` command: the GUI with no arguments, headless subcommands otherwise.
+
+Subcommands never import Qt. Output is human-readable, or JSON with ``--json``.
+Exit codes: 0 success, 1 some files failed or nothing found, 2 usage or project error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from db import project
+from db.errors import QuireError
+from db.importers import by_name, importers
+from db.importers.base import ReadOptions
+from db.importing import import_paths
+from db.queries import sources as source_queries
+
+HEADLESS = ("new", "import", "sources", "show")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``quire`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in (*HEADLESS, "-h", "--help"):
+        return _gui(argv)
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except QuireError as exc:
+        print(f"quire: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("quire: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="quire", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(required=True, metavar="COMMAND")
+    new = sub.add_parser("new", help="create an empty project")
+    new.add_argument("project", type=Path)
+    new.add_argument("--name", default="")
+    new.set_defaults(run=cmd_new)
+    imp = sub.add_parser("import", help="import files and folders into a project")
+    imp.add_argument("project", type=Path)
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("--collection", default="", help="put everything into this collection")
+    imp.add_argument("--format", default="", help="force a format: " + _format_names())
+    imp.add_argument("--coder", default=os.environ.get("QUIRE_CODER", ""))
+    imp.set_defaults(run=cmd_import)
+    src = sub.add_parser("sources", help="list the sources of a project")
+    src.add_argument("project", type=Path)
+    src.add_argument("--collection", default="")
+    src.set_defaults(run=cmd_sources)
+    show = sub.add_parser("show", help="show one source: text, metadata, footnotes")
+    show.add_argument("project", type=Path)
+    show.add_argument("source_id", type=int)
+    show.set_defaults(run=cmd_show)
+    for sp in (imp, src, show):
+        sp.add_argument("--json", action="store_true", help="print JSON")
+    return p
+
+
+def _format_names() -> str:
+    return ", ".join(sorted(i.name for i in importers()))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """``quire new PROJECT``."""
+    with project.create(args.project, name=args.name or None) as proj:
+        print(f"created {proj.path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``quire import PROJECT PATH...``: prints the report; 1 if any file failed."""
+    if args.format:
+        by_name(args.format)  # fail early on a misspelt format
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"quire: no such file or folder: {missing[0]}", file=sys.stderr)
+        return 2
+    with project.open(args.project) as proj, proj.sessions() as s:
+        report, _ = import_paths(s, args.paths, collection=args.collection,
+                                 options=ReadOptions(format=args.format), coder=args.coder,
+                                 progress=None if args.json else _progress)
+    _clear_progress(args.json)
+    _emit(args, report.to_dict(), report.lines())
+    return 1 if report.failed else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    """``quire sources PROJECT``: one line per source."""
+    with project.open(args.project) as proj, proj.sessions() as s:
+        coll = source_queries.collection_id(s, args.collection) if args.collection else None
+        rows = source_queries.listing(s, collection=coll)
+    lines = [_source_line(r) for r in rows] + [f"{len(rows)} source(s)"]
+    _emit(args, rows, lines)
+    return 0
+
+
+def _source_line(r: dict) -> str:
+    who = r["author"] + (f" @{r['handle']}" if r["handle"] else "")
+    when = (r["published"] or "")[:16].replace("T", " ")
+    title = (r["title"] or "").replace("\n", " ")[:60]
+    colls = ", ".join(r["collections"])
+    notes = f" [{r['footnotes']} notes]" if r["footnotes"] else ""
+    return (f"{r['id']:>6}  {r['kind']:<7} {when:<16}  {r['platform'] or '-':<9} "
+            f"{who[:28]:<28}  {title}{notes}  ({colls}; {r['length']} chars)")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """``quire show PROJECT SOURCE_ID``: text, metadata and footnotes."""
+    with project.open(args.project) as proj, proj.sessions() as s:
+        d = source_queries.detail(s, args.source_id)
+    _emit(args, d, _detail_lines(d))
+    return 0
+
+
+def _detail_lines(d: dict) -> list[str]:
+    keys = ("title", "kind", "author", "handle", "platform", "site_name", "published", "url",
+            "language", "post_id", "reply_to_id", "collections", "uuid")
+    out = [f"{k}: {d[k]}" for k in keys if d.get(k)]
+    counts = [f"{k} {d[k]}" for k in ("likes", "reposts", "replies", "views") if d[k] is not None]
+    if counts:
+        out.append("engagement: " + ", ".join(counts))
+    out += ["", d["text"], ""]
+    out += [f"[{f['label']}] at {f['offset']}: {f['text']}" for f in d["footnotes"]]
+    return out
+
+
+def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+    else:
+        print("\n".join(lines))
+
+
+def _progress(done: int, total: int, message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r\033[K{message}"[:200], end="", file=sys.stderr, flush=True)
+
+
+def _clear_progress(quiet: bool) -> None:
+    if not quiet and sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def has_display() -> bool:
+    """Whether a window can be shown here (always on Windows and macOS)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    return bool(platform and platform != "xcb" or os.environ.get("DISPLAY")
+                or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _gui(argv: list[str]) -> int:
+    if not has_display():
+        print("quire: there is no display here, so the window cannot open.\n"
+              "The headless commands work without one: "
+              + ", ".join(f"quire {c}" for c in HEADLESS)
+              + " (see quire --help).", file=sys.stderr)
+        return 2
+    from desktop.app import run  # Qt is imported only now
+
+    return run(argv)
+
