@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP = "Quire"
 
@@ -49,5 +49,15 @@ def cache_dir() -> Path:
     portable = _portable_root()
     path = Path(override) if override else (
         portable / "cache" if portable else user_cache_path(APP, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def config_dir() -> Path:
+    """Where the user's settings (window layout, recent projects, coder name) are kept."""
+    override = os.environ.get("QUIRE_CONFIG_DIR")
+    portable = _portable_root()
+    path = Path(override) if override else (
+        portable / "settings" if portable else user_config_path(APP, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path

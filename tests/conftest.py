@@ -14,7 +14,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("QUIRE_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("QUIRE_CACHE_DIR", str(home / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("QUIRE_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("QUIRE_CODER", "")
     return home
 

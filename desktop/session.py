@@ -1,0 +1,73 @@
+"""The open project as the window sees it: its database, undo stack and worker.
+
+After every operation, undo or redo, :class:`ProjectSession` emits
+``project_changed(changes, initiator)``; views decide for themselves what to redraw
+(DESIGN.md rule 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session
+
+from db.changes import Changes
+from db.ops import OpResult
+from db.project import Project
+from desktop.tasks import Task, TaskRunner
+from desktop.undo import Operation, OperationCommand
+
+
+class ProjectSession(QObject):
+    """One open project: read sessions, undoable operations, background tasks."""
+
+    project_changed = Signal(object, object)  # Changes, initiator
+
+    def __init__(self, project: Project, parent: QObject | None = None):
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = QUndoStack(self)
+        self.tasks = TaskRunner(self)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short-lived session for queries (SQLite's WAL lets reads run beside a write)."""
+        with self.project.sessions() as s:
+            yield s
+
+    def execute(self, op: Operation) -> OpResult:
+        """Run an operation in its own transaction; committed when it returns."""
+        with self.project.session() as s:
+            return op(s)
+
+    def apply(self, op: Operation, *, label: str = "", initiator: object = None) -> None:
+        """Run ``op`` as one undoable step (it runs now, inside ``push``)."""
+        self.undo_stack.push(OperationCommand(self, op, label=label, initiator=initiator))
+
+    def adopt(self, result: OpResult, *, initiator: object = None) -> None:
+        """Put an operation that already ran (an import on the worker) on the undo stack."""
+        self.undo_stack.push(OperationCommand(self, done=result, initiator=initiator))
+
+    def announce(self, changes: Changes, initiator: object = None) -> None:
+        """Tell every view what changed."""
+        self.project_changed.emit(changes, initiator)
+
+    def start_task(self, label: str, fn: Callable[..., Any]) -> Task:
+        """Run long core work, ``fn(session, progress=..., cancelled=...)``, on the worker."""
+
+        def work(progress, cancelled):
+            with self.project.sessions() as s:
+                return fn(s, progress=progress, cancelled=cancelled)
+
+        return self.tasks.start(label, work)
+
+    def close(self) -> None:
+        """Stop background work, then release the database."""
+        self.tasks.cancel_all()
+        self.tasks.wait()
+        self.undo_stack.clear()
+        self.project.close()
