@@ -40,3 +40,37 @@ class ImportCancelled(QuireError):
 
 class NotFoundError(QuireError):
     """An entity named by id, uuid or name does not exist in the project."""
+
+
+class UnknownFormatNameError(QuireError):
+    """A format was asked for by a name no importer has."""
+
+
+class SearchError(QuireError):
+    """Searching failed; the message says why in words a researcher understands."""
+
+
+class QuerySyntaxError(SearchError):
+    """A search query that cannot be read; ``position`` is the code-point index of the problem."""
+
+    def __init__(self, message: str, position: int, query: str = ""):
+        super().__init__(f"{message} (at character {position + 1})")
+        self.message = message
+        self.position = position
+        self.query = query
+
+    def pointer(self) -> str:
+        """The query with a caret line under the problem, for a terminal."""
+        return f"{self.query}\n{' ' * self.position}^"
+
+
+class SearchIndexError(SearchError):
+    """The search index cannot be used now (damaged, missing or being rebuilt)."""
+
+
+class IndexBusyError(SearchIndexError):
+    """Another writer (another Quire window or command) is updating the search index."""
+
+
+class IndexCancelled(SearchError):
+    """The user cancelled building the search index; the old index (if any) is kept."""

@@ -202,6 +202,10 @@ class _Run:
         except OSError as exc:
             self.s.rollback()
             out.status, out.reason = FAILED, f"cannot be read ({exc.strerror or exc})"
+        except ImportCancelled:
+            # The chunks committed before Cancel stay in the project: report them too.
+            self.report.files.append(out)
+            raise
         if out.status == IMPORTED and not out.added:
             out.status = SKIPPED
             out.reason = out.reason or "everything in it is already in the project"

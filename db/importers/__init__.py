@@ -10,7 +10,7 @@ import importlib
 from functools import cache
 from pathlib import Path
 
-from db.errors import ImportFileError, UnknownFormatError
+from db.errors import ImportFileError, UnknownFormatError, UnknownFormatNameError
 from db.importers.base import FileRead, Importer, ReadOptions
 
 # Order matters only for ties: the more specific formats come first.
@@ -51,7 +51,7 @@ def by_name(name: str) -> Importer:
         if imp.name == name:
             return imp
     known = ", ".join(sorted(i.name for i in importers()))
-    raise KeyError(f"unknown format {name!r} (known formats: {known})")
+    raise UnknownFormatNameError(f"unknown format {name!r} (known formats: {known})")
 
 
 def read_head(path: Path) -> bytes:

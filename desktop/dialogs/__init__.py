@@ -1,0 +1,1 @@
+"""Dialogs of the Quire window: each one a thin shell over core functions in ``db``."""

@@ -1,0 +1,254 @@
+"""The Sources pane: a collection tree above a lazy, sortable, filterable source table.
+
+Selecting a collection, typing in the filter box or choosing a platform narrows the
+table in SQL; selecting a row emits ``source_selected(id)``. The pane never refreshes
+other views: each listens to ``project_changed`` itself (DESIGN.md rule 3).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.queries import sources as queries
+from desktop.models.sources import (
+    COLUMNS,
+    RTL_ROLE,
+    CollectionTreeModel,
+    SourceTableModel,
+    platform_label,
+)
+
+if TYPE_CHECKING:
+    from db.changes import Changes
+    from desktop.session import ProjectSession
+
+# Starting widths of the table's columns: the text each should fit.
+COLUMN_SAMPLES = {"title": "Shelling reported near the old bridge", "author": "Raqqa News Net",
+                  "handle": "@mosulchannel", "platform": "Telegram",
+                  "published": "2000-00-00 00:00", "kind": "article", "length": "Length",
+                  "footnotes": "Notes"}
+FILTER_DELAY_MS = 250  # wait for the typing to pause before querying
+
+
+class BidiDelegate(QStyledItemDelegate):
+    """Lays out right-to-left cells right to left: right-aligned, elided on the left."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.data(RTL_ROLE):
+            option.direction = Qt.LayoutDirection.RightToLeft
+
+
+class SourcesPane(QWidget):
+    """Collections, a filter row and the source table of the open project."""
+
+    source_selected = Signal(int)  # the current row moved to this source
+    selection_changed = Signal()  # the set of selected rows changed
+    counts_changed = Signal(int, int)  # sources shown, sources in the project
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._session: ProjectSession | None = None
+        self._collection: int | None = None
+        self.model = SourceTableModel(self)
+        self.tree_model = CollectionTreeModel(self)
+        self.tree = self._make_tree()
+        self.table = self._make_table()
+        self.filter_edit, self.platform_combo = QLineEdit(self), QComboBox(self)
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._lay_out()
+        self._connect()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _make_tree(self) -> QTreeView:
+        tree = QTreeView(self)
+        tree.setModel(self.tree_model)
+        tree.setHeaderHidden(True)
+        tree.setRootIsDecorated(True)
+        tree.setUniformRowHeights(True)
+        tree.header().setStretchLastSection(False)
+        tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        return tree
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setItemDelegate(BidiDelegate(table))
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()  # never sized to contents: it would read every row
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order at first
+        table.setSortingEnabled(True)
+        metrics = table.fontMetrics()
+        for column, (key, _title) in enumerate(COLUMNS):
+            table.setColumnWidth(column, metrics.horizontalAdvance(COLUMN_SAMPLES[key]) + 16)
+        return table
+
+    def _lay_out(self) -> None:
+        self.filter_edit.setPlaceholderText("Filter by title, author or @handle")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.platform_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.platform_combo)
+        lower = QWidget(self)
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(filters)
+        column.addWidget(self.table, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("sources_splitter")
+        splitter.addWidget(self.tree)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([140, 600])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
+        self._fill_platforms([])
+
+    def _connect(self) -> None:
+        self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection_changed)
+        self.tree_model.modelReset.connect(self._on_tree_model_model_reset)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.model.modelReset.connect(self._on_model_model_reset)
+        self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self.platform_combo.currentIndexChanged.connect(self._on_platform_combo_index_changed)
+
+    # -- what the window tells the pane ------------------------------------------------
+
+    def set_session(self, session: ProjectSession | None) -> None:
+        """Show the sources of ``session``, or nothing when no project is open."""
+        if self._session is not None:
+            self._session.project_changed.disconnect(self._on_session_project_changed)
+        self._session, self._collection = session, None
+        if session is not None:
+            session.project_changed.connect(self._on_session_project_changed)
+        self._reset_filter_widgets()
+        self._refresh_platforms()
+        self.tree_model.set_session(session)
+        self.model.set_session(session)
+
+    def _reset_filter_widgets(self) -> None:
+        """Empty the filter box and show every platform, without querying."""
+        self._filter_timer.stop()
+        for widget in (self.filter_edit, self.platform_combo):
+            widget.blockSignals(True)
+        self.filter_edit.clear()
+        self.platform_combo.setCurrentIndex(0)
+        for widget in (self.filter_edit, self.platform_combo):
+            widget.blockSignals(False)
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected sources, in table order."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [sid for sid in map(self.model.source_id, rows) if sid is not None]
+
+    def select_row(self, row: int) -> None:
+        """Make ``row`` the current, selected row and show it."""
+        index = self.model.index(row, 0)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    # -- collections -------------------------------------------------------------------
+
+    def _on_tree_selection_changed(self, _selected: QItemSelection, _old: QItemSelection):
+        index = self.tree.currentIndex()
+        if not index.isValid():
+            return
+        self._collection = self.tree_model.collection_id(index)
+        self.model.set_filters(collection=self._collection)
+
+    def _on_tree_model_model_reset(self) -> None:
+        """Keep the chosen collection selected after the tree is read again."""
+        self.tree.expandAll()
+        index = self.tree_model.index_of(self._collection)
+        if not index.isValid():  # the collection is gone: fall back to everything
+            index = self.tree_model.index_of(None)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+
+    # -- filters -----------------------------------------------------------------------
+
+    def _on_filter_edit_text_changed(self, _text: str) -> None:
+        self._filter_timer.start()
+
+    def _on_filter_timer_timeout(self) -> None:
+        self.model.set_filters(text=self.filter_edit.text().strip())
+
+    def _on_platform_combo_index_changed(self, _index: int) -> None:
+        field, value = self.platform_combo.currentData() or ("", "")
+        self.model.set_filters(platform=value if field == "platform" else "",
+                               kind=value if field == "kind" else "")
+
+    def _refresh_platforms(self) -> None:
+        if self._session is None:
+            self._fill_platforms([])
+            return
+        with self._session.read() as s:
+            self._fill_platforms(queries.platforms(s))
+
+    def _fill_platforms(self, platforms: list[str]) -> None:
+        """Offer every source, articles only, posts only, or one platform."""
+        combo, current = self.platform_combo, self.platform_combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("All sources", ("", ""))
+        combo.addItem("Articles", ("kind", "article"))
+        combo.addItem("Posts", ("kind", "post"))
+        if platforms:
+            combo.insertSeparator(combo.count())
+        for name in platforms:
+            combo.addItem(platform_label(name), ("platform", name))
+        found = combo.findData(current) if current else 0
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+        if current and found < 0:  # the platform disappeared: show everything
+            self._on_platform_combo_index_changed(0)
+
+    def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.touched("sources"):
+            self._refresh_platforms()
+
+    # -- the table ---------------------------------------------------------------------
+
+    def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex):
+        # Asked of the model in Python: see ALL_SOURCES on why not current.data().
+        source_id = self.model.source_id(current.row()) if current.isValid() else None
+        if source_id is not None:
+            self.source_selected.emit(source_id)
+
+    def _on_table_selection_changed(self, _selected: QItemSelection, _old: QItemSelection):
+        self.selection_changed.emit()
+
+    def _on_model_model_reset(self) -> None:
+        self.counts_changed.emit(self.model.rowCount(), self.model.total)
+        self.selection_changed.emit()
+
