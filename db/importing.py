@@ -31,6 +31,7 @@ from db.importers.base import (
     ReadOptions,
     SourceDraft,
 )
+from db.importers.tabular import columns_signature, normalized_column, preview
 from db.models import (
     Coder,
     Collection,
@@ -71,7 +72,8 @@ class FileOutcome:
             return f"skipped  {name}: {self.reason}"
         dup = f", {self.duplicates} already in the project" if self.duplicates else ""
         warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
-        return f"imported {name} ({self.format}): {self.added} source(s){dup}{warn}"
+        note = f" ({self.reason})" if self.reason else ""
+        return f"imported {name} ({self.format}): {self.added} source(s){dup}{warn}{note}"
 
 
 @dataclass
@@ -204,6 +206,7 @@ class _Run:
             out.status, out.reason = FAILED, f"cannot be read ({exc.strerror or exc})"
         except ImportCancelled:
             # The chunks committed before Cancel stay in the project: report them too.
+            out.reason = "cut short by Cancel; what was read before it is kept"
             self.report.files.append(out)
             raise
         if out.status == IMPORTED and not out.added:
@@ -215,14 +218,13 @@ class _Run:
         """The user's options, or the column mapping remembered for this file's columns."""
         if self.options.mapping or self.options.format not in ("", "tabular"):
             return self.options
-        if importers.detect(path).name != "tabular":
+        if not self.options.format and importers.detect(path).name != "tabular":
             return self.options
-        from db.importers.tabular import preview
-
-        remembered = remembered_mapping(self.s, preview(path, rows=0)[0])
+        columns = preview(path, rows=0)[0]
+        remembered = remembered_mapping(self.s, columns)
         if remembered is None:
             return self.options
-        return ReadOptions(format="tabular", mapping=ColumnMapping(**remembered))
+        return ReadOptions(format="tabular", mapping=_fit_mapping(remembered, columns))
 
     def _already_imported(self, digest: str) -> str | None:
         q = select(Source.title, Source.file_name).where(Source.file_hash == digest).limit(1)
@@ -357,10 +359,20 @@ def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int) -> dict:
     return row
 
 
+def _fit_mapping(mapping: dict, columns: list[str]) -> ColumnMapping:
+    """A remembered mapping with its column names spelt as in this file.
+
+    Mappings are found again by a signature that ignores case and spacing, so a file's
+    "Author Name" must take the place of the "author_name" remembered from another file.
+    """
+    spelt = {normalized_column(c): c for c in columns}
+    fields = {k: (v if k == "platform" else spelt.get(normalized_column(v), "") if v else "")
+              for k, v in mapping.items()}
+    return ColumnMapping(**fields)
+
+
 def remember_mapping(session: Session, *, columns: list[str], mapping: dict) -> None:
     """Remember the column mapping chosen for files with these columns."""
-    from db.importers.tabular import columns_signature
-
     sig = columns_signature(columns)
     row = session.get(ColumnMappingRow, sig) or ColumnMappingRow(signature=sig)
     row.columns, row.mapping, row.updated_at = list(columns), dict(mapping), utcnow()
@@ -369,7 +381,5 @@ def remember_mapping(session: Session, *, columns: list[str], mapping: dict) -> 
 
 def remembered_mapping(session: Session, columns: list[str]) -> dict | None:
     """The mapping chosen last time for files with these columns, if any."""
-    from db.importers.tabular import columns_signature
-
     row = session.get(ColumnMappingRow, columns_signature(columns))
     return None if row is None else dict(row.mapping)

@@ -59,7 +59,7 @@ class ArticleWriter:
 
     def note(self, label: str, text: str, kind: str = "footnote") -> None:
         """Add a footnote marker here; its note ``text`` becomes a FootnoteDraft."""
-        self._block.append(_Note(label, text, kind))
+        self._block.append(_Note(canonical(label), text, kind))
 
     def end_block(self, sep: str = "\n\n") -> None:
         """Close the current block; ``sep`` separates it from the text before it."""

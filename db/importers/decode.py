@@ -40,10 +40,28 @@ def decode_bytes(data: bytes, path: Path | str = "") -> tuple[str, str]:
         pass
     if looks_binary(data):
         raise ImportFileError(path, "this is a binary file, not text")
-    best = from_bytes(data).best()
+    best = _best_match(from_bytes(data))
     if best is None:
         raise ImportFileError(path, "the text encoding could not be recognised")
     return canonical(str(best)), best.encoding
+
+
+# The legacy encodings Quire's sources are actually written in (Western European and
+# Arabic Windows code pages). charset-normalizer often ranks a rarer code page a hair
+# ahead (French Latin-1 text came out as Baltic cp1257: "élčves", "franēaise"), so a
+# preferred one wins when it is nearly as plausible.
+_PREFERRED = ("cp1252", "cp1256", "latin_1", "iso8859_15", "iso8859_6")
+_CHAOS_MARGIN = 0.05
+
+
+def _best_match(matches):
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        if match.encoding in _PREFERRED and match.chaos <= best.chaos + _CHAOS_MARGIN:
+            return match
+    return best
 
 
 def _decode(data: bytes, encoding: str, path: Path | str) -> str:

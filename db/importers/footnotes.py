@@ -62,7 +62,7 @@ def _notes_start(lines: list[str]) -> int | None:
         elif not line.strip():
             if pending:
                 break
-        elif _is_heading(line) or _RULE.fullmatch(line):
+        elif is_notes_heading(line) or _RULE.fullmatch(line):
             break
         else:
             pending = True
@@ -80,7 +80,8 @@ def _parse_entries(lines: list[str]) -> list[_Entry]:
     return entries
 
 
-def _is_heading(line: str) -> bool:
+def is_notes_heading(line: str) -> bool:
+    """True for a line that only says "Notes", "References", "الهوامش" and the like."""
     words = line.strip().strip("#*_=-:—–. \t").strip().casefold()
     return words in _HEADINGS
 
@@ -91,7 +92,7 @@ def _strip_heading(lines: list[str], start: int) -> int:
     for _ in range(2):  # at most a heading and a rule, in either order
         while end > 0 and not lines[end - 1].strip():
             end -= 1
-        if end > 0 and (_is_heading(lines[end - 1]) or _RULE.fullmatch(lines[end - 1])):
+        if end > 0 and (is_notes_heading(lines[end - 1]) or _RULE.fullmatch(lines[end - 1])):
             end -= 1
     return end
 

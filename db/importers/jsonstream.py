@@ -1,30 +1,27 @@
 """Reading JSON exports a record at a time: JSON Lines, a JSON array, or one document.
 
 A malformed line of a JSON Lines file is a warning and the rest goes on; a damaged or
-truncated single document cannot be resynchronised, so it raises ImportFileError. Large
-documents are walked with :class:`JsonCursor`, which decodes one element at a time, so a
-100,000-message export is never held as Python objects all at once.
+truncated single document cannot be resynchronised, so it raises ImportFileError. A JSON
+array is walked with :class:`JsonCursor`, one element at a time.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from db.errors import ImportFileError
 from db.importers.decode import looks_binary
+from db.importers.jsoncursor import JsonCursor, document_error
 from db.importers.postutil import Tally
 from db.importers.safety import check_size
 from db.text import BOM
 
 LINES, ARRAY, DOCUMENT = "lines", "array", "document"
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".jsonlines", ".txt")
-
-_WS = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
+LINES_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
 
 
 def head_text(head: bytes) -> str:
@@ -42,11 +39,10 @@ def iter_records(path: Path, tally: Tally) -> Iterator[tuple[int, Any]]:
     if layout == LINES:
         yield from _lines(path, tally)
         return
-    text = read_json_text(path)
     if layout == ARRAY:
-        yield from _array(JsonCursor(text, path))
+        yield from _array(path)
     else:
-        yield from _single(text, path, tally)
+        yield from _single(read_json_text(path), path, tally)
 
 
 def detect_layout(path: Path) -> str:
@@ -60,6 +56,8 @@ def detect_layout(path: Path) -> str:
     first = first.lstrip(b"\xef\xbb\xbf \t")
     if not first.strip():
         raise ImportFileError(path, "the file is empty (it holds only blank lines)")
+    if path.suffix.lower() in LINES_SUFFIXES:
+        return LINES  # the name says so: a damaged first line is then just a warning
     if first[:1] == b"[":
         return ARRAY
     if first[:1] != b"{":
@@ -105,7 +103,8 @@ def _single(text: str, path: Path, tally: Tally) -> Iterator[tuple[int, Any]]:
         if _several_objects(text):
             yield from _text_lines(text, tally)
             return
-        raise JsonCursor(text, path).error_at(exc.pos, exc.msg) from exc
+        cut = exc.pos >= len(text.rstrip()) or not text.rstrip().endswith(("}", "]"))
+        raise document_error(path, exc.lineno, cut, exc.msg) from exc
     tally.records += 1
     yield 1, value
 
@@ -135,96 +134,15 @@ def _text_lines(text: str, tally: Tally) -> Iterator[tuple[int, Any]]:
             yield lineno, value
 
 
-def _array(cur: JsonCursor) -> Iterator[tuple[int, Any]]:
-    for _ in cur.elements():
-        lineno = cur.line()
-        yield lineno, cur.value()
-    cur.end()
+def _array(path: Path) -> Iterator[tuple[int, Any]]:
+    with open_json(path) as fh:
+        cur = JsonCursor(fh, path)
+        for _ in cur.elements():
+            lineno = cur.line()
+            yield lineno, cur.value()
+        cur.end()
 
 
-class JsonCursor:
-    """Walk one JSON document held as a string, decoding only the pieces asked for.
-
-    ``keys()`` and ``elements()`` are generators: after each step the caller must consume
-    the value that follows (with ``value()``, ``keys()`` or ``elements()``).
-    """
-
-    def __init__(self, text: str, path: Path):
-        self.text, self.path, self.pos = text, path, 0
-        self._line, self._line_pos = 1, 0
-
-    def _skip(self) -> str:
-        self.pos = _WS.match(self.text, self.pos).end()
-        return self.text[self.pos:self.pos + 1]
-
-    def _take(self, expected: str) -> None:
-        if self._skip() != expected:
-            raise self.error_at(self.pos, f"expected {expected!r}")
-        self.pos += 1
-
-    def peek(self) -> str:
-        """The first character of the next value ("{", "[", '"', ...), "" at the end."""
-        return self._skip()
-
-    def value(self) -> Any:
-        """Decode the next value whole."""
-        self._skip()
-        try:
-            value, self.pos = _DECODER.raw_decode(self.text, self.pos)
-        except json.JSONDecodeError as exc:
-            raise self.error_at(exc.pos, exc.msg) from exc
-        return value
-
-    def keys(self) -> Iterator[str]:
-        """Step through an object, yielding each key before its value."""
-        self._take("{")
-        if self._skip() == "}":
-            self.pos += 1
-            return
-        while True:
-            key = self.value()
-            self._take(":")
-            yield key
-            if not self._next_or_close("}"):
-                return
-
-    def elements(self) -> Iterator[None]:
-        """Step through an array, yielding before each element."""
-        self._take("[")
-        if self._skip() == "]":
-            self.pos += 1
-            return
-        while True:
-            yield None
-            if not self._next_or_close("]"):
-                return
-
-    def _next_or_close(self, close: str) -> bool:
-        ch = self._skip()
-        self.pos += 1
-        if ch == ",":
-            return True
-        if ch == close:
-            return False
-        raise self.error_at(self.pos - 1, f"expected ',' or {close!r}")
-
-    def end(self) -> None:
-        """Check that nothing but white space follows the document."""
-        if self._skip():
-            raise self.error_at(self.pos, "extra data after the document")
-
-    def line(self) -> int:
-        """The line number of the current position (counted incrementally)."""
-        self._line += self.text.count("\n", self._line_pos, self.pos)
-        self._line_pos = self.pos
-        return self._line
-
-    def error_at(self, pos: int, what: str) -> ImportFileError:
-        """An ImportFileError for a problem at ``pos``: incomplete or damaged."""
-        line = self.text.count("\n", 0, pos) + 1
-        if pos >= len(self.text.rstrip()):
-            return ImportFileError(self.path, "the JSON document is incomplete: it ends "
-                                              f"unexpectedly at line {line} (was the export "
-                                              "interrupted or the file cut short?)")
-        return ImportFileError(self.path, f"the JSON document is damaged at line {line} "
-                                          f"({what})")
+def open_json(path: Path) -> IO[str]:
+    """Open a JSON file as text (UTF-8, with or without a byte-order mark)."""
+    return open(path, encoding="utf-8-sig")

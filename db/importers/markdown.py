@@ -17,13 +17,20 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from db.importers.articles import (
-    ArticleWriter, by_extension, language_tag, marker, parse_date, read_text, single_article,
+    ArticleWriter,
+    by_extension,
+    language_tag,
+    marker,
+    parse_date,
+    read_text,
+    single_article,
 )
 from db.importers.base import ARTICLE, FileRead, ReadOptions
 from db.importers.footnotes import split_notes
 
 _EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
-_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+# Raw HTML in Markdown: scripts and styles are code, not text; other tags just go.
+_TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 
 
 def _parser() -> MarkdownIt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.importers.articles import by_extension, read_text, single_article
+from db.importers.articles import by_extension, is_pdf, is_zip, read_text, single_article
 from db.importers.base import ARTICLE, FileRead, ReadOptions
 from db.importers.decode import looks_binary
 from db.importers.footnotes import split_notes
@@ -21,7 +21,7 @@ class PlainTextImporter:
 
     def sniff(self, path: Path, head: bytes) -> float:
         """Sure by extension; a faint guess for other files that look like text."""
-        if looks_binary(head):
+        if looks_binary(head) or is_pdf(head) or is_zip(head):
             return 0.0
         score = by_extension(path, _EXTENSIONS, 0.8)
         # Files without a known extension may still be notes saved as text; any more

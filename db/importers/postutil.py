@@ -7,6 +7,7 @@ Hashtags are returned without "#" and mentions without "@", as platforms store t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -23,8 +24,8 @@ from db.text import canonical
 UTC = dt.UTC
 LINE_WARNINGS = 20  # individual line warnings kept per file; the rest are only counted
 
-_MONTHS = {m: i for i, m in enumerate(
-    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                        "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
 _TWITTER_DATE = re.compile(
     r"[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d\d):(\d\d):(\d\d) ([+-]\d{4}) (\d{4})")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -36,7 +37,8 @@ _FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M:%
 _TAG_START = re.compile(r"(?<![\w&/])[#\uff03](?=\w)")
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]{1,64})")
 _LINK = re.compile(r"https?://[^\s<>\"'\u00ab\u00bb\u201c\u201d\u2018\u2019]+")
-_TRAILING = ".,;:!?'\"\u060c\u061b\u06d4\u2026\u3002]}>*_"
+_TRAILING = ".,;:!?'\"\u060c\u061b\u061f\u06d4\u2026\u3002]}>*_"
+_LIST_SPLIT = re.compile(r"[,;\s]+")
 _JOINERS = "\u200c\u200d"  # ZWNJ/ZWJ belong inside Persian and Indic words
 
 
@@ -188,15 +190,35 @@ def unique(items) -> list[str]:
 def strip_mark(value: str, mark: str) -> str:
     """``value`` without a leading ``mark`` ("#tag" → "tag", "@user" → "user")."""
     value = str(value).strip()
-    return value[1:] if value.startswith(mark) else value
+    return value[len(mark):] if mark and value.startswith(mark) else value
+
+
+def split_list(cell: str, mark: str = "") -> list[str]:
+    """The items of a list written in one cell: JSON ("[\"#a\", ...]"), a Python list
+    ("['#a']"), or separated by commas, semicolons or spaces; ``mark`` is stripped."""
+    cell = str(cell).strip()
+    if not cell:
+        return []
+    try:
+        items = json.loads(cell) if cell[0] in "[\"" else None
+    except ValueError:
+        items = None
+    if not isinstance(items, list):
+        items = _LIST_SPLIT.split(cell.strip("[]"))
+    return unique(strip_mark(str(i).strip(" '\""), mark) for i in items if i)
 
 
 def post(text: str, **fields: Any) -> SourceDraft:
-    """A post draft with canonical text; hashtags/mentions/links default to those in text."""
+    """A post draft with canonical text (and names); hashtags, mentions and links default
+    to those written in the text."""
     text = canonical(text)
-    fields.setdefault("hashtags", hashtags_in(text))
-    fields.setdefault("mentions", mentions_in(text))
-    fields.setdefault("links", links_in(text))
+    for name in ("author", "handle", "title"):
+        if fields.get(name):  # names are searched and compared too: same NFC contract
+            fields[name] = canonical(str(fields[name])).strip()
+    for name, find in (("hashtags", hashtags_in), ("mentions", mentions_in),
+                       ("links", links_in)):
+        if name not in fields:
+            fields[name] = find(text)
     return SourceDraft(kind=POST, text=text, **fields)
 
 
