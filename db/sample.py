@@ -26,7 +26,7 @@ def ensure_sample_project(folder: Path | None = None) -> Path:
 
 def build_sample_project(path: Path) -> ImportReport:
     """Create a project at ``path`` holding the bundled sample collection."""
-    tmp = path.with_name(path.name + ".part")
+    tmp = path.with_name(path.stem + ".partial.quire")
     tmp.unlink(missing_ok=True)
     with project.create(tmp, name=SAMPLE_NAME) as proj, proj.sessions() as s:
         report, _ = import_paths(s, [resource("sample", "articles")], collection="Articles")
