@@ -46,7 +46,7 @@ from desktop.offsets import OffsetMap
 
 LTR = Qt.LayoutDirection.LeftToRight
 RTL = Qt.LayoutDirection.RightToLeft
-# Amiri ships with Quire later; until then the system font (DejaVu has Arabic) serves.
+# Amiri ships in resources/fonts (registered by desktop.fonts); these are fallbacks.
 ARABIC_FALLBACKS = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans"]
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
