@@ -6,6 +6,7 @@ from PySide6.QtGui import QFontDatabase
 
 from db.resources import resource
 
+
 def load_bundled_fonts() -> list[str]:
     """Register every bundled TTF with Qt; returns the families that loaded."""
     families: list[str] = []

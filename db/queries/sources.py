@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
@@ -14,9 +14,20 @@ from db.models import Collection, Footnote, Source, source_collections
 # The columns a source list shows, in order; the Sources pane and the CLI share them.
 LIST_COLUMNS = ("id", "kind", "title", "author", "handle", "platform", "published", "length",
                 "footnotes")
+
+
+def _footnote_count():
+    """How many footnotes the source of the enclosing query carries (correlated)."""
+    return (select(func.count(Footnote.id)).where(Footnote.source_id == Source.id)
+            .scalar_subquery())
+
+
 SORTABLE = {"id": Source.id, "title": Source.title, "author": Source.author,
             "handle": Source.handle, "platform": Source.platform,
-            "published": Source.published, "length": Source.length, "kind": Source.kind}
+            "published": Source.published, "length": Source.length, "kind": Source.kind,
+            "footnotes": _footnote_count()}
+# How many characters of an untitled source's text a list shows in place of a title.
+SNIPPET_CHARS = 160
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -56,17 +67,31 @@ def count(session: Session, **filters: Any) -> int:
 
 
 def page(session: Session, *, offset: int = 0, limit: int = 200, sort: str = "id",
-         descending: bool = False, **filters: Any) -> list[dict[str, Any]]:
-    """One page of the source list as rows of :data:`LIST_COLUMNS` (text not loaded)."""
+         descending: bool = False, snippets: bool = False,
+         **filters: Any) -> list[dict[str, Any]]:
+    """One page of the source list as rows of :data:`LIST_COLUMNS` (text not loaded).
+
+    With ``snippets``, each row also has ``snippet``: the start of the text of a source
+    without a title (a post), so that a list has something to show for it.
+    """
     key = SORTABLE[sort]
     order = (key.desc(), Source.id.desc()) if descending else (key.asc(), Source.id.asc())
     ids = filtered(**filters).order_by(*order).offset(offset).limit(limit).subquery()
-    notes = (select(func.count(Footnote.id)).where(Footnote.source_id == Source.id)
-             .scalar_subquery())
     cols = [Source.id, Source.uuid, Source.kind, Source.title, Source.author, Source.handle,
-            Source.platform, Source.published, Source.length, notes.label("footnotes")]
+            Source.platform, Source.published, Source.length,
+            _footnote_count().label("footnotes")]
+    if snippets:  # CASE keeps the database from reading the text of titled articles
+        cols.append(case((Source.title == "", func.substr(Source.text, 1, SNIPPET_CHARS)),
+                         else_="").label("snippet"))
     q = select(*cols).join(ids, ids.c.id == Source.id).order_by(*order)
     return [dict(r._mapping) for r in session.execute(q)]
+
+
+def platforms(session: Session) -> list[str]:
+    """The platforms sources came from, sorted (for a filter menu)."""
+    q = select(Source.platform).where(Source.platform != "").distinct() \
+        .order_by(Source.platform)
+    return list(session.scalars(q))
 
 
 def collections_of(session: Session, source_ids: list[int]) -> dict[int, list[str]]:

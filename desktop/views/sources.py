@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -47,12 +48,23 @@ FILTER_DELAY_MS = 250  # wait for the typing to pause before querying
 
 
 class BidiDelegate(QStyledItemDelegate):
-    """Lays out right-to-left cells right to left: right-aligned, elided on the left."""
+    """Lays out right-to-left cells right to left: right-aligned, elided on the left.
+
+    Each cell is also clipped to itself: a fallback font (an emoji drawn from an Arabic
+    font with tall ascenders) can make a line taller than the row, and the style would
+    then draw over the neighbouring rows.
+    """
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         super().initStyleOption(option, index)
         if index.data(RTL_ROLE):
             option.direction = Qt.LayoutDirection.RightToLeft
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex):
+        painter.save()
+        painter.setClipRect(option.rect)
+        super().paint(painter, option, index)
+        painter.restore()
 
 
 class SourcesPane(QWidget):
@@ -240,7 +252,6 @@ class SourcesPane(QWidget):
     # -- the table ---------------------------------------------------------------------
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex):
-        # Asked of the model in Python: see ALL_SOURCES on why not current.data().
         source_id = self.model.source_id(current.row()) if current.isValid() else None
         if source_id is not None:
             self.source_selected.emit(source_id)

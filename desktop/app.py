@@ -1,0 +1,77 @@
+"""Starting the window: ``quire``, ``quire PROJECT.quire``, ``quire --sample``.
+
+With no argument the last project opens again, or the welcome page shows. A project
+that cannot be opened is reported in a message box, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from db.resources import resource
+from desktop import settings
+from desktop.fonts import load_bundled_fonts
+from desktop.main_window import MainWindow
+
+ICON_NAMES = ("quire.svg", "quire.png", "quire.ico")
+
+
+def run(argv: Sequence[str]) -> int:
+    """Show the window and run until it closes; returns the exit code."""
+    app, args = application(argv)
+    window = start(args)
+    code = app.exec()
+    del window
+    return code
+
+
+def application(argv: Sequence[str]) -> tuple[QApplication, list[str]]:
+    """The QApplication, named and with its icon, and the arguments Qt left for Quire."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["quire", *argv])
+        argv = app.arguments()[1:]  # without Qt's own options (-style, -platform...)
+    app.setApplicationName("Quire")
+    app.setOrganizationName("Quire")
+    load_bundled_fonts()  # Arabic looks the same whatever fonts the machine has
+    icon = app_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
+    return app, list(argv)
+
+
+def app_icon() -> QIcon | None:
+    """Quire's icon from the bundled resources, if it is there."""
+    for name in ICON_NAMES:
+        path = resource("icons", name)
+        if path.exists():
+            return QIcon(str(path))
+    return None
+
+
+def parse(args: Sequence[str]) -> argparse.Namespace:
+    """The window's own command line (see :mod:`desktop.cli` for the headless one)."""
+    p = argparse.ArgumentParser(prog="quire", description="Open the Quire window.")
+    p.add_argument("project", nargs="?", help="a project file (.quire) to open")
+    p.add_argument("--sample", action="store_true", help="open the bundled sample project")
+    return p.parse_args(list(args))
+
+
+def start(args: Sequence[str]) -> MainWindow:
+    """Show a main window with the project the arguments ask for."""
+    options = parse(args)
+    window = MainWindow()
+    window.show()
+    if options.sample:
+        window.open_sample()
+    elif options.project:
+        window.open_project(options.project)
+    else:
+        recent = settings.recent_projects()
+        if recent:
+            window.open_project(recent[0])
+    return window

@@ -1,0 +1,467 @@
+"""The main window: the Reader in the middle, the Sources pane docked on the left.
+
+It owns the open :class:`ProjectSession` (one at a time: opening or closing a project
+closes the previous one), the menus, and the undo/redo actions of the open project.
+With no project open it shows a welcome page instead of the Reader.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QUndoView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import __version__, project
+from db.changes import Changes
+from db.errors import NotFoundError, QuireError
+from db.ops import bind
+from db.ops.sources import delete_sources
+from db.queries import sources as source_queries
+from desktop import settings
+from desktop.session import ProjectSession
+from desktop.tasks import TaskRunner
+from desktop.views.sources import SourcesPane
+
+LAYOUT_KEY = "main_window"
+DEFAULT_SIZE = (1280, 800)
+SOURCES_SHARE = 0.52  # of the window's width, for the Sources pane until the user moves it
+FILE_FILTER = "Quire projects (*.quire)"
+TITLE = "Quire"
+
+
+def _optional(module: str, name: str) -> Any:
+    """A class from a module another part of Quire provides, or None while it is missing."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise  # the module exists but is broken: that must not pass silently
+        return None
+
+
+class PlainReader(QTextBrowser):
+    """A stand-in for ``desktop.views.reader.Reader``: the source's title and text."""
+
+    def show_source(self, detail: dict[str, Any] | None) -> None:
+        """Show one source (a ``queries.sources.detail`` dictionary), or nothing."""
+        if not detail:
+            self.clear()
+            return
+        self.setPlainText(f"{detail.get('title') or ''}\n\n{detail.get('text') or ''}")
+
+
+def make_reader(parent: QWidget) -> QWidget:
+    """The Reader, or :class:`PlainReader` until the real one is installed."""
+    reader = _optional("desktop.views.reader", "Reader")
+    return reader(parent) if reader else PlainReader(parent)
+
+
+class WelcomePage(QWidget):
+    """What the window shows with no project open: start buttons and recent projects."""
+
+    recent_activated = Signal(str)  # the path of a recent project the user picked
+
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None):
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.addStretch(2)
+        title = QLabel("<h1>Quire</h1><p>Read, search and code collections of "
+                       "articles and social-media posts.</p>", self)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(title)
+        column.addSpacing(12)
+        for action in actions:
+            column.addWidget(self._button(action), 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addSpacing(16)
+        self.recent = QListWidget(self)
+        self.recent.setFixedSize(520, 150)
+        self.recent.setToolTip("Double-click a project to open it")
+        self.recent.itemActivated.connect(self._on_recent_item_activated)
+        self.recent_label = QLabel("Recent projects", self)
+        column.addWidget(self.recent_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.recent, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(3)
+
+    def _button(self, action: QAction) -> QPushButton:
+        button = QPushButton(action.text().replace("&", ""), self)
+        button.setMinimumWidth(260)
+        button.clicked.connect(action.trigger)
+        action.enabledChanged.connect(button.setEnabled)
+        return button
+
+    def show_recent(self, paths: list[Path]) -> None:
+        """List the recent projects (the path of each in ``Qt.UserRole``)."""
+        self.recent.clear()
+        for path in paths:
+            item = QListWidgetItem(f"{path.stem}  —  {path.parent}", self.recent)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+        self.recent.setVisible(bool(paths))
+        self.recent_label.setVisible(bool(paths))
+
+    def _on_recent_item_activated(self, item: QListWidgetItem) -> None:
+        self.recent_activated.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+class MainWindow(QMainWindow):
+    """Quire's window: one open project, its sources, the reader and the menus."""
+
+    project_opened = Signal(object)  # the new ProjectSession
+    project_closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session: ProjectSession | None = None
+        self._current_source: int | None = None
+        self._import_dialog: QDialog | None = None
+        self._dock_state = None  # the docks' layout while a project is open
+        self._tasks = TaskRunner(self)  # work before a project is open (the sample)
+        self.undo_group = QUndoGroup(self)
+        self._make_actions()
+        self.reader = make_reader(self)
+        self.welcome = WelcomePage([self.action_new, self.action_open, self.action_sample], self)
+        self.welcome.recent_activated.connect(self.open_project)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.reader)
+        self.setCentralWidget(self.pages)
+        self._make_docks()
+        self._make_menus()
+        self._make_status_bar()
+        self._restore_layout()
+        self._show_welcome()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.action_new = self._action("&New Project…", self._on_new_action_triggered, "Ctrl+N")
+        self.action_open = self._action("&Open Project…", self._on_open_action_triggered,
+                                        "Ctrl+O")
+        self.action_sample = self._action("Open the &Sample Project", self.open_sample)
+        self.action_import = self._action("&Import…", self._on_import_action_triggered,
+                                          "Ctrl+I")
+        self.action_close = self._action("&Close Project", self.close_project, keys.Close)
+        self.action_quit = self._action("&Quit", self.close, "Ctrl+Q")
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.action_undo = self.undo_group.createUndoAction(self, "Undo")
+        self.action_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.action_redo = self.undo_group.createRedoAction(self, "Redo")
+        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.action_delete = self._action("&Delete Source(s)…", self._on_delete_action_triggered,
+                                          keys.Delete)
+        # Only while the Sources pane has focus: Delete in the reader must not remove sources.
+        self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.action_about = self._action("&About Quire", self._on_about_action_triggered)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _make_docks(self) -> None:
+        self.sources = SourcesPane(self)
+        self.sources.addAction(self.action_delete)
+        self.sources.source_selected.connect(self._on_sources_source_selected)
+        self.sources.selection_changed.connect(self._on_sources_selection_changed)
+        self.sources.counts_changed.connect(self._on_sources_counts_changed)
+        self.sources_dock = self.add_dock(self.sources, "Sources", "sources_dock",
+                                          Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.history = QUndoView(self.undo_group, self)
+        self.history.setEmptyLabel("<project opened>")
+        self.history_dock = self.add_dock(self.history, "Undo History", "history_dock",
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.history_dock.hide()
+
+    def add_dock(self, widget: QWidget, title: str, name: str,
+                 area: Qt.DockWidgetArea) -> QDockWidget:
+        """Dock ``widget`` (named ``name`` so its place is remembered); View menu toggles it."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if hasattr(self, "view_menu"):
+            self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([self.action_new, self.action_open])
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        file.addActions([self.action_sample, self.action_import])
+        file.addSeparator()
+        file.addActions([self.action_close, self.action_quit])
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.action_undo, self.action_redo])
+        edit.addSeparator()
+        edit.addAction(self.action_delete)
+        self.view_menu = bar.addMenu("&View")
+        for dock in self.findChildren(QDockWidget):
+            self.view_menu.addAction(dock.toggleViewAction())
+        bar.addMenu("&Help").addAction(self.action_about)
+
+    def _make_status_bar(self) -> None:
+        self.counts_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.counts_label)
+
+    # -- opening and closing projects --------------------------------------------------
+
+    def open_project(self, path: str | Path) -> bool:
+        """Open the project file ``path`` instead of the current one; False if it failed."""
+        try:
+            proj = project.open(Path(path))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            self.show_error(f"Could not open {Path(path).name}", exc)
+            return False
+        self._set_session(ProjectSession(proj, self))
+        settings.add_recent(proj.path)
+        return True
+
+    def create_project(self, path: str | Path) -> bool:
+        """Create a project file at ``path`` and open it; False if it failed."""
+        try:
+            proj = project.create(Path(path))
+        except Exception as exc:  # noqa: BLE001
+            self.show_error("Could not create the project", exc)
+            return False
+        self._set_session(ProjectSession(proj, self))
+        settings.add_recent(proj.path)
+        return True
+
+    def open_sample(self) -> None:
+        """Open the bundled sample project, building it in the background the first time."""
+        self.action_sample.setEnabled(False)
+        self.statusBar().showMessage("Preparing the sample project…")
+        task = self._tasks.start("Preparing the sample project", _ensure_sample)
+        task.finished.connect(self._on_sample_task_finished)
+        task.failed.connect(self._on_sample_task_failed)
+
+    def _on_sample_task_finished(self, path: Path) -> None:
+        self.statusBar().clearMessage()
+        self.action_sample.setEnabled(True)
+        self.open_project(path)
+
+    def _on_sample_task_failed(self, exc: BaseException, _traceback: str) -> None:
+        self.statusBar().clearMessage()
+        self.action_sample.setEnabled(True)
+        self.show_error("Could not prepare the sample project", exc)
+
+    def close_project(self) -> None:
+        """Close the open project (if any) and show the welcome page."""
+        if self.session is None:
+            return
+        self._dock_state = self.saveState()
+        self._close_project_dialogs()
+        session, self.session = self.session, None
+        self.sources.set_session(None)
+        self._show_source(None)
+        self.undo_group.removeStack(session.undo_stack)
+        session.project_changed.disconnect(self._on_session_project_changed)
+        session.close()
+        session.deleteLater()
+        self._show_welcome()
+        self.project_closed.emit()
+
+    def _set_session(self, session: ProjectSession) -> None:
+        self.close_project()
+        self.session = session
+        session.project_changed.connect(self._on_session_project_changed)
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        self.sources.set_session(session)
+        self.setWindowTitle(f"{TITLE} — {session.project.name}")
+        self.pages.setCurrentWidget(self.reader)
+        self._show_docks()
+        self._enable_project_actions(True)
+        self.project_opened.emit(session)
+
+    def _show_welcome(self) -> None:
+        self.setWindowTitle(TITLE)
+        self.welcome.show_recent(settings.recent_projects())
+        self.pages.setCurrentWidget(self.welcome)
+        for dock in self.findChildren(QDockWidget):
+            dock.hide()
+            dock.toggleViewAction().setEnabled(False)
+        self.counts_label.clear()
+        self._enable_project_actions(False)
+
+    def _show_docks(self) -> None:
+        for dock in self.findChildren(QDockWidget):
+            dock.toggleViewAction().setEnabled(True)
+        if self._dock_state is None or not self.restoreState(self._dock_state):
+            self.sources_dock.show()
+            width = int(self.width() * SOURCES_SHARE)
+            self.resizeDocks([self.sources_dock], [width], Qt.Orientation.Horizontal)
+        if self.sources_dock.isHidden() and self.history_dock.isHidden():
+            self.sources_dock.show()  # never leave the reader alone with no way to pick
+
+    def _enable_project_actions(self, enabled: bool) -> None:
+        for action in (self.action_import, self.action_close):
+            action.setEnabled(enabled)
+        self.action_delete.setEnabled(enabled and bool(self.sources.selected_ids()))
+
+    # -- menu actions ------------------------------------------------------------------
+
+    def _start_folder(self) -> str:
+        recent = settings.recent_projects()
+        return str(recent[0].parent if recent else Path.home())
+
+    def _on_new_action_triggered(self) -> None:
+        start = str(Path(self._start_folder()) / "Untitled.quire")
+        path, _ = QFileDialog.getSaveFileName(self, "New Project", start, FILE_FILTER)
+        if path:
+            self.create_project(path)
+
+    def _on_open_action_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open Project", self._start_folder(),
+                                              FILE_FILTER)
+        if path:
+            self.open_project(path)
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        self.recent_menu.clear()
+        for path in settings.recent_projects():
+            action = self.recent_menu.addAction(f"{path.stem}  ({path.parent})")
+            action.setData(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def _on_import_action_triggered(self) -> None:
+        if self.session is None:
+            return
+        if self._import_dialog is not None:  # one at a time: bring it forward
+            self._import_dialog.raise_()
+            self._import_dialog.activateWindow()
+            return
+        dialog_class = _optional("desktop.dialogs.import_dialog", "ImportDialog")
+        if dialog_class is None:
+            QMessageBox.information(self, "Import", "Importing is not available in this "
+                                    "build yet; use the command line: quire import.")
+            return
+        self._import_dialog = dialog_class(self.session, self)
+        self._import_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._import_dialog.finished.connect(self._on_import_dialog_finished)
+        self._import_dialog.open()
+
+    def _on_import_dialog_finished(self, _result: int) -> None:
+        self._import_dialog = None
+
+    def _close_project_dialogs(self) -> None:
+        """A dialog working on the project goes with it; a running import is cancelled."""
+        dialog, self._import_dialog = self._import_dialog, None
+        if dialog is None:
+            return
+        dialog.finished.disconnect(self._on_import_dialog_finished)
+        if hasattr(dialog, "cancel_import"):
+            dialog.cancel_import()
+        dialog.hide()
+        dialog.deleteLater()
+
+    def _on_delete_action_triggered(self) -> None:
+        ids = self.sources.selected_ids()
+        if self.session is None or not ids or not self._confirm_delete(ids):
+            return
+        label = "Delete source" if len(ids) == 1 else f"Delete {len(ids):,} sources"
+        self.session.apply(bind(delete_sources, source_ids=ids), label=label, initiator=self)
+
+    def _confirm_delete(self, ids: list[int]) -> bool:
+        what = "this source" if len(ids) == 1 else f"these {len(ids):,} sources"
+        answer = QMessageBox.question(
+            self, "Delete Sources",
+            f"Delete {what} with the excerpts, codings and memos anchored in them?\n\n"
+            "Edit ▸ Undo brings them back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_about_action_triggered(self) -> None:
+        QMessageBox.about(self, "About Quire",
+                          f"<h3>Quire {__version__}</h3><p>An offline workbench for "
+                          "qualitative research on articles and social-media posts.</p>"
+                          "<p>Licensed under the GNU GPL, version 3 or later.</p>")
+
+    # -- what the panes and the session report -----------------------------------------
+
+    def _on_sources_source_selected(self, source_id: int) -> None:
+        self._show_source(source_id)
+
+    def _on_sources_selection_changed(self) -> None:
+        self.action_delete.setEnabled(self.session is not None
+                                      and self.sources.table.selectionModel().hasSelection())
+
+    def _on_sources_counts_changed(self, shown: int, total: int) -> None:
+        noun = "source" if total == 1 else "sources"
+        text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
+        self.counts_label.setText(text)
+
+    def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
+        if self._current_source in changes.ids.get("sources", ()):
+            self._show_source(self._current_source)  # changed or gone
+
+    def _show_source(self, source_id: int | None) -> None:
+        """Load one source into the reader (None, or a source that is gone: nothing)."""
+        detail = None
+        if source_id is not None and self.session is not None:
+            try:
+                with self.session.read() as s:
+                    detail = source_queries.detail(s, source_id)
+            except NotFoundError:
+                source_id = None
+        self._current_source = source_id
+        self.reader.show_source(detail)
+
+    # -- messages, layout, closing -----------------------------------------------------
+
+    def show_error(self, title: str, exc: BaseException) -> None:
+        """Tell the user what went wrong in words, never with a traceback."""
+        if isinstance(exc, QuireError | OSError):
+            text = str(exc)
+        else:
+            text = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        QMessageBox.warning(self, title, text)
+
+    def _restore_layout(self) -> None:
+        geometry, state = settings.layout(LAYOUT_KEY)
+        if not (geometry and self.restoreGeometry(geometry)):
+            self.resize(*DEFAULT_SIZE)
+        self._dock_state = state or None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the layout, then close the project."""
+        state = self.saveState() if self.session is not None else self._dock_state
+        settings.save_layout(LAYOUT_KEY, self.saveGeometry(), state or self.saveState())
+        self.close_project()
+        self._tasks.cancel_all()
+        self._tasks.wait()
+        super().closeEvent(event)
+
+
+def _ensure_sample(progress=None, cancelled=None) -> Path:
+    """Build (once) and locate the sample project; runs on the worker."""
+    from db import sample  # imported late: it pulls in every importer
+
+    return sample.ensure_sample_project()
