@@ -1,0 +1,70 @@
+"""The window on the real sample project: an English article, an Arabic article, posts.
+
+These are the screens a researcher sees first; they are saved in tests/artifacts/.
+"""
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from db.sample import ensure_sample_project
+from desktop.main_window import MainWindow
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    return ensure_sample_project(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def window(qtbot, sample):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(sample)
+    yield win
+    win.close_project()
+
+
+def _row_of(window: MainWindow, title_part: str) -> int:
+    model = window.sources.model
+    for row in range(model.rowCount()):
+        if title_part in (model.index(row, 0).data() or ""):
+            return row
+    raise AssertionError(f"no row titled like {title_part!r}")
+
+
+def _shoot(window: MainWindow, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    QApplication.processEvents()
+    assert window.grab().save(str(ARTIFACTS / name))
+
+
+def test_screenshot_english_article(window):
+    window.sources.select_row(_row_of(window, "Raqqa After the Battle"))
+    reader = window.reader
+    assert reader.source()["title"].startswith("Raqqa After the Battle")
+    assert reader.view.toPlainText() == reader.source()["text"]
+    assert reader.notes.count() == 4
+    _shoot(window, "main_window_english_article.png")
+
+
+def test_screenshot_arabic_article(window):
+    window.sources.select_row(_row_of(window, "الموصل"))
+    detail = window.reader.source()
+    assert detail["footnotes"] and "الهوامش" not in detail["text"]
+    _shoot(window, "main_window_arabic_article.png")
+
+
+def test_screenshot_sample_posts(window):
+    combo = window.sources.platform_combo
+    combo.setCurrentIndex(combo.findText("Telegram"))
+    assert window.sources.model.rowCount() >= 10
+    window.sources.select_row(2)
+    assert window.reader.source()["platform"] == "telegram"
+    _shoot(window, "main_window_sample_posts.png")
