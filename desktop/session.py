@@ -26,12 +26,16 @@ class ProjectSession(QObject):
     """One open project: read sessions, undoable operations, background tasks."""
 
     project_changed = Signal(object, object)  # Changes, initiator
+    coder_filter_changed = Signal(object)  # a set of coder ids to show, or None for all
 
     def __init__(self, project: Project, parent: QObject | None = None):
         super().__init__(parent)
         self.project = project
         self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
+        self.coder_name = ""
+        self._coder_id: int | None = None
+        self.visible_coders: set[int] | None = None  # None: everyone's work is shown
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -55,6 +59,27 @@ class ProjectSession(QObject):
     def announce(self, changes: Changes, initiator: object = None) -> None:
         """Tell every view what changed."""
         self.project_changed.emit(changes, initiator)
+
+    def set_coder(self, name: str) -> None:
+        """Record everything coded from now on under ``name``."""
+        self.coder_name, self._coder_id = name.strip(), None
+
+    def coder_id(self) -> int:
+        """The id of the current coder in this project, created on first use.
+
+        Creating a coder record is bookkeeping, not a user action, so it is not undoable.
+        """
+        if self._coder_id is None:
+            from db.ops.coders import ensure_coder
+
+            self._coder_id = self.execute(
+                lambda s: ensure_coder(s, name=self.coder_name or "me")).value
+        return self._coder_id
+
+    def show_coders(self, coder_ids: set[int] | None) -> None:
+        """Show only these coders' excerpts in the Reader and the views (None: everyone)."""
+        self.visible_coders = None if coder_ids is None else set(coder_ids)
+        self.coder_filter_changed.emit(self.visible_coders)
 
     def start_task(self, label: str, fn: Callable[..., Any]) -> Task:
         """Run long core work, ``fn(session, progress=..., cancelled=...)``, on the worker."""
