@@ -7,9 +7,7 @@ With no project open it shows a welcome page instead of the Reader.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
@@ -24,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QUndoView,
     QVBoxLayout,
     QWidget,
@@ -37,8 +34,10 @@ from db.ops import bind
 from db.ops.sources import delete_sources
 from db.queries import sources as source_queries
 from desktop import settings
+from desktop.dialogs.import_dialog import ImportDialog
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
+from desktop.views.reader import Reader
 from desktop.views.sources import SourcesPane
 
 LAYOUT_KEY = "main_window"
@@ -46,33 +45,6 @@ DEFAULT_SIZE = (1280, 800)
 SOURCES_SHARE = 0.52  # of the window's width, for the Sources pane until the user moves it
 FILE_FILTER = "Quire projects (*.quire)"
 TITLE = "Quire"
-
-
-def _optional(module: str, name: str) -> Any:
-    """A class from a module another part of Quire provides, or None while it is missing."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise  # the module exists but is broken: that must not pass silently
-        return None
-
-
-class PlainReader(QTextBrowser):
-    """A stand-in for ``desktop.views.reader.Reader``: the source's title and text."""
-
-    def show_source(self, detail: dict[str, Any] | None) -> None:
-        """Show one source (a ``queries.sources.detail`` dictionary), or nothing."""
-        if not detail:
-            self.clear()
-            return
-        self.setPlainText(f"{detail.get('title') or ''}\n\n{detail.get('text') or ''}")
-
-
-def make_reader(parent: QWidget) -> QWidget:
-    """The Reader, or :class:`PlainReader` until the real one is installed."""
-    reader = _optional("desktop.views.reader", "Reader")
-    return reader(parent) if reader else PlainReader(parent)
 
 
 class WelcomePage(QWidget):
@@ -136,7 +108,7 @@ class MainWindow(QMainWindow):
         self._tasks = TaskRunner(self)  # work before a project is open (the sample)
         self.undo_group = QUndoGroup(self)
         self._make_actions()
-        self.reader = make_reader(self)
+        self.reader = Reader(self)
         self.welcome = WelcomePage([self.action_new, self.action_open, self.action_sample], self)
         self.welcome.recent_activated.connect(self.open_project)
         self.pages = QStackedWidget(self)
@@ -357,12 +329,7 @@ class MainWindow(QMainWindow):
             self._import_dialog.raise_()
             self._import_dialog.activateWindow()
             return
-        dialog_class = _optional("desktop.dialogs.import_dialog", "ImportDialog")
-        if dialog_class is None:
-            QMessageBox.information(self, "Import", "Importing is not available in this "
-                                    "build yet; use the command line: quire import.")
-            return
-        self._import_dialog = dialog_class(self.session, self)
+        self._import_dialog = ImportDialog(self.session, self)
         self._import_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._import_dialog.finished.connect(self._on_import_dialog_finished)
         self._import_dialog.open()
@@ -376,8 +343,7 @@ class MainWindow(QMainWindow):
         if dialog is None:
             return
         dialog.finished.disconnect(self._on_import_dialog_finished)
-        if hasattr(dialog, "cancel_import"):
-            dialog.cancel_import()
+        dialog.cancel_import()
         dialog.hide()
         dialog.deleteLater()
 

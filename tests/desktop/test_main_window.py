@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -226,9 +225,9 @@ def test_import_opens_one_import_dialog_that_goes_with_the_project(window, proje
         def cancel_import(self):
             self.cancelled = True
 
-    fake = types.ModuleType("desktop.dialogs.import_dialog")
-    fake.ImportDialog = FakeDialog
-    monkeypatch.setitem(sys.modules, "desktop.dialogs.import_dialog", fake)
+    import desktop.main_window
+
+    monkeypatch.setattr(desktop.main_window, "ImportDialog", FakeDialog)
     window.open_project(project_file)
     window.action_import.trigger()
     window.action_import.trigger()  # brings the open one forward
