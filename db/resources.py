@@ -33,31 +33,29 @@ def _portable_root() -> Path | None:
     return exe_dir if (exe_dir / "portable").exists() else None
 
 
-def data_dir() -> Path:
-    """Where the user's own files (the sample project copy, mappings) are kept."""
-    override = os.environ.get("QUIRE_DATA_DIR")
-    portable = _portable_root()
-    path = Path(override) if override else (
-        portable / "data" if portable else user_data_path(APP, appauthor=False))
+def _user_dir(env: str, portable_name: str, platform_path) -> Path:
+    """A user folder: the override in ``env``, beside a portable executable, or the OS's."""
+    override, portable = os.environ.get(env), _portable_root()
+    if override:
+        path = Path(override)
+    elif portable:
+        path = portable / portable_name
+    else:
+        path = platform_path(APP, appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir() -> Path:
+    """Where the user's own files (the sample project copy) are kept."""
+    return _user_dir("QUIRE_DATA_DIR", "data", user_data_path)
 
 
 def cache_dir() -> Path:
     """Where rebuildable caches (search indexes) are kept."""
-    override = os.environ.get("QUIRE_CACHE_DIR")
-    portable = _portable_root()
-    path = Path(override) if override else (
-        portable / "cache" if portable else user_cache_path(APP, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("QUIRE_CACHE_DIR", "cache", user_cache_path)
 
 
 def config_dir() -> Path:
     """Where the user's settings (window layout, recent projects, coder name) are kept."""
-    override = os.environ.get("QUIRE_CONFIG_DIR")
-    portable = _portable_root()
-    path = Path(override) if override else (
-        portable / "settings" if portable else user_config_path(APP, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("QUIRE_CONFIG_DIR", "settings", user_config_path)
