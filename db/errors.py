@@ -74,3 +74,15 @@ class IndexBusyError(SearchIndexError):
 
 class IndexCancelled(SearchError):
     """The user cancelled building the search index; the old index (if any) is kept."""
+
+
+class SavedSearchNameError(QuireError):
+    """A saved search needs a name that no other saved search has."""
+
+
+class CodingError(QuireError):
+    """A coding action cannot be done as asked (empty or duplicate code name, a span that
+    is empty, blank or outside the text, a move or merge into the code's own subtree...).
+
+    Nothing has been changed when it is raised; the message says why.
+    """

@@ -20,7 +20,7 @@ from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
 
-HEADLESS = ("new", "import", "sources", "show")
+HEADLESS = ("new", "import", "sources", "show", "search", "reindex")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("project", type=Path)
     show.add_argument("source_id", type=int)
     show.set_defaults(run=cmd_show)
-    for sp in (imp, src, show):
+    fts = sub.add_parser("search", help="search a project: one line per hit (see the README "
+                                        "for the query language)")
+    fts.add_argument("project", type=Path)
+    fts.add_argument("query")
+    fts.add_argument("--limit", type=int, default=0, help="stop after N hits")
+    fts.add_argument("--stemmed", action="store_true", help="match word forms (stemming)")
+    fts.add_argument("--collection", default="")
+    fts.set_defaults(run=cmd_search)
+    rei = sub.add_parser("reindex", help="rebuild a project's search index")
+    rei.add_argument("project", type=Path)
+    rei.set_defaults(run=cmd_reindex)
+    for sp in (imp, src, show, fts):
         sp.add_argument("--json", action="store_true", help="print JSON")
     return p
 
@@ -132,6 +143,47 @@ def _detail_lines(d: dict) -> list[str]:
     out += ["", d["text"], ""]
     out += [f"[{f['label']}] at {f['offset']}: {f['text']}" for f in d["footnotes"]]
     return out
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """``quire search PROJECT QUERY``: one line per hit; 1 if nothing was found."""
+    from db.errors import QuerySyntaxError
+    from db.search.commands import run_search
+
+    with project.open(args.project) as proj, proj.sessions() as s:
+        try:
+            data, lines = run_search(proj, s, args.query, limit=args.limit or None,
+                                     stemmed=args.stemmed, collection=args.collection,
+                                     progress=None if args.json else _progress)
+        except QuerySyntaxError as exc:
+            _clear_progress(args.json)
+            print(f"quire: {exc.message}\n  {exc.pointer().replace(chr(10), chr(10) + '  ')}",
+                  file=sys.stderr)
+            return 2
+    _clear_progress(args.json)
+    _emit(args, data, lines)
+    return 0 if data["hits"] else 1
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """``quire reindex PROJECT``: rebuild the search index, with a progress line."""
+    from db.search.commands import reindex
+
+    shown = {-1}
+
+    def progress(done: int, total: int, message: str) -> None:
+        tenth = done * 10 // total if total else 0
+        if sys.stderr.isatty():
+            _progress(done, total, message)
+        elif tenth not in shown:  # a log gets a line per tenth, not a flood
+            shown.add(tenth)
+            print(message, file=sys.stderr, flush=True)
+
+    with project.open(args.project) as proj, proj.sessions() as s:
+        result = reindex(proj, s, progress=progress)
+    _clear_progress(False)
+    print(result)
+    return 0
 
 
 def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:

@@ -1,0 +1,530 @@
+"""The Search panel: a query box, a KWIC table filled while hits are gathered, saved searches.
+
+The index is built or caught up on the project's worker when the panel opens and after
+every ``project_changed`` (DESIGN.md rules 3, 5, 7), with a progress bar and Cancel;
+the window stays usable meanwhile. A search runs on its own read-only thread (SQLite's
+WAL lets it read beside the writer) and sends its rows a batch at a time. Activating a
+row emits ``hit_activated(source_id, start, end, all_spans)``: code-point offsets,
+``all_spans`` being every ``(start, end)`` hit in that source, for the Reader.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import QuerySyntaxError, QuireError, SearchIndexError
+from db.ops import bind
+from db.ops.saved_searches import save_search, saved_searches
+from db.queries.sources import collection_tree
+from db.search import SearchIndex, parse, search
+from desktop.models.sources import RTL_ROLE, is_rtl
+from desktop.views.sources import BidiDelegate
+
+if TYPE_CHECKING:
+    from db.changes import Changes
+    from db.search import KwicRow
+    from desktop.session import ProjectSession
+
+ALL, SHOWN = -1, -2  # scope choices besides collection ids
+SHOWN_CONTEXT = 50  # characters of context a cell shows
+
+
+class KwicModel(QAbstractTableModel):
+    """Concordance rows; Qt asks only for the visible ones, so 100,000 rows stay cheap."""
+
+    HEADERS = ("Context", "Hit", "Context", "Title", "Author", "Date")
+    _KEYS = (lambda r: _sides(r)[0][::-1].casefold(), lambda r: r.match.casefold(),
+             lambda r: _sides(r)[1].casefold(), lambda r: (r.title or "").casefold(),
+             lambda r: r.author.casefold(),
+             lambda r: (r.published.isoformat() if r.published else "", r.hit.start))
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.rows: list[KwicRow] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, col)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (0, 2):
+            side = Qt.AlignmentFlag.AlignRight if col == 0 else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignAbsolute)
+        if role == RTL_ROLE:
+            return is_rtl(r.match or r.right)
+        if role == Qt.ItemDataRole.FontRole and col == 1:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.left}[{r.match}]{r.right}"
+        if role == Qt.ItemDataRole.UserRole:
+            return (r.hit.source_id, r.hit.start, r.hit.end)
+        return None
+
+    @staticmethod
+    def _text(r: KwicRow, col: int) -> str:
+        if col < 3:
+            left, right = _sides(r)
+            return (left, r.match, right)[col]
+        if col == 3:
+            return (r.title or "").replace("\n", " ")
+        if col == 4:
+            return r.author
+        return r.published.date().isoformat() if r.published else ""
+
+    def clear(self) -> None:
+        """Forget every row."""
+        self.beginResetModel()
+        self.rows = []
+        self.endResetModel()
+
+    def append(self, rows: list[KwicRow]) -> None:
+        """Add rows at the end (sorted again when gathering ends, see :meth:`resort`)."""
+        if rows:
+            n = len(self.rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
+            self.rows.extend(rows)
+            self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._KEYS):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(key=self._KEYS[column],
+                       reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+    def resort(self) -> None:
+        """Apply the chosen sort to every row gathered."""
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    def spans_in(self, source_id: int) -> list[tuple[int, int]]:
+        """Every hit span in one source, in text order."""
+        return sorted((r.hit.start, r.hit.end) for r in self.rows
+                      if r.hit.source_id == source_id and r.hit.where in ("text", "coded"))
+
+
+def _sides(r: KwicRow) -> tuple[str, str]:
+    """What to show left and right of the hit: in a right-to-left hit the words before
+    it sit on its right, so the line reads naturally in Arabic too. Only what a cell can
+    show is kept (a glyph from a tall fallback font far out of view would still shift
+    the line Qt draws); the tooltip has the whole context."""
+    before, after = r.left[-SHOWN_CONTEXT:], r.right[:SHOWN_CONTEXT]
+    return (after, before) if is_rtl(r.match or r.right) else (before, after)
+
+
+class KwicDelegate(BidiDelegate):
+    """Context cells elide away from the hit, so the words next to it stay visible."""
+
+    def initStyleOption(self, option, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == 0:
+            option.textElideMode = Qt.TextElideMode.ElideLeft
+        elif index.column() == 2:
+            option.textElideMode = Qt.TextElideMode.ElideRight
+        option.direction = Qt.LayoutDirection.LeftToRight if index.column() in (0, 2) \
+            else option.direction
+
+
+class _SearchJob(QObject):
+    """One search on a thread of its own; results come back as queued signals."""
+
+    batch = Signal(object)  # list[KwicRow]
+    done = Signal(object)  # None, or the QuireError that stopped it
+
+    def __init__(self, psession, index, query: str, stemmed: bool, collection, within):
+        super().__init__()
+        self.args = (psession, index, query, stemmed, collection, within)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="quire-search", daemon=True)
+
+    def _run(self) -> None:
+        psession, index, query, stemmed, collection, within = self.args
+        error = None
+        try:
+            with psession.read() as s:
+                run = search(index, s, query, stemmed=stemmed, collection=collection,
+                             within=within, cancelled=self.stop.is_set)
+                for found in run.batches():
+                    if self.stop.is_set():
+                        break
+                    self.batch.emit([r for sh in found for r in sh.rows])
+        except QuireError as exc:
+            error = exc
+        except Exception as exc:  # never let a search thread die silently
+            error = SearchIndexError(f"the search failed ({exc})")
+        self.done.emit(error)
+
+
+class SearchPanel(QWidget):
+    """Full-text search of the open project (see the module docstring)."""
+
+    hit_activated = Signal(int, int, int, list)  # source id, start, end, [(start, end)...]
+    search_finished = Signal(int, int)  # hits, sources
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.index = SearchIndex(session.project)
+        self._job: _SearchJob | None = None
+        self._index_task = None
+        self._pending_query = False
+        self._shown_sources: list[int] | None = None
+        self._build()
+        session.project_changed.connect(self._on_session_project_changed)
+        self._reload_scopes()
+        self._reload_saved()
+        self.update_index()
+
+    # --- layout ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.query_edit = QLineEdit(placeholderText='Search: words, "phrases", author:…, '
+                                                    "date:2017-10…  (? for help)")
+        self.query_edit.returnPressed.connect(self.run_search)
+        self.stemmed_box = QCheckBox("Word forms", toolTip="Stemmed: airstrike also finds "
+                                     "airstrikes; المدارس finds مدرسة")
+        self.scope_box = QComboBox(toolTip="Search all sources or one collection")
+        self.search_button = QPushButton("Search", clicked=self.run_search)
+        self.help_button = QToolButton(text="?", checkable=True, toolTip="Query language")
+        top = QHBoxLayout()
+        for w in (self.query_edit, self.stemmed_box, self.scope_box, self.search_button,
+                  self.help_button):
+            top.addWidget(w)
+        top.setStretch(0, 1)
+        self.error_label = QLabel(visible=False, wordWrap=True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setTextFormat(Qt.TextFormat.RichText)
+        self.help_view = QTextBrowser(visible=False)
+        self.help_view.setHtml(HELP_HTML)
+        self.help_button.toggled.connect(self.help_view.setVisible)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addLayout(self._saved_row())
+        layout.addWidget(self._make_table(), 1)
+        layout.addWidget(self.help_view, 1)
+        layout.addLayout(self._status_row())
+
+    def _saved_row(self) -> QHBoxLayout:
+        self.saved_box = QComboBox(toolTip="Saved searches: choose one to run it")
+        self.saved_box.activated.connect(self._on_saved_box_activated)
+        self.save_button = QPushButton("Save search…", clicked=self.save_current)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Saved:"))
+        row.addWidget(self.saved_box, 1)
+        row.addWidget(self.save_button)
+        return row
+
+    def _make_table(self) -> QTableView:
+        self.model = KwicModel(self)
+        t = self.table = QTableView()
+        t.setModel(self.model)
+        t.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        t.setSortingEnabled(True)  # until a header is clicked, rows stay in date order
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setWordWrap(False)
+        t.verticalHeader().setVisible(False)
+        t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 12)
+        t.setItemDelegate(KwicDelegate(t))
+        header = t.horizontalHeader()
+        for col, width in enumerate((290, 100, 290, 130, 120, 86)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        t.activated.connect(self._on_table_activated)
+        t.doubleClicked.connect(self._on_table_activated)
+        return t
+
+    def _status_row(self) -> QHBoxLayout:
+        self.count_label = QLabel("")
+        self.progress = QProgressBar(visible=False, maximumWidth=220, textVisible=True)
+        self.cancel_button = QPushButton("Cancel", visible=False, clicked=self.cancel)
+        row = QHBoxLayout()
+        row.addWidget(self.count_label, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        return row
+
+    # --- the index ---------------------------------------------------------------------
+
+    def update_index(self) -> None:
+        """Build or catch up the index on the worker (no-op if an update is queued)."""
+        if self._index_task is not None and not self._index_task.done:
+            return
+        index = self.index
+
+        def work(s, progress, cancelled):
+            return index.ensure(s, progress=progress, cancelled=cancelled)
+
+        task = self._index_task = self.session.start_task("Updating the search index", work)
+        task.progressed.connect(self._on_index_progressed)
+        task.finished.connect(self._on_index_finished)
+        task.failed.connect(self._on_index_failed)
+
+    def index_ready(self) -> bool:
+        """Whether the index is usable now."""
+        return self.index.is_open() and (self._index_task is None or self._index_task.done)
+
+    def _on_index_progressed(self, done: int, total: int, message: str) -> None:
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(message)
+
+    def _on_index_finished(self, _result) -> None:
+        self.progress.setVisible(self._job is not None)
+        self.cancel_button.setVisible(self._job is not None)
+        if self._pending_query:
+            self._pending_query = False
+            self.run_search()
+
+    def _on_index_failed(self, exc, _trace: str) -> None:
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._pending_query = False
+        self.count_label.setText(f"The search index could not be updated: {exc}")
+
+    def _on_session_project_changed(self, changes: Changes, _initiator) -> None:
+        if changes.touched("saved_searches"):
+            self._reload_saved()
+        if changes.touched("collections"):
+            self._reload_scopes()
+        if set(changes.ids) - {"saved_searches"}:
+            self.update_index()
+
+    # --- searching ---------------------------------------------------------------------
+
+    def set_query(self, query: str, *, stemmed: bool = False) -> None:
+        """Put a query in the box (without running it)."""
+        self.query_edit.setText(query)
+        self.stemmed_box.setChecked(stemmed)
+
+    def set_shown_sources(self, source_ids: list[int] | None) -> None:
+        """What the Sources pane's filter shows, offered as a scope (None removes it)."""
+        self._shown_sources = None if source_ids is None else list(source_ids)
+        self._reload_scopes()
+
+    def run_search(self) -> None:
+        """Search for what the box holds; rows arrive while the rest are gathered."""
+        self.cancel_search()
+        self.model.clear()
+        self._show_error(None)
+        query = self.query_edit.text()
+        try:
+            parse(query)  # syntax errors show at once, before any thread starts
+        except QuerySyntaxError as exc:
+            self._show_error(exc)
+            self.count_label.setText("")
+            return
+        if not self.index_ready():
+            self._pending_query = True
+            self.count_label.setText("Preparing the search index… the search will run "
+                                     "when it is ready.")
+            return
+        scope = self.scope_box.currentData()
+        collection = scope if scope is not None and scope >= 0 else None
+        within = self._shown_sources if scope == SHOWN else None
+        job = self._job = _SearchJob(self.session, self.index, query,
+                                     self.stemmed_box.isChecked(), collection, within)
+        job.batch.connect(self._on_job_batch)
+        job.done.connect(self._on_job_done)
+        self.count_label.setText("Searching…")
+        self.cancel_button.setVisible(True)
+        job.thread.start()
+
+    def cancel(self) -> None:
+        """Stop the running search and the index update."""
+        self.cancel_search()
+        if self._index_task is not None:
+            self._index_task.cancel()
+
+    def cancel_search(self) -> None:
+        """Stop the running search; its rows so far stay."""
+        if self._job is not None:
+            self._job.stop.set()
+            self._job.batch.disconnect()
+            self._job.done.disconnect()
+            self._job = None
+        self.cancel_button.setVisible(False)
+
+    def is_searching(self) -> bool:
+        """Whether a search is still gathering hits."""
+        return self._job is not None
+
+    def _on_job_batch(self, rows: list) -> None:
+        self.model.append(rows)
+        self._update_counts(final=False)
+
+    def _on_job_done(self, error) -> None:
+        self._job = None
+        self.cancel_button.setVisible(False)
+        if isinstance(error, QuerySyntaxError):
+            self._show_error(error)
+            self.count_label.setText("")
+        elif isinstance(error, SearchIndexError):
+            self.count_label.setText(f"{error} The search index is being rebuilt.")
+            self._pending_query = True
+            self.update_index()
+        elif error is not None:
+            self.count_label.setText(str(error))
+        else:
+            self.model.resort()
+            hits, sources = self._update_counts(final=True)
+            self.search_finished.emit(hits, sources)
+
+    def _update_counts(self, final: bool) -> tuple[int, int]:
+        hits = len(self.model.rows)
+        sources = len({r.hit.source_id for r in self.model.rows})
+        more = "" if final else " so far, still searching…"
+        self.count_label.setText(f"{hits:,} hit(s) in {sources:,} source(s){more}")
+        return hits, sources
+
+    def _show_error(self, error: QuerySyntaxError | None) -> None:
+        self.error_label.setVisible(error is not None)
+        if error is None:
+            return
+        q, p = error.query, error.position
+        marked = (_esc(q[:p]) + '<span style="background:#ffcdd2;text-decoration:underline">'
+                  + (_esc(q[p]) if p < len(q) else "&nbsp;") + "</span>" + _esc(q[p + 1:]))
+        self.error_label.setText(f"{_esc(error.message)} — <code>{marked}</code>")
+        self.query_edit.setCursorPosition(p)
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        sid, start, end = index.data(Qt.ItemDataRole.UserRole)
+        self.hit_activated.emit(sid, start, end, self.model.spans_in(sid))
+
+    # --- scopes and saved searches -----------------------------------------------------
+
+    def _reload_scopes(self) -> None:
+        current = self.scope_box.currentData()
+        self.scope_box.clear()
+        self.scope_box.addItem("All sources", ALL)
+        if self._shown_sources is not None:
+            self.scope_box.addItem("Sources shown in the list", SHOWN)
+        with self.session.read() as s:
+            for c in collection_tree(s):
+                self.scope_box.addItem(f"Collection: {c['name']}", c["id"])
+        i = self.scope_box.findData(current)
+        self.scope_box.setCurrentIndex(max(i, 0))
+
+    def _reload_saved(self) -> None:
+        with self.session.read() as s:
+            self._saved = saved_searches(s)
+        self.saved_box.clear()
+        self.saved_box.addItem("—", None)
+        for row in self._saved:
+            self.saved_box.addItem(row["name"], row["id"])
+
+    def _on_saved_box_activated(self, i: int) -> None:
+        sid = self.saved_box.itemData(i)
+        row = next((r for r in self._saved if r["id"] == sid), None)
+        if row is not None:
+            self.set_query(row["query"], stemmed=bool(row["options"].get("stemmed")))
+            self.run_search()
+
+    def save_current(self, name: str | None = None) -> None:
+        """Save the query in the box under a name (asked for when not given); undoable."""
+        if not self.query_edit.text().strip():
+            return
+        if not name:
+            name, ok = QInputDialog.getText(self, "Save search", "Name:")
+            if not ok or not name.strip():
+                return
+        op = bind(save_search, name=name, query=self.query_edit.text(),
+                  options={"stemmed": self.stemmed_box.isChecked()})
+        try:
+            self.session.apply(op, label=f"Save search '{name}'", initiator=self)
+        except QuireError as exc:
+            self.count_label.setText(str(exc))
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+HELP_HTML = """
+<h3>Searching</h3>
+<p>Type words to find every place they occur, in English, Arabic or both. Case, accents
+(é = e), Arabic diacritics (harakat) and tatweel are ignored; أ إ آ ٱ match ا and ى
+matches ي. Each hit is one row: the words before it, the hit, the words after it.
+Double-click a row to open the source at that hit.</p>
+<table cellspacing="4">
+<tr><td><code>raqqa mosul</code></td><td>both words, anywhere in the same source</td></tr>
+<tr><td><code>raqqa OR الرقة</code></td><td>either word</td></tr>
+<tr><td><code>aid NOT convoy</code>, <code>aid -convoy</code></td>
+  <td>sources with <i>aid</i> but without <i>convoy</i></td></tr>
+<tr><td><code>(aid OR water) camps</code></td><td>parentheses group; AND binds tighter
+  than OR; only capital AND, OR, NOT are operators</td></tr>
+<tr><td><code>"aid convoy"</code></td><td>the words next to each other, in this order</td></tr>
+<tr><td><code>"fallujah airstrikes"~10</code></td>
+  <td>the words within 10 words of each other, in any order</td></tr>
+<tr><td><code>recon*</code>, <code>wom?n</code></td><td><code>*</code> any letters,
+  <code>?</code> one letter; at least 3 letters before the first wildcard</td></tr>
+<tr><td><code>famlies~</code>, <code>famlies~2</code></td>
+  <td>similar spellings (one or two letters different)</td></tr>
+<tr><td><code>#SDFfreedRaqqa</code>, <code>@Raqqa_SL</code></td>
+  <td>a hashtag or mention; <code>raqqa</code> also finds it by its parts</td></tr>
+</table>
+<h4>Fields</h4>
+<table cellspacing="4">
+<tr><td><code>author:smith</code>, <code>author:"John Smith"</code></td><td>the author</td></tr>
+<tr><td><code>handle:@raqqa_sl</code>, <code>platform:twitter</code></td>
+  <td>account and platform of a post</td></tr>
+<tr><td><code>lang:ar</code>, <code>kind:article</code></td><td>language; article or post</td></tr>
+<tr><td><code>collection:"Raqqa 2017"</code></td>
+  <td>in a collection (or its sub-collections)</td></tr>
+<tr><td><code>code:Displacement</code></td><td>limits the hits to passages coded so (or
+  with a sub-code); alone, lists those passages</td></tr>
+<tr><td><code>has:footnote</code>, <code>has:memo</code>, <code>has:code</code></td>
+  <td>sources with footnotes, memos or codings</td></tr>
+<tr><td><code>title:</code>, <code>note:</code>, <code>memo:</code></td>
+  <td>words in titles, footnotes or memos only (plain words search the text and its
+  footnotes; memos only with <code>memo:</code>)</td></tr>
+<tr><td><code>date:2017</code>, <code>date:2017-10</code>,
+  <code>date:2017-10-01..2017-10-31</code>, <code>date:2017-10-01..</code>,
+  <code>date:..2016</code></td><td>a year, a month, a range, an open range</td></tr>
+</table>
+<h4>Exact or word forms</h4>
+<p><b>Word forms</b> (stemmed) also finds other forms of a word: <i>airstrike</i> finds
+<i>airstrikes</i>, <i>المدارس</i> finds <i>مدرسة</i> (light stemming). Wildcards and
+hashtags always match as written.</p>
+"""

@@ -1,0 +1,76 @@
+"""``quire search`` and ``quire reindex``, headless."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from desktop.cli import main
+
+POST = "🕊️ Families returned to #SDFfreedRaqqa. عادت العائلات إلى الرَّقَّة"
+
+
+@pytest.fixture
+def study(tmp_path):
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "note.txt").write_text("A field note\n\nPeople left Raqqa at dawn [1].\n\nNotes\n"
+                                "[1] Interview with families, 12 October 2017.\n",
+                                encoding="utf-8")
+    (d / "post.txt").write_text(f"Post\n\n{POST}\n", encoding="utf-8")
+    p = tmp_path / "study.quire"
+    assert main(["new", str(p)]) == 0
+    assert main(["import", str(p), str(d)]) == 0
+    return p
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_search_json_gives_exact_spans(study, capsys):
+    code, out, _ = _run(capsys, "search", str(study), "الرقة OR raqqa", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["offset_unit"] == "unicode code points"
+    assert {h["text"] for h in data["hits"]} == {"Raqqa", "الرَّقَّة"}
+    code, out, _ = _run(capsys, "show", str(study), str(data["hits"][0]["source_id"]),
+                        "--json")
+    text = json.loads(out)["text"]
+    for h in data["hits"]:
+        if h["source_id"] == json.loads(out)["id"]:
+            assert text[h["start"]:h["end"]] == h["text"]
+            assert text[:h["start"]].endswith(h["left"][-10:])
+            assert text[h["end"]:].startswith(h["right"][:10])
+
+
+def test_search_lines_limit_and_stemmed(study, capsys):
+    code, out, _ = _run(capsys, "search", str(study), "family", "--stemmed")
+    assert code == 0 and "[Families]" in out and "(footnote)" in out
+    assert out.strip().endswith("2 hit(s) in 2 source(s)")
+    code, out, _ = _run(capsys, "search", str(study), "family", "--stemmed", "--limit", "1")
+    assert "1 hit(s) in 1 source(s) (limit reached)" in out
+    code, out, _ = _run(capsys, "search", str(study), "family")
+    assert code == 1 and "0 hit(s)" in out
+
+
+def test_syntax_error_points_at_the_problem(study, capsys):
+    code, out, err = _run(capsys, "search", str(study), '(raqqa OR "left')
+    assert code == 2 and "never closed" in err and "Traceback" not in err
+    assert err.splitlines()[-1] == "  " + " " * 10 + "^"
+
+
+def test_reindex_prints_progress_and_summary(study, capsys):
+    code, out, err = _run(capsys, "reindex", str(study))
+    assert code == 0 and "search index rebuilt: 2 source(s)" in out
+    assert "Saving the search index" in err
+
+
+def test_search_commands_do_not_import_qt(study):
+    code = ("import sys; from desktop.cli import main; "
+            f"main(['search', {str(study)!r}, 'raqqa']); "
+            "sys.exit('PySide6' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
