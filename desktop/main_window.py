@@ -38,6 +38,7 @@ from desktop.dialogs.import_dialog import ImportDialog
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
 from desktop.views.reader import Reader
+from desktop.views.search import SearchPanel
 from desktop.views.sources import SourcesPane
 
 LAYOUT_KEY = "main_window"
@@ -149,6 +150,8 @@ class MainWindow(QMainWindow):
                                           keys.Delete)
         # Only while the Sources pane has focus: Delete in the reader must not remove sources.
         self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.action_search = self._action("&Search All Sources…",
+                                          self._on_search_action_triggered, "Ctrl+Shift+F")
         self.action_about = self._action("&About Quire", self._on_about_action_triggered)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -165,6 +168,10 @@ class MainWindow(QMainWindow):
         self.history_dock = self.add_dock(self.history, "Undo History", "history_dock",
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock.hide()
+        self.search: SearchPanel | None = None  # one per open project
+        self.search_dock = self.add_dock(QLabel("Open a project to search it.", self),
+                                         "Search", "search_dock",
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def add_dock(self, widget: QWidget, title: str, name: str,
                  area: Qt.DockWidgetArea) -> QDockWidget:
@@ -190,6 +197,8 @@ class MainWindow(QMainWindow):
         edit.addActions([self.action_undo, self.action_redo])
         edit.addSeparator()
         edit.addAction(self.action_delete)
+        edit.addSeparator()
+        edit.addAction(self.action_search)
         self.view_menu = bar.addMenu("&View")
         for dock in self.findChildren(QDockWidget):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -249,6 +258,7 @@ class MainWindow(QMainWindow):
         self._close_project_dialogs()
         session, self.session = self.session, None
         self.sources.set_session(None)
+        self._drop_search_panel()
         self._show_source(None)
         self.undo_group.removeStack(session.undo_stack)
         session.project_changed.disconnect(self._on_session_project_changed)
@@ -264,6 +274,7 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
         self.sources.set_session(session)
+        self._make_search_panel(session)
         self.setWindowTitle(f"{TITLE} — {session.project.name}")
         self.pages.setCurrentWidget(self.reader)
         self._show_docks()
@@ -291,7 +302,7 @@ class MainWindow(QMainWindow):
             self.sources_dock.show()  # never leave the reader alone with no way to pick
 
     def _enable_project_actions(self, enabled: bool) -> None:
-        for action in (self.action_import, self.action_close):
+        for action in (self.action_import, self.action_close, self.action_search):
             action.setEnabled(enabled)
         self.action_delete.setEnabled(enabled and bool(self.sources.selected_ids()))
 
@@ -369,6 +380,38 @@ class MainWindow(QMainWindow):
                           f"<h3>Quire {__version__}</h3><p>An offline workbench for "
                           "qualitative research on articles and social-media posts.</p>"
                           "<p>Licensed under the GNU GPL, version 3 or later.</p>")
+
+    def _on_search_action_triggered(self) -> None:
+        if self.search is None:
+            return
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search.query_edit.setFocus()
+        self.search.query_edit.selectAll()
+
+    # -- search ------------------------------------------------------------------------
+
+    def _make_search_panel(self, session: ProjectSession) -> None:
+        """A Search panel for the newly opened project; it builds or updates its index."""
+        self.search = SearchPanel(session, self)
+        self.search.hit_activated.connect(self._on_search_hit_activated)
+        self.search_dock.setWidget(self.search)
+
+    def _drop_search_panel(self) -> None:
+        panel, self.search = self.search, None
+        if panel is not None:
+            panel.cancel()
+            self.search_dock.setWidget(QLabel("Open a project to search it.", self))
+            panel.deleteLater()
+
+    def _on_search_hit_activated(self, source_id: int, start: int, end: int,
+                                 _spans: list) -> None:
+        """Show the hit's source in the Reader with the hit selected and in view."""
+        if source_id != self._current_source:
+            self._show_source(source_id)
+        if self._current_source == source_id:
+            self.reader.select_span(start, end)
+            self.reader.scroll_to(start)
 
     # -- what the panes and the session report -----------------------------------------
 

@@ -68,3 +68,24 @@ def test_screenshot_sample_posts(window):
     window.sources.select_row(2)
     assert window.reader.source()["platform"] == "telegram"
     _shoot(window, "main_window_sample_posts.png")
+
+
+def test_a_search_hit_opens_its_source_with_the_hit_selected(window, qtbot):
+    window.action_search.trigger()
+    panel = window.search
+    assert window.search_dock.isVisible() and panel.query_edit.hasFocus()
+    qtbot.waitUntil(panel.index_ready, timeout=20000)
+    panel.set_query('"الرقة" OR Raqqa')
+    with qtbot.waitSignal(panel.search_finished, timeout=10000):
+        panel.run_search()
+    assert panel.model.rowCount() > 10
+    row = next(r for r in range(panel.model.rowCount())
+               if panel.model.index(r, 1).data() == "الرقة")
+    with qtbot.waitSignal(panel.hit_activated) as blocker:
+        panel.table.activated.emit(panel.model.index(row, 1))
+    source_id, start, end, _ = blocker.args
+    reader = window.reader
+    assert reader.source()["id"] == source_id
+    assert reader.selection_span() == (start, end)
+    assert reader.source()["text"][start:end] == "الرقة"
+    _shoot(window, "main_window_search.png")
