@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ HEADLESS = ("new", "import", "sources", "show", "search", "reindex")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quire`` console script."""
+    multiprocessing.freeze_support()  # a frozen bundle's indexing workers start here
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in (*HEADLESS, "-h", "--help"):
         return _gui(argv)
