@@ -20,8 +20,9 @@ from db.importers import by_name, importers
 from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
+from desktop import cli_coding
 
-HEADLESS = ("new", "import", "sources", "show", "search", "reindex")
+HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     rei.set_defaults(run=cmd_reindex)
     for sp in (imp, src, show, fts):
         sp.add_argument("--json", action="store_true", help="print JSON")
+    cli_coding.add_commands(sub)
     return p
 
 

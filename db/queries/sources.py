@@ -140,3 +140,11 @@ def collection_tree(session: Session) -> list[dict[str, Any]]:
     q = select(Collection.id, Collection.name, Collection.parent_id, n.label("count")) \
         .order_by(Collection.name)
     return [dict(r._mapping) for r in session.execute(q)]
+
+
+def text_of(session: Session, source_id: int) -> str:
+    """The text of one source; raises NotFoundError when there is no such source."""
+    text = session.scalar(select(Source.text).where(Source.id == source_id))
+    if text is None:
+        raise NotFoundError(f"no source with id {source_id}")
+    return text

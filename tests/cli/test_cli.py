@@ -71,3 +71,21 @@ def test_unknown_format_is_a_usage_error(tmp_path, corpus, capsys):
     main(["new", str(p)])
     code, _, err = _run(capsys, "import", str(p), str(corpus), "--format", "nope")
     assert code == 2 and "unknown format 'nope'" in err and "markdown" in err
+
+
+def test_coding_commands_are_wired_into_quire(tmp_path, corpus, capsys):
+    p = tmp_path / "s.quire"
+    main(["new", str(p)])
+    main(["import", str(p), str(corpus)])
+    capsys.readouterr()
+    _, out, _ = _run(capsys, "sources", str(p), "--json")
+    sid = next(r["id"] for r in json.loads(out) if r["title"] == "A field note")
+    code, out, _ = _run(capsys, "code", str(p), "--code", "Movement/Leaving", "--source",
+                        str(sid), "--start", "14", "--end", "38", "--coder", "Lina", "--json")
+    assert code == 0, out
+    code, out, _ = _run(capsys, "excerpts", str(p), "--json")
+    [excerpt] = json.loads(out)
+    assert excerpt["text"] == "People left at dawn [1]."
+    assert excerpt["coder"] == "Lina"
+    code, out, _ = _run(capsys, "codes", str(p))
+    assert "Leaving" in out and code == 0

@@ -1,0 +1,44 @@
+"""Coders: the people whose excerpts and codings a project records."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.changes import Changes
+from db.errors import CodingError
+from db.models import Coder
+from db.ops import OpResult, bind
+from db.ops.rowstate import RowState, no_op, restore
+
+MAX_NAME = 200
+
+
+def clean_coder_name(name: str) -> str:
+    """``name`` with its white space tidied; CodingError when empty or too long."""
+    clean = " ".join((name or "").split())
+    if not clean:
+        raise CodingError("a coder needs a name")
+    if len(clean) > MAX_NAME:
+        raise CodingError(f"a coder's name can have at most {MAX_NAME} characters")
+    return clean
+
+
+def ensure_coder(session: Session, *, name: str) -> OpResult:
+    """The coder called ``name``, created when missing (value = coder id).
+
+    An existing coder changes nothing and its inverse does nothing; a new coder's
+    inverse removes it.
+    """
+    clean = clean_coder_name(name)
+    found = session.scalar(select(Coder.id).where(Coder.name == clean))
+    label = f"Add coder '{clean}'"
+    if found is not None:
+        return no_op(session, label=label, value=found)
+    coder = Coder(name=clean)
+    session.add(coder)
+    session.flush()
+    before = RowState().include(Coder.__tablename__, [coder.id])
+    done = Changes().add(Coder.__tablename__, [coder.id])
+    return OpResult(done, bind(restore, target=before, label=label), value=coder.id,
+                    label=label)

@@ -1,0 +1,235 @@
+"""The coding subcommands of ``quire``: ``codes``, ``code``, ``excerpts`` and ``uncode``.
+
+``desktop/cli.py`` adds them with :func:`add_commands` and lists :data:`COMMANDS` among
+its headless commands. Like every subcommand they never import Qt, print human-readable
+lines or JSON (``--json``), and raise ``QuireError`` for ``cli.main`` to print.
+Positions are code points of the source's text, half-open ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from db import project
+from db.errors import CodingError, NotFoundError
+from db.ops.coders import ensure_coder
+from db.ops.codes import ensure_code_path
+from db.ops.coding import code_span, code_spans, delete_excerpt, remove_code
+from db.queries.codes import code_by_path, code_path, code_tree
+from db.queries.excerpts import coder_id, retrieve
+from db.queries.sources import text_of
+from db.units import UNITS, expand
+
+COMMANDS = ("codes", "code", "excerpts", "uncode")
+DEFAULT_CODER = "cli"
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Add the coding subcommands to ``quire``'s subparsers."""
+    codes = subparsers.add_parser("codes", help="show the code tree with colours and counts")
+    codes.add_argument("project", type=Path)
+    codes.set_defaults(run=cmd_codes)
+    code = subparsers.add_parser(
+        "code", help="code a span of a source, or every hit of a search",
+        description="Code a span (--source, --start, --end; code points, end excluded) or "
+                    "every hit of a search (--query, grown to --unit). The code PATH "
+                    "('Parent/Child') is created when missing.")
+    code.add_argument("project", type=Path)
+    code.add_argument("--code", required=True, metavar="PATH")
+    what = code.add_mutually_exclusive_group(required=True)
+    what.add_argument("--source", type=int, metavar="ID")
+    what.add_argument("--query", metavar="Q")
+    code.add_argument("--start", type=int, metavar="S")
+    code.add_argument("--end", type=int, metavar="E")
+    code.add_argument("--unit", choices=UNITS, default=None,
+                      help="what to code around each hit (default: the hit itself)")
+    code.add_argument("--coder", default="", metavar="NAME",
+                      help="who codes (default: $QUIRE_CODER, else 'cli')")
+    code.set_defaults(run=cmd_code)
+    _add_excerpts(subparsers)
+    _add_uncode(subparsers)
+    for name in COMMANDS:
+        subparsers.choices[name].add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_excerpts(subparsers: argparse._SubParsersAction) -> None:
+    ex = subparsers.add_parser("excerpts", help="list coded excerpts with their exact text")
+    ex.add_argument("project", type=Path)
+    ex.add_argument("--code", default="", metavar="PATH", help="only excerpts with this code")
+    ex.add_argument("--coder", default="", metavar="NAME", help="only this coder's excerpts")
+    ex.set_defaults(run=cmd_excerpts)
+
+
+def _add_uncode(subparsers: argparse._SubParsersAction) -> None:
+    un = subparsers.add_parser("uncode", help="remove a code from an excerpt, or the excerpt")
+    un.add_argument("project", type=Path)
+    un.add_argument("--excerpt", type=int, required=True, metavar="ID")
+    un.add_argument("--code", default="", metavar="PATH",
+                    help="the code to remove (without it, the whole excerpt is deleted)")
+    un.set_defaults(run=cmd_uncode)
+
+
+# --- quire codes ------------------------------------------------------------------------------
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    """``quire codes PROJECT``: the code tree with colours, descriptions and counts."""
+    with project.open(args.project) as proj, proj.sessions() as s:
+        rows = code_tree(s)
+    lines = [_code_line(r) for r in rows] + [f"{len(rows)} code(s)"]
+    _emit(args, rows, lines)
+    return 0
+
+
+def _code_line(r: dict[str, Any]) -> str:
+    about = r["description"].strip().splitlines()[0] if r["description"].strip() else ""
+    counts = f"{r['excerpts']} excerpt(s) in {r['sources']} source(s)"
+    line = f"{r['id']:>5}  {r['color']:<9} {'  ' * r['depth']}{r['name']}  ({counts})"
+    return f"{line}  {about[:80]}" if about else line
+
+
+# --- quire code -------------------------------------------------------------------------------
+
+def coder_name(args: argparse.Namespace) -> str:
+    """The coder named by ``--coder``, else $QUIRE_CODER, else "cli"."""
+    return (args.coder or os.environ.get("QUIRE_CODER", "")).strip() or DEFAULT_CODER
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    """``quire code PROJECT --code PATH (--source ID --start S --end E | --query Q)``."""
+    with project.open(args.project) as proj:
+        spans = _query_spans(proj, args) if args.query is not None else _given_span(proj, args)
+        if not spans:
+            print(f"quire: nothing to code: no hits for {args.query!r}", file=sys.stderr)
+            return 1
+        with proj.session() as s:
+            coder = ensure_coder(s, name=coder_name(args)).value
+            code_id = ensure_code_path(s, path=args.code, coder_id=coder).value
+            ids = _code(s, spans, code_id, coder, single=args.query is None)
+            path = code_path(s, code_id)
+        with proj.sessions() as s:
+            rows = retrieve(s, code_ids=None, excerpt_ids=ids)
+    lines = [line for r in rows for line in _excerpt_lines(r)]
+    lines.append(f"{len(rows)} excerpt(s) coded '{path}' by {coder_name(args)}")
+    _emit(args, rows, lines)
+    return 0
+
+
+def _code(s, spans: list[tuple[int, int, int]], code_id: int, coder: int,
+          single: bool) -> list[int]:
+    if single:
+        sid, start, end = spans[0]
+        return [code_span(s, source_id=sid, start=start, end=end, code_id=code_id,
+                          coder_id=coder).value]
+    return code_spans(s, spans=spans, code_id=code_id, coder_id=coder).value
+
+
+def _given_span(proj, args: argparse.Namespace) -> list[tuple[int, int, int]]:
+    if args.start is None or args.end is None:
+        raise CodingError("--source needs --start and --end (code-point offsets, the end "
+                          "excluded)")
+    if not args.unit or args.unit == "hit":
+        return [(args.source, args.start, args.end)]
+    with proj.sessions() as s:
+        text = text_of(s, args.source)
+    return [(args.source, *expand(text, args.start, args.end, args.unit))]
+
+
+def _query_spans(proj, args: argparse.Namespace) -> list[tuple[int, int, int]]:
+    """The hits of ``--query`` as spans grown to ``--unit``, without duplicates."""
+    from db.search.hits import search  # the search engine loads only when it is used
+    from db.search.index import SearchIndex
+
+    unit = args.unit or "hit"
+    index = SearchIndex(proj)
+    with proj.sessions() as s:
+        index.ensure(s, progress=None if args.json else _progress)
+        _clear_progress(args.json)
+        found = search(index, s, args.query).all()
+        return _grown(s, found, unit)
+
+
+def _grown(s, found: list, unit: str) -> list[tuple[int, int, int]]:
+    spans: dict[tuple[int, int, int], None] = {}
+    for source_hits in found:
+        sid = source_hits.source_id
+        hits = [(sid, 0, 0)] if unit == "source" else source_hits.spans
+        if not hits:
+            continue
+        text = text_of(s, sid)
+        for _, start, end in hits:
+            a, b = expand(text, start, end, unit)
+            if a < b:
+                spans[(sid, a, b)] = None
+    return list(spans)
+
+
+# --- quire excerpts ---------------------------------------------------------------------------
+
+def cmd_excerpts(args: argparse.Namespace) -> int:
+    """``quire excerpts PROJECT [--code PATH] [--coder NAME]``."""
+    with project.open(args.project) as proj, proj.sessions() as s:
+        code_ids = [_existing_code(s, args.code)] if args.code else None
+        coders = [coder_id(s, args.coder)] if args.coder else None
+        rows = retrieve(s, code_ids=code_ids, coder_ids=coders)
+    lines = [line for r in rows for line in _excerpt_lines(r)]
+    _emit(args, rows, lines + [f"{len(rows)} excerpt(s)"])
+    return 0
+
+
+def _existing_code(s, path: str) -> int:
+    code_id = code_by_path(s, path)
+    if code_id is None:
+        raise NotFoundError(f"no code at '{path}'")
+    return code_id
+
+
+def _excerpt_lines(r: dict[str, Any]) -> list[str]:
+    codes = ", ".join(c["path"] for c in r["codes"]) or f"(highlight {r['color']})"
+    head = (f"excerpt {r['id']}  source {r['source_id']} [{r['start']}, {r['end']})  "
+            f"by {r['coder'] or '?'}  {codes}  {r['uuid']}")
+    return [head] + ["    " + line for line in r["text"].split("\n")]
+
+
+# --- quire uncode -----------------------------------------------------------------------------
+
+def cmd_uncode(args: argparse.Namespace) -> int:
+    """``quire uncode PROJECT --excerpt ID [--code PATH]``."""
+    with project.open(args.project) as proj, proj.session() as s:
+        if args.code:
+            code_id = _existing_code(s, args.code)
+            path = code_path(s, code_id)
+            deleted = remove_code(s, excerpt_id=args.excerpt, code_id=code_id).value
+        else:
+            path, deleted = None, True
+            delete_excerpt(s, excerpt_id=args.excerpt)
+    line = f"removed code '{path}' from excerpt {args.excerpt}" if path else ""
+    if deleted:
+        line += (" (it had no other code, so the excerpt was deleted)" if path
+                 else f"deleted excerpt {args.excerpt}")
+    _emit(args, {"excerpt": args.excerpt, "code": path, "excerpt_deleted": deleted}, [line])
+    return 0
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+    else:
+        print("\n".join(lines))
+
+
+def _progress(done: int, total: int, message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r\033[K{message}"[:200], end="", file=sys.stderr, flush=True)
+
+
+def _clear_progress(quiet: bool) -> None:
+    if not quiet and sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
