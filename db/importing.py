@@ -23,6 +23,7 @@ from db import changes, importers
 from db.changes import Changes
 from db.errors import ImportCancelled, ImportFileError
 from db.importers.base import (
+    ARTICLE,
     POST,
     Cancelled,
     ColumnMapping,
@@ -227,7 +228,13 @@ class _Run:
         return ReadOptions(format="tabular", mapping=_fit_mapping(remembered, columns))
 
     def _already_imported(self, digest: str) -> str | None:
-        q = select(Source.title, Source.file_name).where(Source.file_hash == digest).limit(1)
+        """The title of an article already imported from a file with these bytes.
+
+        Only articles: a post file may have been cut short by Cancel or a crash, and
+        importing it again must add the rest (its posts already here are skipped by id).
+        """
+        q = (select(Source.title, Source.file_name)
+             .where(Source.file_hash == digest, Source.kind == ARTICLE).limit(1))
         row = self.s.execute(q).first()
         return None if row is None else (row.title or row.file_name)
 
