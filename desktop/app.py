@@ -7,6 +7,7 @@ that cannot be opened is reported in a message box, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 from collections.abc import Sequence
 
 from PySide6.QtGui import QIcon
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from db.resources import resource
 from desktop import settings
+from desktop.dialogs.coder import ensure_coder_name
 from desktop.fonts import load_bundled_fonts
 from desktop.main_window import MainWindow
 
@@ -24,6 +26,12 @@ def run(argv: Sequence[str]) -> int:
     """Show the window and run until it closes; returns the exit code."""
     app, args = application(argv)
     window = start(args)
+    ensure_coder_name(window)  # asked once, at first run; everything coded records it
+    if window.session is not None:
+        window.session.set_coder(settings.coder_name())
+    # Everything made at start-up lives as long as the window: keeping it out of the
+    # collector's way saves a ~60 ms pause that would otherwise land on a coding action.
+    gc.freeze()
     code = app.exec()
     del window
     return code

@@ -35,15 +35,16 @@ from db.ops.sources import delete_sources
 from db.queries import sources as source_queries
 from desktop import settings
 from desktop.dialogs.import_dialog import ImportDialog
+from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
 from desktop.views.reader import Reader
-from desktop.views.search import SearchPanel
 from desktop.views.sources import SourcesPane
 
 LAYOUT_KEY = "main_window"
 DEFAULT_SIZE = (1280, 800)
-SOURCES_SHARE = 0.52  # of the window's width, for the Sources pane until the user moves it
+SOURCES_SHARE = 0.40  # of the window's width, for the Sources pane until the user moves it
+CODES_SHARE = 0.22  # and for the Codes pane
 FILE_FILTER = "Quire projects (*.quire)"
 TITLE = "Quire"
 
@@ -124,7 +125,8 @@ class MainWindow(QMainWindow):
 
     # -- building ----------------------------------------------------------------------
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+    def make_action(self, text: str, slot, shortcut: QKeySequence | str | None = None) -> QAction:
+        """An action of this window, triggering ``slot``, with an optional shortcut."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -133,26 +135,24 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         keys = QKeySequence.StandardKey
-        self.action_new = self._action("&New Project…", self._on_new_action_triggered, "Ctrl+N")
-        self.action_open = self._action("&Open Project…", self._on_open_action_triggered,
+        self.action_new = self.make_action("&New Project…", self._on_new_action_triggered, "Ctrl+N")
+        self.action_open = self.make_action("&Open Project…", self._on_open_action_triggered,
                                         "Ctrl+O")
-        self.action_sample = self._action("Open the &Sample Project", self.open_sample)
-        self.action_import = self._action("&Import…", self._on_import_action_triggered,
-                                          "Ctrl+I")
-        self.action_close = self._action("&Close Project", self.close_project, keys.Close)
-        self.action_quit = self._action("&Quit", self.close, "Ctrl+Q")
+        self.action_sample = self.make_action("Open the &Sample Project", self.open_sample)
+        self.action_import = self.make_action("&Import…", self._on_import_action_triggered,
+                                          "Ctrl+Shift+I")
+        self.action_close = self.make_action("&Close Project", self.close_project, keys.Close)
+        self.action_quit = self.make_action("&Quit", self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.action_undo = self.undo_group.createUndoAction(self, "Undo")
         self.action_undo.setShortcut(QKeySequence("Ctrl+Z"))
         self.action_redo = self.undo_group.createRedoAction(self, "Redo")
         self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.action_delete = self._action("&Delete Source(s)…", self._on_delete_action_triggered,
-                                          keys.Delete)
+        self.action_delete = self.make_action("&Delete Source(s)…",
+                                              self._on_delete_action_triggered, keys.Delete)
         # Only while the Sources pane has focus: Delete in the reader must not remove sources.
         self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.action_search = self._action("&Search All Sources…",
-                                          self._on_search_action_triggered, "Ctrl+Shift+F")
-        self.action_about = self._action("&About Quire", self._on_about_action_triggered)
+        self.action_about = self.make_action("&About Quire", self._on_about_action_triggered)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _make_docks(self) -> None:
@@ -168,10 +168,7 @@ class MainWindow(QMainWindow):
         self.history_dock = self.add_dock(self.history, "Undo History", "history_dock",
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock.hide()
-        self.search: SearchPanel | None = None  # one per open project
-        self.search_dock = self.add_dock(QLabel("Open a project to search it.", self),
-                                         "Search", "search_dock",
-                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.panes = ProjectPanes(self)
 
     def add_dock(self, widget: QWidget, title: str, name: str,
                  area: Qt.DockWidgetArea) -> QDockWidget:
@@ -198,7 +195,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.action_delete)
         edit.addSeparator()
-        edit.addAction(self.action_search)
+        self.panes.fill_menus(edit, bar.addMenu("&Code"))
         self.view_menu = bar.addMenu("&View")
         for dock in self.findChildren(QDockWidget):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -258,7 +255,7 @@ class MainWindow(QMainWindow):
         self._close_project_dialogs()
         session, self.session = self.session, None
         self.sources.set_session(None)
-        self._drop_search_panel()
+        self.panes.set_session(None)
         self._show_source(None)
         self.undo_group.removeStack(session.undo_stack)
         session.project_changed.disconnect(self._on_session_project_changed)
@@ -274,7 +271,7 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
         self.sources.set_session(session)
-        self._make_search_panel(session)
+        self.panes.set_session(session)
         self.setWindowTitle(f"{TITLE} — {session.project.name}")
         self.pages.setCurrentWidget(self.reader)
         self._show_docks()
@@ -296,13 +293,17 @@ class MainWindow(QMainWindow):
             dock.toggleViewAction().setEnabled(True)
         if self._dock_state is None or not self.restoreState(self._dock_state):
             self.sources_dock.show()
-            width = int(self.width() * SOURCES_SHARE)
-            self.resizeDocks([self.sources_dock], [width], Qt.Orientation.Horizontal)
+            for dock in self.panes.default_docks():
+                dock.show()
+            docks = [self.sources_dock, *self.panes.default_docks()]
+            widths = [int(self.width() * SOURCES_SHARE)] + [int(self.width() * CODES_SHARE)] * (
+                len(docks) - 1)
+            self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
         if self.sources_dock.isHidden() and self.history_dock.isHidden():
             self.sources_dock.show()  # never leave the reader alone with no way to pick
 
     def _enable_project_actions(self, enabled: bool) -> None:
-        for action in (self.action_import, self.action_close, self.action_search):
+        for action in (self.action_import, self.action_close, *self.panes.project_actions()):
             action.setEnabled(enabled)
         self.action_delete.setEnabled(enabled and bool(self.sources.selected_ids()))
 
@@ -381,32 +382,8 @@ class MainWindow(QMainWindow):
                           "qualitative research on articles and social-media posts.</p>"
                           "<p>Licensed under the GNU GPL, version 3 or later.</p>")
 
-    def _on_search_action_triggered(self) -> None:
-        if self.search is None:
-            return
-        self.search_dock.show()
-        self.search_dock.raise_()
-        self.search.query_edit.setFocus()
-        self.search.query_edit.selectAll()
-
-    # -- search ------------------------------------------------------------------------
-
-    def _make_search_panel(self, session: ProjectSession) -> None:
-        """A Search panel for the newly opened project; it builds or updates its index."""
-        self.search = SearchPanel(session, self)
-        self.search.hit_activated.connect(self._on_search_hit_activated)
-        self.search_dock.setWidget(self.search)
-
-    def _drop_search_panel(self) -> None:
-        panel, self.search = self.search, None
-        if panel is not None:
-            panel.cancel()
-            self.search_dock.setWidget(QLabel("Open a project to search it.", self))
-            panel.deleteLater()
-
-    def _on_search_hit_activated(self, source_id: int, start: int, end: int,
-                                 _spans: list) -> None:
-        """Show the hit's source in the Reader with the hit selected and in view."""
+    def show_span(self, source_id: int, start: int, end: int) -> None:
+        """Show a source in the Reader with ``[start, end)`` selected and in view."""
         if source_id != self._current_source:
             self._show_source(source_id)
         if self._current_source == source_id:

@@ -48,13 +48,22 @@ class ProjectSession(QObject):
         with self.project.session() as s:
             return op(s)
 
-    def apply(self, op: Operation, *, label: str = "", initiator: object = None) -> None:
-        """Run ``op`` as one undoable step (it runs now, inside ``push``)."""
-        self.undo_stack.push(OperationCommand(self, op, label=label, initiator=initiator))
+    def apply(self, op: Operation, *, label: str = "", initiator: object = None) -> OpResult:
+        """Run ``op`` now as one undoable step and return its result.
+
+        The operation runs first, in its own transaction; only when it succeeded is it
+        put on the undo stack, so an operation the core refuses (it raises a
+        ``QuireError``) leaves neither the project nor the undo history changed.
+        """
+        result = self.execute(op)
+        if label:
+            result.label = label
+        self.adopt(result, initiator=initiator)
+        return result
 
     def adopt(self, result: OpResult, *, initiator: object = None) -> None:
         """Put an operation that already ran (an import on the worker) on the undo stack."""
-        self.undo_stack.push(OperationCommand(self, done=result, initiator=initiator))
+        self.undo_stack.push(OperationCommand(self, result, initiator=initiator))
 
     def announce(self, changes: Changes, initiator: object = None) -> None:
         """Tell every view what changed."""

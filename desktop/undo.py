@@ -1,9 +1,9 @@
-"""Undo for everything: one generic command that runs an operation and keeps its inverse.
+"""Undo for everything: one generic command that keeps an operation's inverse.
 
 Operations live in ``db/ops`` and return an ``OpResult`` with their inverse
-(DESIGN.md rules 2 and 4). :class:`OperationCommand` runs the operation (or adopts one
-already run, such as an import done on the worker), and swaps in the inverse each time
-it is undone or redone.
+(DESIGN.md rules 2 and 4). The session runs an operation first and only then pushes an
+:class:`OperationCommand` holding the result, so a refused operation never reaches the
+stack. Each undo or redo runs the operation it holds and keeps that one's inverse.
 """
 
 from __future__ import annotations
@@ -23,20 +23,18 @@ Operation = Callable[[Session], OpResult]
 
 
 class OperationCommand(QUndoCommand):
-    """An undoable step: run an operation, remember how to take it back."""
+    """An undoable step around an operation that has already run."""
 
-    def __init__(self, session: ProjectSession, op: Operation | None = None, *,
-                 label: str = "", done: OpResult | None = None, initiator: object = None):
-        super().__init__(label or (done.label if done else ""))
+    def __init__(self, session: ProjectSession, done: OpResult, *, initiator: object = None):
+        super().__init__(done.label)
         self._session, self._initiator = session, initiator
-        self._next: Operation | None = op
-        self._already = done
+        self._done: OpResult | None = done
+        self._next: Operation = done.inverse
 
     def redo(self) -> None:
-        if self._already is not None:  # the first redo of an operation that already ran
-            result, self._already = self._already, None
-            self._next = result.inverse
-            self._session.announce(result.changes, self._initiator)
+        if self._done is not None:  # QUndoStack.push calls redo: the operation already ran
+            done, self._done = self._done, None
+            self._session.announce(done.changes, self._initiator)
             return
         self._swap()
 
@@ -45,7 +43,5 @@ class OperationCommand(QUndoCommand):
 
     def _swap(self) -> None:
         result = self._session.execute(self._next)
-        if not self.text():
-            self.setText(result.label)
         self._next = result.inverse
         self._session.announce(result.changes, self._initiator)

@@ -71,9 +71,9 @@ def test_screenshot_sample_posts(window):
 
 
 def test_a_search_hit_opens_its_source_with_the_hit_selected(window, qtbot):
-    window.action_search.trigger()
-    panel = window.search
-    assert window.search_dock.isVisible() and panel.query_edit.hasFocus()
+    window.panes.action_search.trigger()
+    panel = window.panes.search
+    assert window.panes.search_dock.isVisible() and panel.query_edit.hasFocus()
     qtbot.waitUntil(panel.index_ready, timeout=20000)
     panel.set_query('"الرقة" OR Raqqa')
     with qtbot.waitSignal(panel.search_finished, timeout=10000):
@@ -89,3 +89,26 @@ def test_a_search_hit_opens_its_source_with_the_hit_selected(window, qtbot):
     assert reader.selection_span() == (start, end)
     assert reader.source()["text"][start:end] == "الرقة"
     _shoot(window, "main_window_search.png")
+
+
+def test_screenshot_coding_in_the_window(window, qtbot):
+    from db.ops import bind
+    from db.ops.codes import ensure_code_path
+    from db.ops.coding import code_span
+
+    window.sources.select_row(_row_of(window, "Raqqa After the Battle"))
+    session, text = window.session, window.reader.source()["text"]
+    sid = window.reader.source()["id"]
+    for path, phrase in [("Displacement/Return", "returned"), ("Humanitarian aid", "water"),
+                         ("Displacement/Fear", "fear"), ("Reconstruction", "engineers")]:
+        code_id = session.apply(bind(ensure_code_path, path=path)).value
+        at = text.lower().find(phrase)
+        start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1)
+        end = text.find(".", at) + 1
+        session.apply(bind(code_span, source_id=sid, start=start, end=end, code_id=code_id,
+                           coder_id=session.coder_id()))
+    assert window.panes.action_code_hits.isEnabled()
+    assert len(window.reader.excerpts()) == 4
+    assert "Apply code" in session.undo_stack.undoText() or session.undo_stack.undoText()
+    window.panes.codes_dock.show()
+    _shoot(window, "main_window_coding.png")

@@ -1,0 +1,230 @@
+"""Who is coding: the first-run name prompt, Preferences, and a coder filter.
+
+Every excerpt and coding records its coder (issue 4, "Coders"). The name is asked once,
+at first run, and kept in the user's settings (``desktop.settings``); Preferences change
+it. :class:`CoderFilter` chooses whose work the Reader and the Coded excerpts view show
+(everyone's, or one coder's): it drives ``ProjectSession.show_coders``, and every
+filter on screen follows ``coder_filter_changed``, so they always agree.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.queries import excerpts as excerpt_queries
+from desktop import settings
+
+if TYPE_CHECKING:
+    from db.changes import Changes
+    from desktop.session import ProjectSession
+
+MAX_NAME = 200  # as the core allows (db.ops.coders)
+
+
+def _guess_name() -> str:
+    """The login name, as a suggestion only."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password file
+        return ""
+
+
+class CoderNameDialog(QDialog):
+    """Ask the coder's name: what every excerpt and coding will record."""
+
+    def __init__(self, name: str = "", parent: QWidget | None = None, *, first_run=True):
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Quire" if first_run else "Coder Name")
+        text = QLabel("Everything you highlight and code is recorded under your name, so "
+                      "that a team's work can be told apart and compared. You can change "
+                      "it later in Preferences." if first_run else
+                      "The name recorded on what you code from now on.", self)
+        text.setWordWrap(True)
+        self.name_edit = QLineEdit(name, self)
+        self.name_edit.setMaxLength(MAX_NAME)
+        self.name_edit.setPlaceholderText("Your name or initials")
+        self.name_edit.selectAll()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
+        form = QFormLayout()
+        form.addRow("Your &name:", self.name_edit)
+        column = QVBoxLayout(self)
+        column.addWidget(text)
+        column.addLayout(form)
+        column.addWidget(self.buttons)
+        self._on_name_edit_text_changed(name)
+
+    def name(self) -> str:
+        """The name typed, tidied."""
+        return " ".join(self.name_edit.text().split())
+
+    def _on_name_edit_text_changed(self, _text: str) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.name()))
+
+
+def ask_coder_name(parent: QWidget | None = None) -> str:
+    """Ask the coder's name and keep it in the settings; "" if the user declined.
+
+    Declining stores nothing, so the question comes again next time.
+    """
+    dialog = CoderNameDialog(settings.coder_name() or _guess_name(), parent)
+    if not dialog.exec() or not dialog.name():
+        return ""
+    settings.set_coder_name(dialog.name())
+    return dialog.name()
+
+
+def ensure_coder_name(parent: QWidget | None = None) -> str:
+    """The coder's name from the settings, asked first if it was never given."""
+    return settings.coder_name() or ask_coder_name(parent)
+
+
+class PreferencesDialog(QDialog):
+    """The user's preferences (for now, the coder's name)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(420)
+        self.name_edit = QLineEdit(settings.coder_name(), self)
+        self.name_edit.setMaxLength(MAX_NAME)
+        self.name_edit.setPlaceholderText("Your name or initials")
+        hint = QLabel("Recorded on everything you highlight and code from now on; what "
+                      "was coded before keeps the name it was coded under.", self)
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Coder name:", self.name_edit)
+        form.addRow("", hint)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.name_edit.textChanged.connect(self._on_name_edit_text_changed)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addStretch(1)
+        column.addWidget(self.buttons)
+
+    def coder_name(self) -> str:
+        """The coder name typed, tidied."""
+        return " ".join(self.name_edit.text().split())
+
+    def _on_name_edit_text_changed(self, _text: str) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.coder_name()))
+
+    def save(self, session: ProjectSession | None = None) -> None:
+        """Keep the preferences; the open project codes under the new name from now on."""
+        settings.set_coder_name(self.coder_name())
+        if session is not None:
+            session.set_coder(self.coder_name())
+
+
+def edit_preferences(session: ProjectSession | None, parent: QWidget | None = None) -> bool:
+    """Show Preferences; True if the user changed and saved them."""
+    dialog = PreferencesDialog(parent)
+    if not dialog.exec():
+        return False
+    changed = dialog.coder_name() != settings.coder_name()
+    dialog.save(session)
+    return changed
+
+
+EVERYONE = -1  # the combo's data for "everyone's work"
+
+
+class CoderFilter(QWidget):
+    """Show everyone's work, or one coder's: drives the session's coder filter."""
+
+    def __init__(self, parent: QWidget | None = None, *, label: str = "Coder:"):
+        super().__init__(parent)
+        self._session: ProjectSession | None = None
+        self.combo = QComboBox(self)
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setToolTip("Whose excerpts and codings to show")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        if label:
+            caption = QLabel(label, self)
+            caption.setBuddy(self.combo)
+            row.addWidget(caption)
+        row.addWidget(self.combo, 1)
+        self.combo.currentIndexChanged.connect(self._on_combo_current_index_changed)
+        self._fill([])
+
+    def set_session(self, session: ProjectSession | None) -> None:
+        """Offer the coders of ``session`` and follow its coder filter."""
+        if self._session is not None:
+            self._session.project_changed.disconnect(self._on_session_project_changed)
+            self._session.coder_filter_changed.disconnect(self._on_session_coder_filter_changed)
+        self._session = session
+        if session is not None:
+            session.project_changed.connect(self._on_session_project_changed)
+            session.coder_filter_changed.connect(self._on_session_coder_filter_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the coders again."""
+        if self._session is None:
+            self._fill([])
+            return
+        with self._session.read() as s:
+            self._fill(excerpt_queries.coders(s))
+
+    def _fill(self, coders: list[dict]) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem("Everyone", EVERYONE)
+        for coder in coders:
+            self.combo.addItem(coder["name"], coder["id"])
+        self.combo.blockSignals(False)
+        self._show(self._session.visible_coders if self._session else None)
+
+    def _show(self, coder_ids: set[int] | None) -> None:
+        """Point the combo at the session's filter (a set of several shows as one)."""
+        wanted = EVERYONE if not coder_ids else min(coder_ids)
+        found = self.combo.findData(wanted)
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(max(found, 0))
+        self.combo.blockSignals(False)
+
+    def coder_id(self) -> int | None:
+        """The coder chosen, or None for everyone."""
+        value = self.combo.currentData()
+        return None if value in (None, EVERYONE) else value
+
+    def choose(self, coder_id: int | None) -> None:
+        """Show ``coder_id``'s work (None: everyone's)."""
+        found = self.combo.findData(EVERYONE if coder_id is None else coder_id)
+        if found >= 0:
+            self.combo.setCurrentIndex(found)
+
+    def _on_combo_current_index_changed(self, _index: int) -> None:
+        if self._session is not None:
+            chosen = self.coder_id()
+            self._session.show_coders(None if chosen is None else {chosen})
+
+    def _on_session_coder_filter_changed(self, coder_ids: set[int] | None) -> None:
+        self._show(coder_ids)
+
+    def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
+        # A coder's record is made quietly on their first coding: watch for that too.
+        if changes.touched("coders", "excerpts", "codings"):
+            self.refresh()

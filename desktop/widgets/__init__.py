@@ -1,0 +1,1 @@
+"""Small reusable widgets (the coding margin, the quick-code palette, ...)."""
