@@ -25,8 +25,10 @@ demo: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/desktop -k screenshot
 	@echo "screenshots are in tests/artifacts/"
 
+BENCHES := bench_import bench_search bench_coding bench_reader_coding bench_codes_pane
+
 bench: $(STAMP)
-	$(PY) tests/bench/bench_import.py
+	@for b in $(BENCHES); do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) tests/bench/$$b.py || exit 1; done
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check db desktop tests
