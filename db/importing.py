@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db import changes, importers
 from db.changes import Changes
+from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError
 from db.importers.base import (
     ARTICLE,
@@ -361,7 +362,7 @@ def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int) -> dict:
         uuid=new_uuid(), length=len(d.text), text_hash=text_hash(d.text), file_hash=digest,
         file_name=path.name, format=d.extra.get("format", ""), post_id=d.post_id or None,
         raw=None if d.raw is None else json.dumps(d.raw, ensure_ascii=False, default=str),
-        extra=extra, csl={}, import_id=batch_id, added_at=utcnow(),
+        extra=extra, csl=csl_for_draft(d), import_id=batch_id, added_at=utcnow(),
     )
     return row
 

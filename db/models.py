@@ -251,13 +251,25 @@ class Coding(Entity, Base):
 
 
 MEMO_TARGETS = ("project", "collection", "source", "code", "excerpt")
+_NO_TARGET = ("collection_id IS NULL AND source_id IS NULL AND code_id IS NULL"
+              " AND excerpt_id IS NULL")
+MEMO_TARGET_CHECK = (
+    f"(target = 'project' AND {_NO_TARGET} AND detached_from IS NULL)"
+    " OR (target = 'collection' AND collection_id IS NOT NULL)"
+    " OR (target = 'source' AND source_id IS NOT NULL)"
+    " OR (target = 'code' AND code_id IS NOT NULL)"
+    " OR (target = 'excerpt' AND excerpt_id IS NOT NULL)"
+    f" OR (target <> 'project' AND {_NO_TARGET} AND detached_from IS NOT NULL)")
 
 
 class Memo(Entity, Base):
     """A memo on the project, a collection, a source, a code or an excerpt.
 
-    Exactly the foreign key named by ``target`` is set (none for the project), so
-    deleting the thing a memo is about deletes the memo, on any database.
+    Exactly the foreign key named by ``target`` is set (none for the project). A memo
+    whose target is deleted by an operation is kept as *orphaned*: the operation clears
+    its key and records in ``detached_from`` what it was on (``db.ops.memos.
+    detach_memos``). A row deleted behind Quire's back (plain SQL) still takes its
+    memos with it, through ON DELETE CASCADE, on any database.
     """
 
     __tablename__ = "memos"
@@ -275,15 +287,11 @@ class Memo(Entity, Base):
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # What the memo was on ("excerpt 12 of 'Dawn'") once that was deleted; NULL while
+    # the memo is attached. Not NULL means orphaned (revision 0002).
+    detached_from: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
-        CheckConstraint(
-            "(target = 'project' AND collection_id IS NULL AND source_id IS NULL"
-            " AND code_id IS NULL AND excerpt_id IS NULL)"
-            " OR (target = 'collection' AND collection_id IS NOT NULL)"
-            " OR (target = 'source' AND source_id IS NOT NULL)"
-            " OR (target = 'code' AND code_id IS NOT NULL)"
-            " OR (target = 'excerpt' AND excerpt_id IS NOT NULL)",
-            name="target"),
+        CheckConstraint(MEMO_TARGET_CHECK, name="target"),
     )
 
 

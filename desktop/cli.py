@@ -20,9 +20,10 @@ from db.importers import by_name, importers
 from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
-from desktop import cli_coding
+from desktop import cli_coding, cli_notes
 
-HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS)
+HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
+            *cli_notes.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     for sp in (imp, src, show, fts):
         sp.add_argument("--json", action="store_true", help="print JSON")
     cli_coding.add_commands(sub)
+    cli_notes.add_commands(sub)
     return p
 
 

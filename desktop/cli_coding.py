@@ -19,7 +19,8 @@ from db import project
 from db.errors import CodingError, NotFoundError
 from db.ops.coders import ensure_coder
 from db.ops.codes import ensure_code_path
-from db.ops.coding import code_span, code_spans, delete_excerpt, remove_code
+from db.ops.coding import code_span, code_spans
+from db.ops.memos import delete_excerpt_keeping_memos, remove_code_keeping_memos
 from db.queries.codes import code_by_path, code_path, code_tree
 from db.queries.excerpts import coder_id, retrieve
 from db.queries.sources import text_of
@@ -203,10 +204,10 @@ def cmd_uncode(args: argparse.Namespace) -> int:
         if args.code:
             code_id = _existing_code(s, args.code)
             path = code_path(s, code_id)
-            deleted = remove_code(s, excerpt_id=args.excerpt, code_id=code_id).value
+            deleted = remove_code_keeping_memos(s, excerpt_id=args.excerpt, code_id=code_id).value
         else:
             path, deleted = None, True
-            delete_excerpt(s, excerpt_id=args.excerpt)
+            delete_excerpt_keeping_memos(s, excerpt_id=args.excerpt)
     line = f"removed code '{path}' from excerpt {args.excerpt}" if path else ""
     if deleted:
         line += (" (it had no other code, so the excerpt was deleted)" if path

@@ -31,7 +31,7 @@ from db import __version__, project
 from db.changes import Changes
 from db.errors import NotFoundError, QuireError
 from db.ops import bind
-from db.ops.sources import delete_sources
+from db.ops.memos import delete_sources_keeping_memos
 from db.queries import sources as source_queries
 from desktop import settings
 from desktop.dialogs.import_dialog import ImportDialog
@@ -364,7 +364,8 @@ class MainWindow(QMainWindow):
         if self.session is None or not ids or not self._confirm_delete(ids):
             return
         label = "Delete source" if len(ids) == 1 else f"Delete {len(ids):,} sources"
-        self.session.apply(bind(delete_sources, source_ids=ids), label=label, initiator=self)
+        self.session.apply(bind(delete_sources_keeping_memos, source_ids=ids), label=label,
+                           initiator=self)
 
     def _confirm_delete(self, ids: list[int]) -> bool:
         what = "this source" if len(ids) == 1 else f"these {len(ids):,} sources"

@@ -24,6 +24,7 @@ from db.changes import Changes
 from db.models import Code, Coder, Coding, Excerpt
 from db.ops import OpResult, bind
 from db.ops import coding as coding_ops
+from db.ops import memos as memo_ops
 from db.ops.codes import create_code
 from db.queries import codes as code_queries
 from db.queries import excerpts as excerpt_queries
@@ -295,12 +296,12 @@ class ReaderCoding(QObject):
 
     def remove_code(self, excerpt_id: int, code_id: int) -> bool:
         """Take one code off an excerpt."""
-        op = bind(coding_ops.remove_code, excerpt_id=excerpt_id, code_id=code_id)
+        op = bind(memo_ops.remove_code_keeping_memos, excerpt_id=excerpt_id, code_id=code_id)
         return self._run(op, f"Remove code '{self.code_name(code_id)}'") is not None
 
     def delete_excerpt(self, excerpt_id: int) -> bool:
         """Delete an excerpt with all its codes."""
-        op = bind(coding_ops.delete_excerpt, excerpt_id=excerpt_id)
+        op = bind(memo_ops.delete_excerpt_keeping_memos, excerpt_id=excerpt_id)
         return self._run(op, "Delete excerpt") is not None
 
     def resize_excerpt(self, excerpt_id: int) -> bool:

@@ -1,0 +1,214 @@
+"""Citations as the Reader, the Coded excerpts view and exports show them, formatted.
+
+An excerpt's notes are, in order: the citations the researcher attached (by position),
+then the article's own footnotes whose markers ("[7]") lie inside the excerpt's span, in
+text order. Those footnotes are found when asked, not stored as citations: an excerpt
+resized to take in or leave out a marker gains or loses its note at once, and excerpts
+made by any means (the Reader, "code all hits", an import) need no extra step. A
+footnote the researcher attached explicitly (a ``Citation`` with ``footnote_id``) is
+listed once, in its place.
+
+A citation of the excerpt's own source uses the library reference linked to the source
+if there is one, else the source's CSL (``db.citations.csl.csl_for_source``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.citations.csl import csl_for_source, name_text, year_of
+from db.citations.format import DEFAULT_STYLE, format_bibliography, format_citation
+from db.errors import NotFoundError
+from db.models import Citation, Excerpt, Footnote, Reference, Source
+
+
+def citation_count(session: Session, reference_id: int) -> int:
+    """How many citations cite a reference (for "delete it anyway?")."""
+    return session.scalar(select(func.count(Citation.id))
+                          .where(Citation.reference_id == reference_id)) or 0
+
+
+# --- items -----------------------------------------------------------------------------------
+
+class _Items:
+    """CSL items of sources and references, each read once per query."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.refs: dict[int, tuple[str, dict[str, Any]]] = {}
+        self.sources: dict[int, dict[str, Any]] = {}
+
+    def reference(self, reference_id: int) -> tuple[str, dict[str, Any]]:
+        """(key, CSL) of a reference."""
+        if reference_id not in self.refs:
+            ref = self.session.get(Reference, reference_id)
+            self.refs[reference_id] = (ref.key, dict(ref.csl or {}))
+        return self.refs[reference_id]
+
+    def source(self, source_id: int) -> dict[str, Any]:
+        """The CSL a source is cited by: its linked reference's, else its own."""
+        if source_id not in self.sources:
+            src = self.session.get(Source, source_id)
+            if src is None:
+                raise NotFoundError(f"no source with id {source_id}")
+            linked = self.reference(src.reference_id)[1] if src.reference_id else None
+            self.sources[source_id] = linked or csl_for_source(src)
+        return self.sources[source_id]
+
+
+def source_csl(session: Session, source_id: int) -> dict[str, Any]:
+    """A source's bibliographic data for its dialog: ``csl`` (what it is cited by when not
+    linked), ``stored`` (False: derived, never edited), ``reference`` (the linked key)."""
+    src = session.get(Source, source_id)
+    if src is None:
+        raise NotFoundError(f"no source with id {source_id}")
+    key = session.scalar(select(Reference.key).where(Reference.id == src.reference_id)) \
+        if src.reference_id else None
+    return {"csl": csl_for_source(src), "stored": bool(src.csl), "reference": key,
+            "reference_id": src.reference_id}
+
+
+# --- an excerpt's notes -----------------------------------------------------------------------
+
+def citations_for_excerpt(session: Session, excerpt_id: int, style: str = DEFAULT_STYLE,
+                          html_output: bool = False) -> list[dict[str, Any]]:
+    """The notes of an excerpt in order, formatted in ``style``: its citations, then the
+    article's footnotes inside its span (see the module docstring).
+
+    Each row: kind ("citation" or "footnote"), id (the citation's, None for a footnote
+    that travels by itself), number (1, 2...), cites ("source", "reference" or
+    "footnote"), reference_id, reference_key, footnote_id, label (the footnote's own
+    label, "7"), locator_label, locator, note, text (plain, or HTML when asked).
+    """
+    excerpt = session.get(Excerpt, excerpt_id)
+    if excerpt is None:
+        raise NotFoundError(f"no excerpt with id {excerpt_id}")
+    return _notes(session, excerpt, _Items(session), style, html_output)
+
+
+def citations_for_excerpts(session: Session, excerpt_ids: Iterable[int],
+                           style: str = DEFAULT_STYLE, html_output: bool = False
+                           ) -> dict[int, list[dict[str, Any]]]:
+    """:func:`citations_for_excerpt` for many excerpts (missing ones are left out)."""
+    items, out = _Items(session), {}
+    for eid in excerpt_ids:
+        excerpt = session.get(Excerpt, eid)
+        if excerpt is not None:
+            out[eid] = _notes(session, excerpt, items, style, html_output)
+    return out
+
+
+def _notes(session: Session, excerpt: Excerpt, items: _Items, style: str,
+           html_output: bool) -> list[dict[str, Any]]:
+    q = select(Citation).where(Citation.excerpt_id == excerpt.id) \
+        .order_by(Citation.position, Citation.id)
+    cited = list(session.scalars(q))
+    rows = [_citation_row(session, c, excerpt, items, style, html_output) for c in cited]
+    explicit = {c.footnote_id for c in cited if c.footnote_id is not None}
+    rows += [_footnote_row(n, None, "", html_output)
+             for n in footnotes_inside(session, excerpt) if n.id not in explicit]
+    for number, row in enumerate(rows, start=1):
+        row["number"] = number
+    return rows
+
+
+def footnotes_inside(session: Session, excerpt: Excerpt) -> list[Footnote]:
+    """The source's footnotes whose whole marker lies inside the excerpt, in text order."""
+    q = select(Footnote).where(Footnote.source_id == excerpt.source_id,
+                               Footnote.offset >= excerpt.start, Footnote.end <= excerpt.end,
+                               Footnote.offset < Footnote.end).order_by(Footnote.offset)
+    return list(session.scalars(q))
+
+
+def _citation_row(session: Session, c: Citation, excerpt: Excerpt, items: _Items,
+                  style: str, html_output: bool) -> dict[str, Any]:
+    if c.footnote_id is not None:
+        return _footnote_row(session.get(Footnote, c.footnote_id), c, c.note, html_output)
+    key, item = items.reference(c.reference_id) if c.reference_id else \
+        (None, items.source(excerpt.source_id))
+    text = format_citation(item, style=style, locator=c.locator,
+                           locator_label=c.locator_label, html_output=html_output)
+    return _row("citation", c, "reference" if key else "source", key,
+                _with_note(text, c.note, html_output))
+
+
+def _footnote_row(note: Footnote, c: Citation | None, extra: str,
+                  html_output: bool) -> dict[str, Any]:
+    text = html.escape(note.text, quote=False) if html_output else note.text
+    row = _row("citation" if c else "footnote", c, "footnote", None,
+               _with_note(text, extra, html_output))
+    row.update(footnote_id=note.id, label=note.label)
+    return row
+
+
+def _row(kind: str, c: Citation | None, cites: str, key: str | None,
+         text: str) -> dict[str, Any]:
+    return {"kind": kind, "id": c.id if c else None, "number": 0, "cites": cites,
+            "reference_id": c.reference_id if c else None, "reference_key": key,
+            "footnote_id": c.footnote_id if c else None, "label": "",
+            "locator_label": c.locator_label if c else "", "locator": c.locator if c else "",
+            "note": c.note if c else "", "text": text}
+
+
+def _with_note(text: str, note: str, html_output: bool) -> str:
+    note = (note or "").strip()
+    if not note:
+        return text
+    return f"{text} {html.escape(note, quote=False) if html_output else note}"
+
+
+# --- bibliography and the library -------------------------------------------------------------
+
+def bibliography(session: Session, excerpt_ids: Iterable[int], style: str = DEFAULT_STYLE,
+                 html_output: bool = False) -> list[str]:
+    """The bibliography of a set of excerpts: their sources and every reference their
+    citations cite, each once, in the style's order."""
+    items, wanted = _Items(session), {}
+    ids = list(excerpt_ids)
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        for sid in session.scalars(select(Excerpt.source_id).where(Excerpt.id.in_(chunk))):
+            wanted.setdefault(("source", sid), None)
+        q = select(Citation.reference_id).where(Citation.excerpt_id.in_(chunk),
+                                                Citation.reference_id.isnot(None))
+        for rid in session.scalars(q):
+            wanted.setdefault(("reference", rid), None)
+    csl = [items.source(k) if kind == "source" else items.reference(k)[1]
+           for kind, k in wanted]
+    unique = list({_identity(c): c for c in csl}.values())
+    return format_bibliography(unique, style=style, html_output=html_output)
+
+
+def _identity(csl: dict[str, Any]) -> str:
+    """Two sources linked to one reference (or equal data) give one entry."""
+    return repr(sorted((k, repr(v)) for k, v in csl.items() if k != "id"))
+
+
+def reference_list(session: Session) -> list[dict[str, Any]]:
+    """Every reference of the library, by key: what the References pane lists."""
+    counts = dict(session.execute(select(Citation.reference_id, func.count(Citation.id))
+                                  .where(Citation.reference_id.isnot(None))
+                                  .group_by(Citation.reference_id)).all())
+    linked: dict[int, list[int]] = {}
+    for sid, rid in session.execute(select(Source.id, Source.reference_id)
+                                    .where(Source.reference_id.isnot(None))):
+        linked.setdefault(rid, []).append(sid)
+    q = select(Reference).order_by(func.lower(Reference.key))
+    return [_reference_row(r, counts.get(r.id, 0), linked.get(r.id, []))
+            for r in session.scalars(q)]
+
+
+def _reference_row(ref: Reference, cited: int, sources: list[int]) -> dict[str, Any]:
+    csl = ref.csl or {}
+    names = csl.get("author") or csl.get("editor") or []
+    return {"id": ref.id, "uuid": ref.uuid, "key": ref.key, "type": csl.get("type", ""),
+            "title": str(csl.get("title", "")),
+            "authors": "; ".join(name_text(n) for n in names if isinstance(n, dict)),
+            "year": year_of(csl), "container": str(csl.get("container-title", "")),
+            "DOI": str(csl.get("DOI", "")), "URL": str(csl.get("URL", "")),
+            "citations": cited, "sources": sorted(sources), "csl": csl}
