@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(self.action_delete)
         edit.addSeparator()
-        self.panes.fill_menus(edit, bar.addMenu("&Code"))
+        self.panes.fill_menus(edit, bar.addMenu("&Code"), bar.addMenu("&Notes"))
         self.view_menu = bar.addMenu("&View")
         for dock in self.findChildren(QDockWidget):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -387,7 +387,7 @@ class MainWindow(QMainWindow):
         """Show a source in the Reader with ``[start, end)`` selected and in view."""
         if source_id != self._current_source:
             self._show_source(source_id)
-        if self._current_source == source_id:
+        if self._current_source == source_id and end > start:
             self.reader.select_span(start, end)
             self.reader.scroll_to(start)
 
@@ -420,6 +420,7 @@ class MainWindow(QMainWindow):
                 source_id = None
         self._current_source = source_id
         self.reader.show_source(detail)
+        self.panes.source_shown(source_id)
 
     # -- messages, layout, closing -----------------------------------------------------
 

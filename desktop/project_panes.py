@@ -1,8 +1,10 @@
-"""The panes that work on the open project beside the Reader: codes, excerpts, search.
+"""The panes that work on the open project beside the Reader: codes, excerpts, search,
+memos and an excerpt's notes (its citations and memos).
 
 :class:`ProjectPanes` docks them in the main window, hands each the open session, and
-connects them: a code opens its excerpts, an excerpt or a search hit opens its place in
-the Reader. Panes never call each other to refresh; they follow ``project_changed``.
+connects them: a code opens its excerpts, an excerpt, a search hit or a memo's target
+opens its place in the Reader. Panes never call each other to refresh; they follow
+``project_changed``.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from PySide6.QtWidgets import QLabel, QMenu
 from desktop import settings
 from desktop.dialogs.code_hits import code_hits, hits_from_kwic
 from desktop.dialogs.coder import edit_preferences
+from desktop.dialogs.reference_form import SourceReferenceDialog
+from desktop.dialogs.references import ReferenceLibrary
 from desktop.session import ProjectSession
 from desktop.views.codes import CodesPane
 from desktop.views.excerpts import ExcerptsView
+from desktop.views.memos import MemosPane, excerpt_span
 from desktop.views.search import SearchPanel
+from desktop.widgets.excerpt_notes import ExcerptNotes
 
 Area = Qt.DockWidgetArea
 NO_PROJECT = "Open a project to search it."
@@ -39,10 +45,26 @@ class ProjectPanes(QObject):
         self.search: SearchPanel | None = None  # one per open project: it owns an index
         self.search_dock = window.add_dock(QLabel(NO_PROJECT, window), "Search", "search_dock",
                                            Area.BottomDockWidgetArea)
+        self.memos = MemosPane(window)
+        self.memos_dock = window.add_dock(self.memos, "Memos", "memos_dock",
+                                          Area.RightDockWidgetArea)
+        window.tabifyDockWidget(self.codes_dock, self.memos_dock)
+        self.notes = ExcerptNotes(window)
+        self.notes_dock = window.add_dock(self.notes, "Excerpt Notes", "notes_dock",
+                                          Area.RightDockWidgetArea)
+        self._library: ReferenceLibrary | None = None
         self._make_actions()
+        self._connect()
+
+    def _connect(self) -> None:
         self.codes.code_activated.connect(self._on_codes_code_activated)
-        self.excerpts.excerpt_activated.connect(window.show_span)
-        self.reader.message.connect(self._on_reader_message)
+        self.codes.current_code_changed.connect(self._on_codes_current_code_changed)
+        self.excerpts.excerpt_activated.connect(self.window.show_span)
+        self.reader.excerpt_activated.connect(self._on_reader_excerpt_activated)
+        for pane in (self.memos, self.notes):
+            pane.target_activated.connect(self.open_target)
+        for pane in (self.reader, self.memos, self.notes):
+            pane.message.connect(self._on_message)
 
     def _make_actions(self) -> None:
         w = self.window
@@ -54,8 +76,14 @@ class ProjectPanes(QObject):
                                             self._on_preferences_action_triggered,
                                             QKeySequence.StandardKey.Preferences)
         self.action_preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.action_memos = w.make_action("&Memos", self._on_memos_action_triggered,
+                                          "Ctrl+Shift+M")
+        self.action_references = w.make_action("&References…",
+                                               self._on_references_action_triggered)
+        self.action_source_reference = w.make_action(
+            "Reference of This &Source…", self._on_source_reference_action_triggered)
 
-    def fill_menus(self, edit: QMenu, code: QMenu) -> None:
+    def fill_menus(self, edit: QMenu, code: QMenu, notes: QMenu) -> None:
         """Put the panes' actions and the Reader's coding actions into the menus."""
         edit.addAction(self.action_search)
         edit.addSeparator()
@@ -63,6 +91,8 @@ class ProjectPanes(QObject):
         code.addActions(self.reader.coding_actions())
         code.addSeparator()
         code.addAction(self.action_code_hits)
+        notes.addActions([self.action_memos, self.action_references,
+                          self.action_source_reference])
 
     def default_docks(self) -> list:
         """The docks shown the first time a project opens (before any saved layout)."""
@@ -70,7 +100,8 @@ class ProjectPanes(QObject):
 
     def project_actions(self) -> list[QAction]:
         """The actions that need an open project."""
-        return [self.action_search, self.action_code_hits]
+        return [self.action_search, self.action_code_hits, self.action_memos,
+                self.action_references, self.action_source_reference]
 
     # -- the open project ----------------------------------------------------------------
 
@@ -78,11 +109,26 @@ class ProjectPanes(QObject):
         """Give every pane the newly opened project (None when it closes)."""
         if session is not None:
             session.set_coder(settings.coder_name())
+        if session is None:
+            self._close_windows()
         self.session = session
         self.reader.set_session(session)
-        self.codes.set_session(session)
-        self.excerpts.set_session(session)
+        for pane in (self.codes, self.excerpts, self.memos, self.notes):
+            pane.set_session(session)
         self._replace_search_panel(session)
+
+    def _close_windows(self) -> None:
+        """Editors and the reference library belong to the project that is closing."""
+        self.memos.close_editors()
+        library, self._library = self._library, None
+        if library is not None:
+            library.close()
+
+    def source_shown(self, source_id: int | None) -> None:
+        """The Reader now shows ``source_id``: a new memo goes on it by default."""
+        if source_id is not None:
+            self.memos.set_current_target("source", source_id)
+        self.notes.set_excerpt(None)
 
     def _replace_search_panel(self, session: ProjectSession | None) -> None:
         old, self.search = self.search, None
@@ -107,8 +153,52 @@ class ProjectPanes(QObject):
                                  _spans: list) -> None:
         self.window.show_span(source_id, start, end)
 
-    def _on_reader_message(self, text: str) -> None:
+    def open_target(self, kind: str, target_id: int) -> None:
+        """Show what a memo or a link is about: an excerpt, a source or a code."""
+        if kind == "excerpt" and self.session is not None:
+            span = excerpt_span(self.session, target_id)
+            if span is not None:
+                self.window.show_span(*span)
+        elif kind == "source":
+            self.window.show_span(target_id, 0, 0)
+        elif kind == "code":
+            self.codes.select_code(target_id)
+            self._on_codes_code_activated(target_id)
+
+    def _on_reader_excerpt_activated(self, excerpt_id: int) -> None:
+        self.notes.set_excerpt(excerpt_id)
+        self.memos.set_current_target("excerpt", excerpt_id)
+        self.notes_dock.show()
+        self.notes_dock.raise_()
+
+    def _on_codes_current_code_changed(self, code_id: int | None) -> None:
+        if code_id is not None:
+            self.memos.set_current_target("code", code_id)
+
+    def _on_message(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 5000)
+
+    def _on_memos_action_triggered(self) -> None:
+        self.memos_dock.show()
+        self.memos_dock.raise_()
+
+    def _on_references_action_triggered(self) -> None:
+        if self._library is None:
+            self._library = ReferenceLibrary(self.session, self.window)
+            self._library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._library.destroyed.connect(self._on_library_destroyed)
+        self._library.show()
+        self._library.raise_()
+
+    def _on_library_destroyed(self) -> None:
+        self._library = None
+
+    def _on_source_reference_action_triggered(self) -> None:
+        source = self.reader.source()
+        if source is None or self.session is None:
+            self.window.statusBar().showMessage("Open a source first.", 5000)
+            return
+        SourceReferenceDialog(self.session, source["id"], self.window).exec()
 
     def _on_search_action_triggered(self) -> None:
         if self.search is None:

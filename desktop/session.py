@@ -62,7 +62,12 @@ class ProjectSession(QObject):
         return result
 
     def adopt(self, result: OpResult, *, initiator: object = None) -> None:
-        """Put an operation that already ran (an import on the worker) on the undo stack."""
+        """Put an operation that already ran (an import on the worker) on the undo stack.
+
+        One that changed nothing (saving an untouched form) leaves no empty undo step.
+        """
+        if not result.changes:
+            return
         self.undo_stack.push(OperationCommand(self, result, initiator=initiator))
 
     def announce(self, changes: Changes, initiator: object = None) -> None:

@@ -233,6 +233,8 @@ def test_ctrl_shift_n_creates_a_sub_code_and_ctrl_n_beats_the_window(session, co
     pane.set_session(session)
     window.show()
     qtbot.waitExposed(window)
+    window.activateWindow()  # shortcuts go to the active window; earlier tests' may linger
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     pane.select_code(codes["Water"])
     key(pane, qtbot, Qt.Key.Key_N, Ctrl | Qt.KeyboardModifier.ShiftModifier)
     edit_name(pane, qtbot, "Wells")

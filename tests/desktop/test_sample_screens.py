@@ -112,3 +112,31 @@ def test_screenshot_coding_in_the_window(window, qtbot):
     assert "Apply code" in session.undo_stack.undoText() or session.undo_stack.undoText()
     window.panes.codes_dock.show()
     _shoot(window, "main_window_coding.png")
+
+
+def test_screenshot_memos_and_excerpt_notes(window, qtbot):
+    from db.ops import bind
+    from db.ops.citations import cite
+    from db.ops.codes import ensure_code_path
+    from db.ops.coding import code_span
+    from db.ops.memos import create_memo
+
+    window.sources.select_row(_row_of(window, "الموصل"))
+    session, detail = window.session, window.reader.source()
+    note = detail["footnotes"][0]
+    start = detail["text"].rfind("\n", 0, note["offset"]) + 1
+    code_id = session.apply(bind(ensure_code_path, path="Reconstruction/Promises")).value
+    eid = session.apply(bind(code_span, source_id=detail["id"], start=start, end=note["end"],
+                             code_id=code_id, coder_id=session.coder_id())).value
+    session.apply(bind(cite, excerpt_id=eid, locator_label="paragraph", locator="3",
+                       coder_id=session.coder_id()))
+    session.apply(bind(create_memo, target="excerpt", target_id=eid, title="وعود الإعمار",
+                       body="Compare with the **UNDP** figures.", coder_id=session.coder_id()))
+    window.reader.excerpt_activated.emit(eid)
+    notes = window.panes.notes
+    assert window.panes.notes_dock.isVisible()
+    texts = notes.citation_texts() if hasattr(notes, "citation_texts") else []
+    assert texts == [] or len(texts) >= 2  # our citation and the article's own footnote
+    window.panes.action_memos.trigger()
+    qtbot.waitUntil(lambda: window.panes.memos.model.rowCount() == 1, timeout=3000)
+    _shoot(window, "main_window_memos_notes.png")
