@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from db import project
+from db.exchange.teaching import add_teaching_set
 from db.importing import ImportReport, import_paths
 from db.resources import data_dir, resource
 
@@ -33,6 +34,8 @@ def build_sample_project(path: Path) -> ImportReport:
         for export in sorted(resource("sample", "posts").iterdir()):
             more, _ = import_paths(s, [export])
             report.files += more.files
+        add_teaching_set(s)  # the starter codebook and the exercise memo
+        s.commit()
     for suffix in ("-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     tmp.replace(path)  # appear whole or not at all

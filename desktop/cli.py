@@ -20,16 +20,20 @@ from db.importers import by_name, importers
 from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
-from desktop import cli_coding, cli_notes
+from desktop import cli_coding, cli_exchange, cli_notes
 
 HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
-            *cli_notes.COMMANDS)
+            *cli_notes.COMMANDS, *cli_exchange.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quire`` console script."""
     multiprocessing.freeze_support()  # a frozen bundle's indexing workers start here
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--selftest"]:  # checks an installation, headless (desktop/selftest.py)
+        from desktop.selftest import run as selftest
+
+        return selftest()
     if not argv or argv[0] not in (*HEADLESS, "-h", "--help"):
         return _gui(argv)
     args = _parser().parse_args(argv)
@@ -44,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="quire", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="quire", description=__doc__.splitlines()[0],
+                                epilog="quire --selftest checks this installation (no "
+                                       "window needed).")
     sub = p.add_subparsers(required=True, metavar="COMMAND")
     new = sub.add_parser("new", help="create an empty project")
     new.add_argument("project", type=Path)
@@ -80,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--json", action="store_true", help="print JSON")
     cli_coding.add_commands(sub)
     cli_notes.add_commands(sub)
+    cli_exchange.add_commands(sub)
     return p
 
 

@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file.addActions([self.action_sample, self.action_import])
+        self.panes.fill_file_menu(file)
         file.addSeparator()
         file.addActions([self.action_close, self.action_quit])
         edit = bar.addMenu("&Edit")

@@ -14,11 +14,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
 from desktop import settings
+from desktop.dialogs import exchange
 from desktop.dialogs.code_hits import code_hits, hits_from_kwic
 from desktop.dialogs.coder import edit_preferences
+from desktop.dialogs.merge import MergeDialog
 from desktop.dialogs.reference_form import SourceReferenceDialog
 from desktop.dialogs.references import ReferenceLibrary
 from desktop.session import ProjectSession
+from desktop.views.agreement import AgreementView
 from desktop.views.codes import CodesPane
 from desktop.views.excerpts import ExcerptsView
 from desktop.views.memos import MemosPane, excerpt_span
@@ -52,8 +55,12 @@ class ProjectPanes(QObject):
         self.notes = ExcerptNotes(window)
         self.notes_dock = window.add_dock(self.notes, "Excerpt Notes", "notes_dock",
                                           Area.RightDockWidgetArea)
+        self.agreement = AgreementView(window)
+        self.agreement_dock = window.add_dock(self.agreement, "Coder Agreement",
+                                              "agreement_dock", Area.BottomDockWidgetArea)
         self._library: ReferenceLibrary | None = None
         self._make_actions()
+        self._make_exchange_actions()
         self._connect()
 
     def _connect(self) -> None:
@@ -83,6 +90,27 @@ class ProjectPanes(QObject):
         self.action_source_reference = w.make_action(
             "Reference of This &Source…", self._on_source_reference_action_triggered)
 
+    def _make_exchange_actions(self) -> None:
+        w = self.window
+        self.action_merge = w.make_action("&Merge a Project…", self._on_merge_action_triggered)
+        self.action_import_qdpx = w.make_action("Import REFI-QDA Project (.qdpx)…",
+                                                self._on_import_qdpx_action_triggered)
+        self.action_export_qdpx = w.make_action(
+            "Export REFI-QDA Project (.qdpx)…",
+            lambda: exchange.export_project(self.session, self.window))
+        self.action_export_qdc = w.make_action(
+            "Export Codebook (.qdc)…", lambda: exchange.export_codebook(self.session, self.window))
+        self.action_import_qdc = w.make_action(
+            "Import Codebook (.qdc)…", lambda: exchange.import_codebook(self.session, self.window))
+        self.action_agreement = w.make_action("Coder &Agreement",
+                                              self._on_agreement_action_triggered)
+
+    def fill_file_menu(self, file: QMenu) -> None:
+        """The exchange actions: merging, REFI-QDA import and export."""
+        file.addActions([self.action_merge, self.action_import_qdpx])
+        export = file.addMenu("&Export")
+        export.addActions([self.action_export_qdpx, self.action_export_qdc])
+
     def fill_menus(self, edit: QMenu, code: QMenu, notes: QMenu) -> None:
         """Put the panes' actions and the Reader's coding actions into the menus."""
         edit.addAction(self.action_search)
@@ -91,6 +119,8 @@ class ProjectPanes(QObject):
         code.addActions(self.reader.coding_actions())
         code.addSeparator()
         code.addAction(self.action_code_hits)
+        code.addSeparator()
+        code.addActions([self.action_import_qdc, self.action_agreement])
         notes.addActions([self.action_memos, self.action_references,
                           self.action_source_reference])
 
@@ -101,7 +131,9 @@ class ProjectPanes(QObject):
     def project_actions(self) -> list[QAction]:
         """The actions that need an open project."""
         return [self.action_search, self.action_code_hits, self.action_memos,
-                self.action_references, self.action_source_reference]
+                self.action_references, self.action_source_reference, self.action_merge,
+                self.action_import_qdpx, self.action_export_qdpx, self.action_export_qdc,
+                self.action_import_qdc, self.action_agreement]
 
     # -- the open project ----------------------------------------------------------------
 
@@ -113,7 +145,7 @@ class ProjectPanes(QObject):
             self._close_windows()
         self.session = session
         self.reader.set_session(session)
-        for pane in (self.codes, self.excerpts, self.memos, self.notes):
+        for pane in (self.codes, self.excerpts, self.memos, self.notes, self.agreement):
             pane.set_session(session)
         self._replace_search_panel(session)
 
@@ -192,6 +224,16 @@ class ProjectPanes(QObject):
 
     def _on_library_destroyed(self) -> None:
         self._library = None
+
+    def _on_merge_action_triggered(self) -> None:
+        MergeDialog(self.session, self.window).exec()
+
+    def _on_import_qdpx_action_triggered(self) -> None:
+        MergeDialog(self.session, self.window, import_qdpx=True).exec()
+
+    def _on_agreement_action_triggered(self) -> None:
+        self.agreement_dock.show()
+        self.agreement_dock.raise_()
 
     def _on_source_reference_action_triggered(self) -> None:
         source = self.reader.source()
