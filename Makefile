@@ -34,5 +34,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check db desktop tests
 	$(VENV)/bin/lint-imports --no-cache
 
+# The Linux installers (dist/): a clean build-only venv in build/venv, the PyInstaller
+# bundle, a .tar.gz and a .deb, then the bundle's self-test. Not part of `make test`.
+package:
+	bash packaging/build.sh
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info tests/artifacts .pytest_cache

@@ -26,11 +26,20 @@ def resource(*parts: str) -> Path:
     return _root().joinpath("resources", *parts)
 
 
+# Windows Explorer hides extensions, so a marker made there is often "portable.txt".
+PORTABLE_MARKERS = ("portable", "portable.txt")
+
+
 def _portable_root() -> Path | None:
     if not getattr(sys, "frozen", False):
         return None
     exe_dir = Path(sys.executable).resolve().parent
-    return exe_dir if (exe_dir / "portable").exists() else None
+    return exe_dir if any((exe_dir / m).exists() for m in PORTABLE_MARKERS) else None
+
+
+def is_portable() -> bool:
+    """Whether this is a bundle with a ``portable`` marker beside its executable."""
+    return _portable_root() is not None
 
 
 def _user_dir(env: str, portable_name: str, platform_path) -> Path:
