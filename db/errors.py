@@ -86,3 +86,18 @@ class CodingError(QuireError):
 
     Nothing has been changed when it is raised; the message says why.
     """
+
+
+class ExportError(QuireError):
+    """An export cannot be written as asked (an unwritable path, a bad option...).
+
+    Nothing is left behind when it is raised: no partial file is written.
+    """
+
+
+class EmptyExportError(ExportError):
+    """The selection to export holds no excerpt, so no file is written."""
+
+
+class ExportCancelled(QuireError):
+    """The user cancelled an export; no file was written."""

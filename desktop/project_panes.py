@@ -17,6 +17,7 @@ from desktop import settings
 from desktop.dialogs import exchange
 from desktop.dialogs.code_hits import code_hits, hits_from_kwic
 from desktop.dialogs.coder import edit_preferences
+from desktop.dialogs.export import open_export
 from desktop.dialogs.merge import MergeDialog
 from desktop.dialogs.reference_form import SourceReferenceDialog
 from desktop.dialogs.references import ReferenceLibrary
@@ -102,6 +103,12 @@ class ProjectPanes(QObject):
             "Export Codebook (.qdc)…", lambda: exchange.export_codebook(self.session, self.window))
         self.action_import_qdc = w.make_action(
             "Import Codebook (.qdc)…", lambda: exchange.import_codebook(self.session, self.window))
+        self.action_export_pdf = w.make_action("Annotated &PDF or Quote Table…",
+                                               lambda: self.export({}), "Ctrl+Shift+E")
+        self.action_export_source = w.make_action("This Source as Annotated PDF…",
+                                                  self._on_export_source_action_triggered)
+        self.action_export_hits = w.make_action("Search Hits as PDF or Table…",
+                                                self._on_export_hits_action_triggered)
         self.action_agreement = w.make_action("Coder &Agreement",
                                               self._on_agreement_action_triggered)
 
@@ -109,6 +116,9 @@ class ProjectPanes(QObject):
         """The exchange actions: merging, REFI-QDA import and export."""
         file.addActions([self.action_merge, self.action_import_qdpx])
         export = file.addMenu("&Export")
+        export.addActions([self.action_export_pdf, self.action_export_source,
+                           self.action_export_hits])
+        export.addSeparator()
         export.addActions([self.action_export_qdpx, self.action_export_qdc])
 
     def fill_menus(self, edit: QMenu, code: QMenu, notes: QMenu) -> None:
@@ -133,7 +143,8 @@ class ProjectPanes(QObject):
         return [self.action_search, self.action_code_hits, self.action_memos,
                 self.action_references, self.action_source_reference, self.action_merge,
                 self.action_import_qdpx, self.action_export_qdpx, self.action_export_qdc,
-                self.action_import_qdc, self.action_agreement]
+                self.action_import_qdc, self.action_agreement, self.action_export_pdf,
+                self.action_export_source, self.action_export_hits]
 
     # -- the open project ----------------------------------------------------------------
 
@@ -224,6 +235,26 @@ class ProjectPanes(QObject):
 
     def _on_library_destroyed(self) -> None:
         self._library = None
+
+    def export(self, preset: dict) -> None:
+        """Open the export dialog with a preset selection (see desktop.dialogs.export)."""
+        if self.session is not None:
+            open_export(self.session, self.window, preset)
+
+    def _on_export_source_action_triggered(self) -> None:
+        source = self.reader.source()
+        if source is None:
+            self.window.statusBar().showMessage("Open a source first.", 5000)
+            return
+        self.export({"source_id": source["id"], "whole": True})
+
+    def _on_export_hits_action_triggered(self) -> None:
+        rows = self.search.model.rows if self.search else []
+        hits = [hit[:3] for hit in hits_from_kwic(rows)]
+        if not hits:
+            self.window.statusBar().showMessage("Search first: there are no hits.", 5000)
+            return
+        self.export({"hits": hits, "query": self.search.query_edit.text()})
 
     def _on_merge_action_triggered(self) -> None:
         MergeDialog(self.session, self.window).exec()

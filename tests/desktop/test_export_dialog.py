@@ -1,0 +1,115 @@
+"""The Export dialog: presets, filters, export on the worker with progress, Cancel."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+
+from desktop.dialogs.export import ExportDialog, open_export
+from desktop.session import ProjectSession
+from tests.db.export.support import ARABIC, ARTIFACTS, build
+
+
+@pytest.fixture
+def session(proj, qtbot):
+    ps = ProjectSession(proj)
+    ps.set_coder("Lina")
+    yield ps
+    ps.tasks.wait()
+
+
+@pytest.fixture
+def made(proj):
+    return build(proj)
+
+
+def _open(session, qtbot, preset) -> ExportDialog:
+    dialog = open_export(session, None, preset)
+    qtbot.addWidget(dialog)
+    return dialog
+
+
+def _finish(dialog, qtbot) -> None:
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=30000)
+
+
+def test_a_preset_from_the_coded_excerpts_view_exports_a_pdf(session, made, qtbot, tmp_path):
+    out = tmp_path / "fear.pdf"
+    dialog = _open(session, qtbot, {"code_ids": [made.codes["Fear"]], "title": "Fear",
+                                    "path": str(out)})
+    assert "1 excerpt(s)" in dialog.count_label.text()
+    assert dialog.selection().code_ids == [made.codes["Fear"]]
+    seen = []
+    dialog.start_export()
+    dialog.task.progressed.connect(lambda d, t, m: seen.append((d, t)))
+    assert not dialog.findChildren(type(dialog.code_tree.parent()))[0].isEnabled()
+    _finish(dialog, qtbot)
+    assert "Saved fear.pdf: 1 excerpt(s)" in dialog.message_label.text()
+    assert PdfReader(str(out)).metadata.title == "Fear"
+    assert dialog.export_button.isEnabled()
+    dialog.grab().save(str(ARTIFACTS / "export_dialog.png"))
+
+
+def test_ticking_filters_updates_the_count(session, made, qtbot):
+    dialog = _open(session, qtbot, {})
+    total = len(made.excerpts)
+    assert f"{total} excerpt(s)" in dialog.count_label.text()
+    item = next(i for i in dialog.code_tree.findItems("Displacement", Qt.MatchFlag.MatchStartsWith)
+                if i.data(0, Qt.ItemDataRole.UserRole) == made.codes["Displacement"])
+    item.setCheckState(0, Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: "3 excerpt(s)" in dialog.count_label.text())
+    dialog.subcodes_box.setChecked(False)
+    qtbot.waitUntil(lambda: "2 excerpt(s)" in dialog.count_label.text())
+    dialog.date_from.setText("2030-01-01")
+    qtbot.waitUntil(lambda: "No excerpt" in dialog.count_label.text())
+    assert not dialog.export_button.isEnabled()
+
+
+def test_a_quote_table_from_hand_picked_excerpts(session, made, qtbot, tmp_path):
+    out = tmp_path / "picked.csv"
+    picked = [made.excerpts["water"], made.excerpts["undp"]]
+    dialog = _open(session, qtbot, {"excerpt_ids": picked, "format": "csv", "path": str(out)})
+    assert "2 chosen excerpt(s)" in dialog.preset_label.text()
+    assert not dialog.labels_box.isEnabled()  # PDF-only choices are off for a table
+    dialog.start_export()
+    _finish(dialog, qtbot)
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert sorted(int(r["excerpt id"]) for r in rows) == sorted(picked)
+
+
+def test_a_whole_source(session, made, qtbot, tmp_path):
+    out = tmp_path / "source.pdf"
+    dialog = _open(session, qtbot, {"source_id": made.sources[ARABIC], "whole": True,
+                                    "path": str(out)})
+    assert dialog.whole_source() and "whole source" in dialog.count_label.text()
+    dialog.start_export()
+    _finish(dialog, qtbot)
+    assert out.exists() and "3 footnote(s)" in dialog.message_label.text()
+
+
+def test_cancel_writes_nothing_and_says_so(session, made, qtbot, tmp_path):
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "cancelled.pdf"
+    dialog = _open(session, qtbot, {"path": str(out)})
+    job = dialog._job(out)
+    dialog._job = lambda path: (lambda s, progress, cancelled: job(s, progress, lambda: True))
+    dialog.start_export()
+    assert dialog.cancel_button.text() == "Stop"
+    dialog.cancel_button.click()  # asks the task to stop; the dialog stays open
+    _finish(dialog, qtbot)
+    assert "cancelled" in dialog.message_label.text() and not out.exists()
+    assert list((tmp_path / "out").iterdir()) == []
+    assert dialog.cancel_button.text() == "Close"
+
+
+def test_errors_are_shown_in_the_dialog(session, made, qtbot, tmp_path):
+    dialog = _open(session, qtbot, {"path": str(tmp_path / "missing" / "x.pdf")})
+    dialog.start_export()
+    _finish(dialog, qtbot)
+    assert "no such folder" in dialog.message_label.text()
+    dialog.path_edit.setText("")
+    dialog.start_export()
+    assert "Choose a file" in dialog.message_label.text() and dialog.task is None
