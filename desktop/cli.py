@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 some files failed or nothing found, 2 usage or project 
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
 import sys
@@ -21,6 +20,7 @@ from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
 from desktop import cli_coding, cli_exchange, cli_export, cli_notes
+from desktop.cli_output import clear_progress, emit, progress
 
 HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
             *cli_notes.COMMANDS, *cli_exchange.COMMANDS, *cli_export.COMMANDS)
@@ -113,9 +113,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     with project.open(args.project) as proj, proj.sessions() as s:
         report, _ = import_paths(s, args.paths, collection=args.collection,
                                  options=ReadOptions(format=args.format), coder=args.coder,
-                                 progress=None if args.json else _progress)
-    _clear_progress(args.json)
-    _emit(args, report.to_dict(), report.lines())
+                                 progress=None if args.json else progress)
+    clear_progress(args.json)
+    emit(args, report.to_dict(), report.lines())
     return 1 if report.failed else 0
 
 
@@ -125,7 +125,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
         coll = source_queries.collection_id(s, args.collection) if args.collection else None
         rows = source_queries.listing(s, collection=coll)
     lines = [_source_line(r) for r in rows] + [f"{len(rows)} source(s)"]
-    _emit(args, rows, lines)
+    emit(args, rows, lines)
     return 0
 
 
@@ -143,7 +143,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """``quire show PROJECT SOURCE_ID``: text, metadata and footnotes."""
     with project.open(args.project) as proj, proj.sessions() as s:
         d = source_queries.detail(s, args.source_id)
-    _emit(args, d, _detail_lines(d))
+    emit(args, d, _detail_lines(d))
     return 0
 
 
@@ -168,14 +168,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             data, lines = run_search(proj, s, args.query, limit=args.limit or None,
                                      stemmed=args.stemmed, collection=args.collection,
-                                     progress=None if args.json else _progress)
+                                     progress=None if args.json else progress)
         except QuerySyntaxError as exc:
-            _clear_progress(args.json)
+            clear_progress(args.json)
             print(f"quire: {exc.message}\n  {exc.pointer().replace(chr(10), chr(10) + '  ')}",
                   file=sys.stderr)
             return 2
-    _clear_progress(args.json)
-    _emit(args, data, lines)
+    clear_progress(args.json)
+    emit(args, data, lines)
     return 0 if data["hits"] else 1
 
 
@@ -185,37 +185,25 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
     shown = {-1}
 
-    def progress(done: int, total: int, message: str) -> None:
+    def report(done: int, total: int, message: str) -> None:
         tenth = done * 10 // total if total else 0
         if sys.stderr.isatty():
-            _progress(done, total, message)
+            progress(done, total, message)
         elif tenth not in shown:  # a log gets a line per tenth, not a flood
             shown.add(tenth)
             print(message, file=sys.stderr, flush=True)
 
     with project.open(args.project) as proj, proj.sessions() as s:
-        result = reindex(proj, s, progress=progress)
-    _clear_progress(False)
+        result = reindex(proj, s, progress=report)
+    clear_progress(False)
     print(result)
     return 0
 
 
-def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        print()
-    else:
-        print("\n".join(lines))
 
 
-def _progress(done: int, total: int, message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r\033[K{message}"[:200], end="", file=sys.stderr, flush=True)
 
 
-def _clear_progress(quiet: bool) -> None:
-    if not quiet and sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def has_display() -> bool:

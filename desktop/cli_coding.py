@@ -9,7 +9,6 @@ Positions are code points of the source's text, half-open ``[start, end)``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from db.queries.codes import code_by_path, code_path, code_tree
 from db.queries.excerpts import coder_id, retrieve
 from db.queries.sources import text_of
 from db.units import UNITS, expand
+from desktop.cli_output import clear_progress, emit, progress
 
 COMMANDS = ("codes", "code", "excerpts", "uncode")
 DEFAULT_CODER = "cli"
@@ -82,7 +82,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
     with project.open(args.project) as proj, proj.sessions() as s:
         rows = code_tree(s)
     lines = [_code_line(r) for r in rows] + [f"{len(rows)} code(s)"]
-    _emit(args, rows, lines)
+    emit(args, rows, lines)
     return 0
 
 
@@ -116,7 +116,7 @@ def cmd_code(args: argparse.Namespace) -> int:
             rows = retrieve(s, code_ids=None, excerpt_ids=ids)
     lines = [line for r in rows for line in _excerpt_lines(r)]
     lines.append(f"{len(rows)} excerpt(s) coded '{path}' by {coder_name(args)}")
-    _emit(args, rows, lines)
+    emit(args, rows, lines)
     return 0
 
 
@@ -148,8 +148,8 @@ def _query_spans(proj, args: argparse.Namespace) -> list[tuple[int, int, int]]:
     unit = args.unit or "hit"
     index = SearchIndex(proj)
     with proj.sessions() as s:
-        index.ensure(s, progress=None if args.json else _progress)
-        _clear_progress(args.json)
+        index.ensure(s, progress=None if args.json else progress)
+        clear_progress(args.json)
         found = search(index, s, args.query).all()
         return _grown(s, found, unit)
 
@@ -178,7 +178,7 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
         coders = [coder_id(s, args.coder)] if args.coder else None
         rows = retrieve(s, code_ids=code_ids, coder_ids=coders)
     lines = [line for r in rows for line in _excerpt_lines(r)]
-    _emit(args, rows, lines + [f"{len(rows)} excerpt(s)"])
+    emit(args, rows, lines + [f"{len(rows)} excerpt(s)"])
     return 0
 
 
@@ -212,25 +212,12 @@ def cmd_uncode(args: argparse.Namespace) -> int:
     if deleted:
         line += (" (it had no other code, so the excerpt was deleted)" if path
                  else f"deleted excerpt {args.excerpt}")
-    _emit(args, {"excerpt": args.excerpt, "code": path, "excerpt_deleted": deleted}, [line])
+    emit(args, {"excerpt": args.excerpt, "code": path, "excerpt_deleted": deleted}, [line])
     return 0
 
 
 # --- output -----------------------------------------------------------------------------------
 
-def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        print()
-    else:
-        print("\n".join(lines))
 
 
-def _progress(done: int, total: int, message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r\033[K{message}"[:200], end="", file=sys.stderr, flush=True)
 
-
-def _clear_progress(quiet: bool) -> None:
-    if not quiet and sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr, flush=True)

@@ -12,8 +12,6 @@ is all or nothing: a file Quire refuses changes nothing.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
 from db import project
@@ -24,6 +22,7 @@ from db.exchange.refi_import import import_qdc, import_qdpx
 from db.merge import load_other, merge_bundle, preview_merge
 from db.models import Coder
 from db.queries.codes import code_by_path
+from desktop.cli_output import emit
 
 COMMANDS = ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc", "merge", "agreement")
 
@@ -88,7 +87,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
     """``quire export-qdpx PROJECT OUT.qdpx``."""
     with project.open(args.project) as proj, proj.sessions() as s:
         export_qdpx(s, args.out)
-    _emit(args, {"written": str(args.out)}, [f"wrote {args.out} (REFI-QDA 1.0 project; "
+    emit(args, {"written": str(args.out)}, [f"wrote {args.out} (REFI-QDA 1.0 project; "
                                             "positions are Unicode code points)"])
     return 0
 
@@ -97,7 +96,7 @@ def cmd_export_qdc(args: argparse.Namespace) -> int:
     """``quire export-qdc PROJECT OUT.qdc``."""
     with project.open(args.project) as proj, proj.sessions() as s:
         export_qdc(s, args.out)
-    _emit(args, {"written": str(args.out)}, [f"wrote {args.out} (REFI-QDA 1.0 codebook)"])
+    emit(args, {"written": str(args.out)}, [f"wrote {args.out} (REFI-QDA 1.0 codebook)"])
     return 0
 
 
@@ -105,7 +104,7 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     """``quire import-qdpx PROJECT IN.qdpx``: all or nothing, with a report."""
     with project.open(args.project) as proj, proj.session() as s:
         report = import_qdpx(s, path=args.file).value
-    _emit(args, report.to_dict(), [f"imported {args.file.name}", *report.lines()])
+    emit(args, report.to_dict(), [f"imported {args.file.name}", *report.lines()])
     return 0
 
 
@@ -113,7 +112,7 @@ def cmd_import_qdc(args: argparse.Namespace) -> int:
     """``quire import-qdc PROJECT IN.qdc``."""
     with project.open(args.project) as proj, proj.session() as s:
         report = import_qdc(s, path=args.file).value
-    _emit(args, report.to_dict(), [f"imported codebook {args.file.name}", *report.lines()])
+    emit(args, report.to_dict(), [f"imported codebook {args.file.name}", *report.lines()])
     return 0
 
 
@@ -131,7 +130,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
             with proj.session() as s:
                 report = merge_bundle(s, bundle=bundle, label=f"Merge {args.other.name}").value
             head = f"merged {args.other.name}:"
-    _emit(args, report.to_dict(), [head, *report.lines()])
+    emit(args, report.to_dict(), [head, *report.lines()])
     return 0
 
 
@@ -150,7 +149,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.csv:
         report.write_csv(args.csv)
         lines.append(f"saved {args.csv}")
-    _emit(args, report.to_dict(), lines)
+    emit(args, report.to_dict(), lines)
     return 0
 
 
@@ -172,10 +171,3 @@ def _code_id(s, path: str) -> int:
         raise NotFoundError(f"no code at '{path}'")
     return found
 
-
-def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        print()
-    else:
-        print("\n".join(lines))

@@ -9,10 +9,8 @@ to export is exit code 1 and writes no file.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from db import project
 from db.citations.format import DEFAULT_STYLE, STYLES
@@ -21,6 +19,7 @@ from db.export.selection import ORDERS, Selection
 from db.queries.codes import code_by_path
 from db.queries.excerpts import coder_id
 from db.queries.sources import collection_id
+from desktop.cli_output import clear_progress, emit, progress
 
 COMMANDS = ("export-pdf", "export-excerpts")
 
@@ -108,24 +107,24 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     if args.whole and args.source is None:
         raise ExportError("--whole needs --source ID")
     with project.open(args.project) as proj, proj.sessions() as s:
-        progress = None if args.json else _progress
+        report = None if args.json else progress
         try:
             if args.whole:
                 coders = [coder_id(s, n) for n in args.coder] or None
                 result = export_source_pdf(s, args.source, args.out, opts, coder_ids=coders,
-                                           progress=progress)
+                                           progress=report)
             else:
                 result = export_pdf(s, selection_from(s, args), args.out, opts, project=proj,
-                                    progress=progress)
+                                    progress=report)
         except EmptyExportError as exc:
             return _nothing(args, exc)
-    _clear_progress(args.json)
+    clear_progress(args.json)
     data = {"path": str(result.path), "excerpts": result.excerpts, "sources": result.sources,
             "footnotes": result.notes, "pages": result.pages,
             "placeholders": result.placeholders}
     line = (f"wrote {result.path}: {result.excerpts} excerpt(s) from {result.sources} "
             f"source(s), {result.notes} footnote(s), {result.pages} page(s)")
-    _emit(args, data, line)
+    emit(args, data, line)
     return 0
 
 
@@ -136,34 +135,21 @@ def cmd_export_excerpts(args: argparse.Namespace) -> int:
     with project.open(args.project) as proj, proj.sessions() as s:
         try:
             result = export_table(s, selection_from(s, args), args.out, style=args.style,
-                                  project=proj, progress=None if args.json else _progress)
+                                  project=proj, progress=None if args.json else progress)
         except EmptyExportError as exc:
             return _nothing(args, exc)
-    _clear_progress(args.json)
+    clear_progress(args.json)
     data = {"path": str(result.path), "rows": result.rows, "offset_unit": "unicode code points"}
-    _emit(args, data, f"wrote {result.path}: {result.rows} excerpt(s)")
+    emit(args, data, f"wrote {result.path}: {result.rows} excerpt(s)")
     return 0
 
 
 def _nothing(args: argparse.Namespace, exc: Exception) -> int:
-    _clear_progress(args.json)
+    clear_progress(args.json)
     print(f"quire: {exc}; no file was written", file=sys.stderr)
     return 1
 
 
-def _emit(args: argparse.Namespace, data: dict[str, Any], line: str) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        print(line)
 
 
-def _progress(done: int, total: int, message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"\r\033[K{message}"[:200], end="", file=sys.stderr, flush=True)
 
-
-def _clear_progress(quiet: bool) -> None:
-    if not quiet and sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr, flush=True)

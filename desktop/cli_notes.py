@@ -12,8 +12,6 @@ and reports, by line, what it could not read (exit status 1 when something was n
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from db.queries.excerpts import coder_id
 from db.queries.memos import memo_list, memo_row
 from db.queries.sources import collection_id
 from desktop.cli_coding import coder_name
+from desktop.cli_output import emit
 
 COMMANDS = ("memo", "memos", "references", "cite", "citations")
 
@@ -143,7 +142,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
                                   body=args.text, coder_id=coder).value
         with proj.sessions() as s:
             row = memo_row(s, s.get(Memo, memo_id), coder_name(args))
-    _emit(args, row, [f"memo {row['id']} on {row['target_label']} by {row['author']}"])
+    emit(args, row, [f"memo {row['id']} on {row['target_label']} by {row['author']}"])
     return 0
 
 
@@ -155,7 +154,7 @@ def cmd_memos(args: argparse.Namespace) -> int:
                          orphaned=True if args.orphaned else None,
                          newest_first=not args.oldest_first)
     lines = [line for r in rows for line in _memo_lines(r)] + [f"{len(rows)} memo(s)"]
-    _emit(args, rows, lines)
+    emit(args, rows, lines)
     return 0
 
 
@@ -184,7 +183,7 @@ def _import(args: argparse.Namespace, path: Path, file: Path) -> int:
     with project.open(path) as proj, proj.session() as s:
         report = import_references(s, path=file, fmt=args.format,
                                    link=not args.no_link).value
-    _emit(args, report.to_dict(), report.lines())
+    emit(args, report.to_dict(), report.lines())
     return 1 if report.problems else 0
 
 
@@ -192,7 +191,7 @@ def _list_references(args: argparse.Namespace, path: Path) -> int:
     with project.open(path) as proj, proj.sessions() as s:
         rows = reference_list(s)
     lines = [_reference_line(r) for r in rows] + [f"{len(rows)} reference(s)"]
-    _emit(args, rows, lines)
+    emit(args, rows, lines)
     return 0
 
 
@@ -216,7 +215,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
         with proj.sessions() as s:
             rows = citations_for_excerpt(s, args.excerpt, args.style)
     row = next(r for r in rows if r["id"] == made)
-    _emit(args, row, [f"{row['number']}. {row['text']}"])
+    emit(args, row, [f"{row['number']}. {row['text']}"])
     return 0
 
 
@@ -225,7 +224,7 @@ def cmd_citations(args: argparse.Namespace) -> int:
     with project.open(args.project) as proj, proj.sessions() as s:
         rows = citations_for_excerpt(s, args.excerpt, args.style, html_output=args.html)
     lines = [_citation_line(r) for r in rows] or [f"excerpt {args.excerpt} has no citations"]
-    _emit(args, rows, lines)
+    emit(args, rows, lines)
     return 0
 
 
@@ -233,10 +232,3 @@ def _citation_line(r: dict[str, Any]) -> str:
     own = f"[{r['label']}] " if r["cites"] == "footnote" and r["label"] else ""
     return f"{r['number']}. {own}{r['text']}"
 
-
-def _emit(args: argparse.Namespace, data, lines: list[str]) -> None:
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        print()
-    else:
-        print("\n".join(lines))
