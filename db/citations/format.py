@@ -214,25 +214,41 @@ def _parsed_style(name: str):
 
 @cache
 def _remember_xpath_searches() -> None:
-    """Make citeproc remember its XPath look-ups in a style's tree.
+    """Make citeproc remember what it looks up in a style's tree.
 
     Rendering one Chicago note runs some 370 XPath searches (macros, layouts, inherited
-    options), which are half of its time. A parsed style is never changed afterwards, so
-    a search from the same element with the same expression always finds the same
-    elements. Keeping the element as a key also keeps its lxml proxy, so the key stays
-    valid. Only the three styles Quire ships are parsed, so the memory is bounded.
+    options) and asks thousands of times whether a group of elements "calls a variable";
+    together they were two thirds of its time. A parsed style is never changed, so both
+    answers depend only on the element (and the expression): they are kept per element.
+    Keeping the element as a key also keeps its lxml proxy, so the key stays valid. Only
+    the three styles Quire ships are parsed, so the memory is bounded.
     """
-    from citeproc.model import CitationStylesElement
+    from citeproc import model
 
-    search, found = CitationStylesElement.xpath_search, {}
+    search, found = model.CitationStylesElement.xpath_search, {}
 
-    def remembered(self, expression):
+    def remembered_search(self, expression):
         key = (self, expression)
         if key not in found:
             found[key] = search(self, expression)
         return list(found[key])
 
-    CitationStylesElement.xpath_search = remembered
+    model.CitationStylesElement.xpath_search = remembered_search
+    for cls in vars(model).values():
+        if isinstance(cls, type) and "calls_variable" in vars(cls):
+            cls.calls_variable = _remembered(cls.calls_variable)
+
+
+def _remembered(method):
+    """``method(self)`` computed once per element."""
+    answers = {}
+
+    def remembered(self):
+        if self not in answers:
+            answers[self] = method(self)
+        return answers[self]
+
+    return remembered
 
 
 # --- the item data passed ------------------------------------------------------------------
