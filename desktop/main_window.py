@@ -402,6 +402,7 @@ class MainWindow(QMainWindow):
                                       and self.sources.table.selectionModel().hasSelection())
 
     def _on_sources_counts_changed(self, shown: int, total: int) -> None:
+        self.panes.sources_filtered(self.sources.model.filters if shown < total else None)
         noun = "source" if total == 1 else "sources"
         text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
         self.counts_label.setText(text)

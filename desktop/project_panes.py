@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu
 
+from db.queries import sources as source_queries
 from desktop import settings
 from desktop.dialogs import exchange
 from desktop.dialogs.code_hits import code_hits, hits_from_kwic
@@ -166,6 +167,16 @@ class ProjectPanes(QObject):
         library, self._library = self._library, None
         if library is not None:
             library.close()
+
+    def sources_filtered(self, filters: dict | None) -> None:
+        """The Sources pane shows a filtered list (None: everything): offer it to search."""
+        if self.search is None or self.session is None:
+            return
+        if filters is None:
+            self.search.set_shown_sources(None)
+            return
+        with self.session.read() as s:
+            self.search.set_shown_sources(source_queries.ids(s, **filters))
 
     def source_shown(self, source_id: int | None) -> None:
         """The Reader now shows ``source_id``: a new memo goes on it by default."""

@@ -148,3 +148,9 @@ def text_of(session: Session, source_id: int) -> str:
     if text is None:
         raise NotFoundError(f"no source with id {source_id}")
     return text
+
+
+def ids(session: Session, **filters: Any) -> list[int]:
+    """The ids of every source matching ``filters`` (see :func:`filtered`), in id order."""
+    active = {k: v for k, v in filters.items() if v not in (None, "")}
+    return list(session.scalars(filtered(**active).order_by(Source.id)))

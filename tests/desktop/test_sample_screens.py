@@ -140,3 +140,22 @@ def test_screenshot_memos_and_excerpt_notes(window, qtbot):
     window.panes.action_memos.trigger()
     qtbot.waitUntil(lambda: window.panes.memos.model.rowCount() == 1, timeout=3000)
     _shoot(window, "main_window_memos_notes.png")
+
+
+def test_search_can_be_narrowed_to_what_the_sources_pane_shows(window, qtbot):
+    panel = window.panes.search
+    combo = window.sources.platform_combo
+    combo.setCurrentIndex(combo.findText("Telegram"))
+    qtbot.waitUntil(lambda: panel.scope_box.findText("Sources shown in the list") >= 0,
+                    timeout=3000)
+    qtbot.waitUntil(panel.index_ready, timeout=20000)
+    panel.scope_box.setCurrentIndex(panel.scope_box.findText("Sources shown in the list"))
+    panel.set_query("الرقة")
+    with qtbot.waitSignal(panel.search_finished, timeout=10000):
+        panel.run_search()
+    shown = {window.sources.model.source_id(r) for r in range(window.sources.model.rowCount())}
+    hit_sources = {row.hit.source_id for row in panel.model.rows}
+    assert hit_sources and hit_sources <= shown
+    combo.setCurrentIndex(0)  # everything shown again: the scope goes away
+    qtbot.waitUntil(lambda: panel.scope_box.findText("Sources shown in the list") < 0,
+                    timeout=3000)
