@@ -124,6 +124,7 @@ class ProjectPanes(QObject):
 
     def fill_menus(self, edit: QMenu, code: QMenu, notes: QMenu) -> None:
         """Put the panes' actions and the Reader's coding actions into the menus."""
+        edit.addActions(self.reader.find_actions())
         edit.addAction(self.action_search)
         edit.addSeparator()
         edit.addAction(self.action_preferences)
@@ -204,8 +205,14 @@ class ProjectPanes(QObject):
         self.excerpts_dock.raise_()
 
     def _on_search_hit_activated(self, source_id: int, start: int, end: int,
-                                 _spans: list) -> None:
+                                 spans: list) -> None:
+        """Open the hit's source with every hit in it shown (F3 walks through them)."""
         self.window.show_span(source_id, start, end)
+        source = self.reader.source()
+        if source is not None and source["id"] == source_id:
+            spans = [tuple(span) for span in spans] or [(start, end)]
+            current = spans.index((start, end)) if (start, end) in spans else None
+            self.reader.show_hits(spans, current)
 
     def open_target(self, kind: str, target_id: int) -> None:
         """Show what a memo or a link is about: an excerpt, a source or a code."""

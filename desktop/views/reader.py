@@ -6,7 +6,9 @@ built), so every document position maps back to a code point through
 :mod:`desktop.offsets`. Paragraph direction, footnote-marker styling and so on are
 applied afterwards as formats, per block and per marker, with a ``QTextCursor``; coded
 excerpts are painted on top as extra selections (:mod:`desktop.views.reader_coding`),
-with their stripes in a margin beside the text (:mod:`desktop.widgets.margin`).
+with their stripes in a margin beside the text (:mod:`desktop.widgets.margin`). Find
+hits are painted above them, and a find bar opens over the text
+(:mod:`desktop.views.reader_find`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.offsets import OffsetMap
 from desktop.views.reader_coders import CoderFilter
 from desktop.views.reader_coding import ReaderCoding
+from desktop.views.reader_find import FindBar, ReaderFind
 from desktop.views.reader_header import (
     LTR,
     RTL,
@@ -78,6 +81,7 @@ class Reader(QWidget):
         self._direction = LTR
         self._build()
         self.coding = ReaderCoding(self)
+        self.find = ReaderFind(self, self.find_bar)
 
     # -- building -----------------------------------------------------------------
 
@@ -98,6 +102,8 @@ class Reader(QWidget):
         column.addWidget(self.header)
         self.coder_filter = CoderFilter(page)
         column.addWidget(self.coder_filter)
+        self.find_bar = FindBar(page)
+        column.addWidget(self.find_bar)
         column.addWidget(splitter, 1)
         self._stack = QStackedWidget()
         self._stack.addWidget(self._make_empty_label())
@@ -160,6 +166,29 @@ class Reader(QWidget):
         the Edit menu; they act while the focus is in the Reader."""
         return list(self.coding.actions.values())
 
+    def find_actions(self) -> list:
+        """Find in source (Ctrl+F), find next (F3, Ctrl+G) and previous (Shift+F3,
+        Ctrl+Shift+G), for the Edit menu; they act while the focus is in the Reader."""
+        return list(self.find.actions.values())
+
+    # -- find hits ------------------------------------------------------------------
+
+    def show_hits(self, spans: list[tuple[int, int]], current: int | None = None) -> None:
+        """Paint the hit ``spans`` (code points) over the coding; select and scroll to
+        ``spans[current]`` when given. F3 / Shift+F3 then walk them."""
+        for start, end in spans:
+            if not 0 <= start <= end <= self._map.length:
+                raise ValueError(f"span [{start}, {end}) is outside the text")
+        self.find.show_hits(list(spans), current)
+
+    def clear_hits(self) -> None:
+        """Remove the find hits."""
+        self.find.clear()
+
+    def hits(self) -> list[tuple[int, int]]:
+        """The hit spans painted, in text order."""
+        return list(self.find.spans)
+
     # -- showing a source ---------------------------------------------------------
 
     def show_source(self, detail: dict[str, Any] | None) -> None:
@@ -170,6 +199,7 @@ class Reader(QWidget):
         self._detail = detail
         text = detail.get("text") or ""
         self._map = OffsetMap(text)
+        self._forget_hits()
         self.header.show_detail(detail)
         self.view.setPlainText(text)
         direction = first_strong_direction(text) or LTR
@@ -186,11 +216,16 @@ class Reader(QWidget):
         """Forget the source and show the empty state."""
         self._detail = None
         self._map = OffsetMap("")
+        self._forget_hits()
         self._index_footnotes([], 0)
         self.view.clear()
         self.notes.clear()
         self._stack.setCurrentIndex(0)
         self.coding.source_shown()
+
+    def _forget_hits(self) -> None:
+        """A new text: no hits, and the find bar closed (the coding repaint follows)."""
+        self.find.forget()
 
     def _apply_directions(self, default: Qt.LayoutDirection) -> None:
         """Lay each paragraph out in the direction of its first strong character.

@@ -88,6 +88,9 @@ def test_a_search_hit_opens_its_source_with_the_hit_selected(window, qtbot):
     assert reader.source()["id"] == source_id
     assert reader.selection_span() == (start, end)
     assert reader.source()["text"][start:end] == "الرقة"
+    hits = reader.hits()
+    assert (start, end) in hits and len(hits) >= 1
+    reader.setFocus()
     _shoot(window, "main_window_search.png")
 
 
