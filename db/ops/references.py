@@ -164,6 +164,12 @@ def _link_new(session: Session, report: ReferenceImport) -> OpResult | None:
     return set_values(session, table=SOURCES, values=wanted)
 
 
+def sources_matching(session: Session, csl: dict[str, Any]) -> list[tuple[int, str]]:
+    """Sources without a reference that ``csl`` describes, matched as an import matches
+    them (same DOI or URL, else the one source with the same title): ``(id, how)``."""
+    return _unlinked_sources(session).find(csl or {})
+
+
 def _unlinked_sources(session: Session) -> SourceIndex:
     index = SourceIndex()
     q = select(Source.id, Source.kind, Source.url, Source.title, Source.csl).where(

@@ -37,7 +37,7 @@ from db.queries import citations as citation_queries
 from db.queries import excerpts as excerpt_queries
 from desktop.dialogs.reference_form import preview
 from desktop.models.citations import ltr_safe
-from desktop.models.references import apply_changes
+from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ class CitationDialog(QDialog):
 
     def save(self) -> bool:
         """Add or change the citation as one undoable step and close."""
-        step = apply_changes(self._session, self._operation(), initiator=self)
+        step = apply_step(self._session, self._operation(), initiator=self)
         if not step.ok:
             QMessageBox.warning(self, "Citation Not Saved", step.message)
             return False

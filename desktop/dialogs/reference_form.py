@@ -33,7 +33,7 @@ from db.ops import bind
 from db.ops import references as reference_ops
 from db.ops.compose import sequence
 from db.queries import citations as citation_queries
-from desktop.models.references import apply_changes
+from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
 
 if TYPE_CHECKING:
@@ -278,7 +278,7 @@ class ReferenceEditor(QDialog):
         else:
             op = bind(reference_ops.edit_reference, reference_id=self._row["id"],
                       csl=self.form.csl(), key=key)
-        step = apply_changes(self._session, op, initiator=self)
+        step = apply_step(self._session, op, initiator=self)
         if step.ok:
             self.reference_id = step.value
         return _finish(self, step)
@@ -349,7 +349,7 @@ class SourceReferenceDialog(QDialog):
             return True
         label = f"Edit reference of source {self.source_id}"
         op = bind(sequence, steps=steps, label=label, value=self.source_id)
-        return _finish(self, apply_changes(self._session, op, label=label, initiator=self))
+        return _finish(self, apply_step(self._session, op, label=label, initiator=self))
 
 
 def _preview_label(parent: QWidget) -> QLabel:

@@ -52,9 +52,9 @@ from desktop.models.references import (
     SORT_ROLE,
     TITLE,
     ReferenceTableModel,
-    apply_changes,
     suggested_sources,
 )
+from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
 from desktop.views.sources import BidiDelegate
 
@@ -191,7 +191,7 @@ class ReferenceLibrary(QDialog):
 
     def import_file(self, path: str | Path) -> ReferenceImport | None:
         """Import the references of ``path`` as one undoable step and show the report."""
-        step = apply_changes(self._session, bind(reference_ops.import_references, path=path),
+        step = apply_step(self._session, bind(reference_ops.import_references, path=path),
                              initiator=self)
         if not step.ok:
             QMessageBox.warning(self, "References Not Imported", step.message)
@@ -232,7 +232,7 @@ class ReferenceLibrary(QDialog):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
             return
-        step = apply_changes(self._session, bind(reference_ops.delete_reference,
+        step = apply_step(self._session, bind(reference_ops.delete_reference,
                                                  reference_id=row["id"]), initiator=self)
         if not step.ok:
             QMessageBox.warning(self, "Not Deleted", step.message)
@@ -420,7 +420,7 @@ class LinkSourcesDialog(QDialog):
                   for s in sorted(self._linked - self._ticked)]
         if steps:
             label = f"Link sources to '{self._row['key']}'"
-            step = apply_changes(self._session, bind(sequence, steps=steps, label=label),
+            step = apply_step(self._session, bind(sequence, steps=steps, label=label),
                                  label=label, initiator=self)
             if not step.ok:
                 QMessageBox.warning(self, "Not Linked", step.message)

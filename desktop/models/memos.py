@@ -12,10 +12,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontInfo, QIcon, QPainter, QPixmap
 
 from db.queries.memos import snippet
+from desktop.models.rows import RowsTableModel
 from desktop.models.sources import RTL_ROLE, is_rtl
 
 # UserRole + 1 is RTL_ROLE (desktop.models.sources), which the bidi delegate reads.
@@ -118,38 +119,10 @@ def orphan_tooltip(row: dict[str, Any]) -> str:
             "attaches it again.")
 
 
-class MemoTableModel(QAbstractTableModel):
+class MemoTableModel(RowsTableModel):
     """Memos with their targets, one row each (read in one query, then kept)."""
 
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Show these ``memo_list`` rows."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_data(self, row: int) -> dict[str, Any] | None:
-        """The query row shown at ``row``."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, memo_id: int) -> int:
-        """The row showing memo ``memo_id`` (-1 when it is not shown)."""
-        return next((i for i, r in enumerate(self._rows) if r["id"] == memo_id), -1)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    headers = HEADERS
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_data(index.row()) if index.isValid() else None

@@ -2,24 +2,23 @@
 
 :class:`ReferenceTableModel` is a thin adapter over ``db.queries.citations.
 reference_list``: one row per reference, its id in ``Qt.UserRole``, the whole row in
-``ROW_ROLE``. :func:`apply_changes` runs an operation as one undoable step only when it
-changed something, so saving an untouched form leaves no empty step on the undo stack.
+``ROW_ROLE``. The dialogs run operations through ``desktop.steps.apply_step``; the
+session puts one on the undo stack only when it changed something.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
-from db.errors import QuireError
+from db.ops.references import sources_matching
 from desktop.models.memos import has_rtl, reading_cell_font
+from desktop.models.rows import RowsTableModel
 from desktop.models.sources import RTL_ROLE, is_rtl
-from desktop.steps import Step
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
-    from desktop.undo import Operation
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the reference_list() row (UserRole + 1: RTL)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # numbers for the counts, folded text otherwise
@@ -28,64 +27,16 @@ HEADERS = ("Key", "Authors", "Title", "Year", "Type", "Cited", "Sources")
 _FIELDS = {KEY: "key", AUTHORS: "authors", TITLE: "title", YEAR: "year", TYPE: "type"}
 
 
-def apply_changes(session: ProjectSession, op: Operation, *, label: str = "",
-                  initiator: object = None) -> Step:
-    """Run ``op``; put it on the undo stack only if it changed something (``Step`` says
-    how it went, with the core's reason when it refused)."""
-    try:
-        result = session.execute(op)
-    except QuireError as exc:
-        return Step(refused=str(exc))
-    if result.changes:
-        if label:
-            result.label = label
-        session.adopt(result, initiator=initiator)
-    return Step(value=result.value)
-
-
 def suggested_sources(session: ProjectSession, csl: dict[str, Any]) -> list[tuple[int, str]]:
-    """The sources without a reference that ``csl`` describes, as the core matches them
-    at import (same DOI or URL, else one source with the same title): (id, "url"...)."""
-    try:  # the core's own index of unlinked sources (no public query for it yet)
-        from db.ops.references import _unlinked_sources
-    except ImportError:
-        return []
+    """The sources without a reference that ``csl`` describes: ``(id, how matched)``."""
     with session.read() as s:
-        return _unlinked_sources(s).find(csl or {})
+        return sources_matching(s, csl)
 
 
-class ReferenceTableModel(QAbstractTableModel):
+class ReferenceTableModel(RowsTableModel):
     """The references of the library, one row each (read in one query, then kept)."""
 
-    def __init__(self, parent: QObject | None = None):
-        super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Show these ``reference_list`` rows."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_data(self, row: int) -> dict[str, Any] | None:
-        """The query row shown at ``row``."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, reference_id: int) -> int:
-        """The row of reference ``reference_id`` (-1 when it is not shown)."""
-        return next((i for i, r in enumerate(self._rows) if r["id"] == reference_id), -1)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
+    headers = HEADERS
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.row_data(index.row()) if index.isValid() else None

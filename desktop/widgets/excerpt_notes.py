@@ -45,8 +45,8 @@ from desktop.dialogs.memo_editor import MemoEditor
 from desktop.models.citations import ROW_ROLE, CitationListModel
 from desktop.models.excerpts import headline, isolated_headline
 from desktop.models.memos import kind_icon, local_date, memo_heading
-from desktop.models.references import apply_changes
 from desktop.models.sources import is_rtl
+from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
 from desktop.widgets.note_delegate import NoteDelegate
 
@@ -317,7 +317,7 @@ class ExcerptNotes(QWidget):
                     len(rows) - 1)
 
     def _run(self, op, label: str) -> bool:
-        step = apply_changes(self._session, op, label=label, initiator=self)
+        step = apply_step(self._session, op, label=label, initiator=self)
         if not step.ok:
             self.message.emit(step.message)
             return False
