@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -12,8 +11,8 @@ import sys
 import pytest
 
 from db import project
-from db.errors import QuireError
-from desktop.cli_exchange import COMMANDS, add_commands
+from desktop.cli_exchange import COMMANDS
+from tests.cli.support import run_quire
 from tests.db.coding_support import dump
 from tests.db.exchange.support import build_study
 
@@ -33,18 +32,6 @@ def empty(tmp_path):
     return path
 
 
-def _run(capsys, *argv):
-    """Run a subcommand as cli.main would: QuireError -> message on stderr, exit 2."""
-    p = argparse.ArgumentParser(prog="quire")
-    add_commands(p.add_subparsers(required=True))
-    args = p.parse_args([str(a) for a in argv])
-    try:
-        code = args.run(args)
-    except QuireError as exc:
-        print(f"quire: {exc}", file=sys.stderr)
-        code = 2
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def _dump(path):
@@ -62,16 +49,16 @@ def test_the_commands_need_no_qt():
 
 def test_export_then_import_a_project(capsys, study, empty, tmp_path):
     out = tmp_path / "study.qdpx"
-    code, text, _ = _run(capsys, "export-qdpx", study, out)
+    code, text, _ = run_quire(capsys, "export-qdpx", study, out)
     assert code == 0 and "code points" in text and out.exists()
-    code, text, _ = _run(capsys, "import-qdpx", empty, out, "--json")
+    code, text, _ = run_quire(capsys, "import-qdpx", empty, out, "--json")
     report = json.loads(text)
     assert code == 0 and report["added"]["excerpts"] == 6 and report["added"]["coders"] == 2
 
 
 def test_export_then_import_a_codebook(capsys, study, empty, tmp_path):
-    assert _run(capsys, "export-qdc", study, tmp_path / "book.qdc")[0] == 0
-    code, text, _ = _run(capsys, "import-qdc", empty, tmp_path / "book.qdc")
+    assert run_quire(capsys, "export-qdc", study, tmp_path / "book.qdc")[0] == 0
+    code, text, _ = run_quire(capsys, "import-qdc", empty, tmp_path / "book.qdc")
     assert code == 0 and re.search(r"codes\s+4 to add", text)
 
 
@@ -79,7 +66,7 @@ def test_a_refused_file_changes_nothing_and_says_why(capsys, study, tmp_path):
     bad = tmp_path / "bad.qdpx"
     bad.write_text("hello")
     before = _dump(study)
-    code, _, err = _run(capsys, "import-qdpx", study, bad)
+    code, _, err = run_quire(capsys, "import-qdpx", study, bad)
     assert code == 2 and "not a zip archive" in err
     assert _dump(study) == before
 
@@ -88,23 +75,23 @@ def test_merge_dry_run_then_merge(capsys, study, empty, tmp_path):
     copy = tmp_path / "copy.quire"
     shutil.copy(study, copy)
     before = _dump(empty)
-    code, text, _ = _run(capsys, "merge", empty, copy, "--dry-run")
+    code, text, _ = run_quire(capsys, "merge", empty, copy, "--dry-run")
     assert code == 0 and "nothing changed" in text and re.search(r"sources\s+3 to add", text)
     assert _dump(empty) == before
-    code, text, _ = _run(capsys, "merge", empty, copy, "--json")
+    code, text, _ = run_quire(capsys, "merge", empty, copy, "--json")
     assert code == 0 and json.loads(text)["added"]["memos"] == 6
-    code, text, _ = _run(capsys, "merge", empty, copy)
+    code, text, _ = run_quire(capsys, "merge", empty, copy)
     assert re.search(r"sources\s+0 to add\s+3 already there \(by UUID 3\)", text)
 
 
 def test_agreement_table_json_and_csv(capsys, study, tmp_path):
-    code, text, _ = _run(capsys, "agreement", study, "--coders", "Amira,Omar", "--code",
-                         "Infrastructure/Water", "--unit", "segment", "--ignore-uncoded",
-                         "--csv", tmp_path / "a.csv")
+    code, text, _ = run_quire(capsys, "agreement", study, "--coders", "Amira,Omar", "--code",
+                              "Infrastructure/Water", "--unit", "segment", "--ignore-uncoded",
+                              "--csv", tmp_path / "a.csv")
     assert code == 0 and "units: sentences" in text and "uncoded text ignored" in text
     assert (tmp_path / "a.csv").read_text(encoding="utf-8-sig").startswith("code,coders")
-    code, text, _ = _run(capsys, "agreement", study, "--json")
+    code, text, _ = run_quire(capsys, "agreement", study, "--json")
     data = json.loads(text)
     assert data["coders"] == ["Amira", "Omar"] and data["overall"]["path"] == "All codes"
-    code, _, err = _run(capsys, "agreement", study, "--coders", "Amira,Nobody")
+    code, _, err = run_quire(capsys, "agreement", study, "--coders", "Amira,Nobody")
     assert code == 2 and "no coder named 'Nobody'" in err

@@ -1,6 +1,5 @@
 """The memo and citation subcommands (memo, memos, references, cite, citations)."""
 
-import argparse
 import json
 import subprocess
 import sys
@@ -8,8 +7,8 @@ import sys
 import pytest
 
 from db import project
-from db.errors import QuireError
 from desktop.cli_notes import COMMANDS, add_commands
+from tests.cli.support import group_parser, run_quire
 from tests.db.notes_support import coder, excerpt, import_samples
 
 WIDE = "They left at dawn.[1] Nobody came back to the town that spring.[2]"
@@ -46,27 +45,14 @@ def study(tmp_path):
     return path
 
 
-def _parser():
-    p = argparse.ArgumentParser(prog="quire")
-    add_commands(p.add_subparsers(required=True))
-    return p
 
 
-def _run(capsys, *argv):
-    """Run a subcommand as cli.main would: QuireError -> message on stderr, exit 2."""
-    args = _parser().parse_args([str(a) for a in argv])
-    try:
-        code = args.run(args)
-    except QuireError as exc:
-        print(f"quire: {exc}", file=sys.stderr)
-        code = 2
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_the_commands_are_added_and_need_no_qt():
     assert COMMANDS == ("memo", "memos", "references", "cite", "citations")
-    assert set(_parser()._subparsers._group_actions[0].choices) == set(COMMANDS)
+    parser = group_parser(add_commands)
+    assert set(parser._subparsers._group_actions[0].choices) == set(COMMANDS)
     probe = ("import sys, desktop.cli_notes; "
              "sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", probe]).returncode == 0
@@ -75,19 +61,19 @@ def test_the_commands_are_added_and_need_no_qt():
 def test_memos_on_every_kind_of_target(study, capsys):
     for target in ("project", "collection:Study", "source:3", "code:Places/Raqqa",
                    "excerpt:1"):
-        code, out, err = _run(capsys, "memo", study, "--on", target, "--text",
-                              f"about {target}", "--coder", "Lina")
+        code, out, err = run_quire(capsys, "memo", study, "--on", target, "--text",
+                                   f"about {target}", "--coder", "Lina")
         assert code == 0, err
     assert out.strip() == ("memo 5 on excerpt 1 of “The Prophet of Dystopia”: “They left "
                            "at dawn.[1] Nobody came back to…” by Lina")
-    code, out, _ = _run(capsys, "memos", study)
+    code, out, _ = run_quire(capsys, "memos", study)
     assert code == 0 and out.strip().endswith("5 memo(s)")
     assert "on code “Places/Raqqa”" in out and "on collection “Study”" in out
-    code, out, _ = _run(capsys, "memos", study, "--kind", "source", "--json")
+    code, out, _ = run_quire(capsys, "memos", study, "--kind", "source", "--json")
     rows = json.loads(out)
     assert [(r["target"], r["target_id"], r["body"]) for r in rows] == [
         ("source", 3, "about source:3")]
-    _, out, _ = _run(capsys, "memos", study, "--search", "PROJECT", "--author", "Lina")
+    _, out, _ = run_quire(capsys, "memos", study, "--search", "PROJECT", "--author", "Lina")
     assert "1 memo(s)" in out
 
 
@@ -96,62 +82,63 @@ def test_memos_on_every_kind_of_target(study, capsys):
     ("excerpt:99", "no excerpt with id 99"), ("code:Nowhere", "no code at 'Nowhere'"),
     ("collection:Other", "no collection named 'Other'")])
 def test_bad_targets(study, capsys, target, message):
-    code, out, err = _run(capsys, "memo", study, "--on", target, "--text", "x")
+    code, out, err = run_quire(capsys, "memo", study, "--on", target, "--text", "x")
     assert code == 2 and message in err and out == ""
 
 
 def test_references_import_reports_lines_and_lists_the_library(study, tmp_path, capsys):
-    code, out, err = _run(capsys, "references", "import", study, tmp_path / "library.bib")
+    code, out, err = run_quire(capsys, "references", "import", study, tmp_path / "library.bib")
     assert code == 1, err  # something was not imported
     assert "2 reference(s) imported, 0 already in the library, 1 could not be read" in out
     assert "NOT imported: line 8: malformed entry '@book{broken, title = {Unclosed'" in out
     assert "linked fine to source 3 (same url)" in out
-    code, out, _ = _run(capsys, "references", "import", study, tmp_path / "bad.ris", "--json")
+    code, out, _ = run_quire(capsys, "references", "import", study, tmp_path / "bad.ris", "--json")
     report = json.loads(out)
     assert code == 1 and report["added"] == [] and report["problems"] == [
         {"line": 4, "message": "'not a field' is not a RIS field ('XX  - value'); the "
                                "reference starting on line 1 was not imported"}]
-    code, out, _ = _run(capsys, "references", study)
+    code, out, _ = run_quire(capsys, "references", study)
     assert code == 0 and out.splitlines()[0].startswith("fine ")
     assert "hoffman2017" in out and out.strip().endswith("2 reference(s)")
-    _, out, _ = _run(capsys, "references", study, "--json")
+    _, out, _ = run_quire(capsys, "references", study, "--json")
     assert [r["key"] for r in json.loads(out)] == ["fine", "hoffman2017"]
-    code, _, err = _run(capsys, "references", "import", study)
+    code, _, err = run_quire(capsys, "references", "import", study)
     assert code == 2 and "quire references import PROJECT FILE" in err
 
 
 def test_cite_and_citations_with_the_articles_own_footnotes(study, tmp_path, capsys):
-    _run(capsys, "references", "import", study, tmp_path / "library.bib")
-    code, out, err = _run(capsys, "cite", study, "--excerpt", 1, "--locator", "p. 43")
+    run_quire(capsys, "references", "import", study, tmp_path / "library.bib")
+    code, out, err = run_quire(capsys, "cite", study, "--excerpt", 1, "--locator", "p. 43")
     assert code == 0, err
     assert out.strip() == "1. Rebecca Mead, “The Prophet of Dystopia,” April 17, 2017, 43."
-    code, out, err = _run(capsys, "cite", study, "--excerpt", 1, "--reference", "hoffman2017",
-                          "--note", "On the same events.")
+    code, out, err = run_quire(capsys, "cite", study, "--excerpt", 1, "--reference", "hoffman2017",
+                               "--note", "On the same events.")
     assert code == 0, err
-    code, out, _ = _run(capsys, "citations", study, "--excerpt", 1)
+    code, out, _ = run_quire(capsys, "citations", study, "--excerpt", 1)
     assert out.splitlines() == [
         "1. Rebecca Mead, “The Prophet of Dystopia,” April 17, 2017, 43.",
         "2. Adam Hoffman, “The Rise of the Islamic State,” The Atlantic, 2017. "
         "On the same events.",
         "3. [1] A witness told the reporter so.",
         "4. [2] The town council confirmed it in May."]
-    _, out, _ = _run(capsys, "citations", study, "--excerpt", 1, "--style", "apa", "--json")
+    _, out, _ = run_quire(capsys, "citations", study, "--excerpt", 1, "--style", "apa", "--json")
     rows = json.loads(out)
     assert [r["text"] for r in rows[:2]] == ["(Mead, 2017, p. 43)",
                                              "(Hoffman, 2017) On the same events."]
     assert [(r["kind"], r["label"]) for r in rows[2:]] == [("footnote", "1"), ("footnote", "2")]
-    _, out, _ = _run(capsys, "citations", study, "--excerpt", 1, "--style", "mla", "--html")
+    _, out, _ = run_quire(capsys, "citations", study, "--excerpt", 1, "--style", "mla", "--html")
     assert "<i>The Atlantic</i>" not in out and "(Hoffman)" in out
 
 
 def test_citing_a_post_and_errors(study, capsys):
-    code, out, _ = _run(capsys, "cite", study, "--excerpt", 2)
+    code, out, _ = run_quire(capsys, "cite", study, "--excerpt", 2)
     assert out.strip() == ("1. @brett_mcgurk, “ISIS has lost nearly 6000 terrorists in "
                            "Raqqa,” Twitter, October 15, 2017, "
                            "https://twitter.com/brett_mcgurk/status/919.")
-    code, _, err = _run(capsys, "cite", study, "--excerpt", 2, "--reference", "nokey")
+    code, _, err = run_quire(capsys, "cite", study, "--excerpt", 2, "--reference", "nokey")
     assert code == 2 and "no reference with key 'nokey'" in err
-    code, _, err = _run(capsys, "citations", study, "--excerpt", 99)
+    code, _, err = run_quire(capsys, "citations", study, "--excerpt", 99)
     assert code == 2 and "no excerpt with id 99" in err
     with pytest.raises(SystemExit):
-        _parser().parse_args(["citations", str(study), "--excerpt", "1", "--style", "harvard"])
+        group_parser(add_commands).parse_args(["citations", str(study), "--excerpt", "1",
+                                               "--style", "harvard"])

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from desktop.cli import main
+from tests.cli.support import run_quire
 
 POST = "🕊️ Families returned to #SDFfreedRaqqa. عادت العائلات إلى الرَّقَّة"
 
@@ -25,20 +26,16 @@ def study(tmp_path):
     return p
 
 
-def _run(capsys, *argv):
-    code = main(list(argv))
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_search_json_gives_exact_spans(study, capsys):
-    code, out, _ = _run(capsys, "search", str(study), "الرقة OR raqqa", "--json")
+    code, out, _ = run_quire(capsys, "search", str(study), "الرقة OR raqqa", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["offset_unit"] == "unicode code points"
     assert {h["text"] for h in data["hits"]} == {"Raqqa", "الرَّقَّة"}
-    code, out, _ = _run(capsys, "show", str(study), str(data["hits"][0]["source_id"]),
-                        "--json")
+    code, out, _ = run_quire(capsys, "show", str(study), str(data["hits"][0]["source_id"]),
+                             "--json")
     text = json.loads(out)["text"]
     for h in data["hits"]:
         if h["source_id"] == json.loads(out)["id"]:
@@ -48,23 +45,23 @@ def test_search_json_gives_exact_spans(study, capsys):
 
 
 def test_search_lines_limit_and_stemmed(study, capsys):
-    code, out, _ = _run(capsys, "search", str(study), "family", "--stemmed")
+    code, out, _ = run_quire(capsys, "search", str(study), "family", "--stemmed")
     assert code == 0 and "[Families]" in out and "(footnote)" in out
     assert out.strip().endswith("2 hit(s) in 2 source(s)")
-    code, out, _ = _run(capsys, "search", str(study), "family", "--stemmed", "--limit", "1")
+    code, out, _ = run_quire(capsys, "search", str(study), "family", "--stemmed", "--limit", "1")
     assert "1 hit(s) in 1 source(s) (limit reached)" in out
-    code, out, _ = _run(capsys, "search", str(study), "family")
+    code, out, _ = run_quire(capsys, "search", str(study), "family")
     assert code == 1 and "0 hit(s)" in out
 
 
 def test_syntax_error_points_at_the_problem(study, capsys):
-    code, out, err = _run(capsys, "search", str(study), '(raqqa OR "left')
+    code, out, err = run_quire(capsys, "search", str(study), '(raqqa OR "left')
     assert code == 2 and "never closed" in err and "Traceback" not in err
     assert err.splitlines()[-1] == "  " + " " * 10 + "^"
 
 
 def test_reindex_prints_progress_and_summary(study, capsys):
-    code, out, err = _run(capsys, "reindex", str(study))
+    code, out, err = run_quire(capsys, "reindex", str(study))
     assert code == 0 and "search index rebuilt: 2 source(s)" in out
     assert "Saving the search index" in err
 

@@ -23,11 +23,11 @@ def add_source(session: Session, text: str, **meta) -> int:
     return src.id
 
 
-def dump(proj) -> dict[str, list[tuple]]:
-    """Every row (all columns) of the tables coding touches, sorted by id."""
+def dump(proj, tables=TABLES) -> dict[str, list[tuple]]:
+    """Every row (all columns) of ``tables`` (by default those coding touches), by id."""
     with proj.sessions() as s:
         return {m.__tablename__: [tuple(r) for r in s.execute(
-            select(*m.__table__.columns).order_by(m.__table__.c.id))] for m in TABLES}
+            select(*m.__table__.columns).order_by(m.__table__.c.id))] for m in tables}
 
 
 def run(proj, op: Callable[[Session], OpResult]) -> OpResult:
@@ -42,38 +42,40 @@ def changelog_size(proj) -> int:
         return s.scalar(select(func.count()).select_from(Change))
 
 
-def round_trip(proj, op: Callable[[Session], OpResult]) -> tuple[OpResult, OpResult]:
+def round_trip(proj, op: Callable[[Session], OpResult],
+               tables=TABLES) -> tuple[OpResult, OpResult]:
     """Do, undo, redo and undo again, checking the database each time; (do, undo) results.
 
     Undo must restore every row exactly; redo must give back exactly the rows the
     operation made (same ids, UUIDs, timestamps); each step must log to the change log.
     """
-    before = dump(proj)
+    before = dump(proj, tables)
     done = run(proj, op)
-    after = dump(proj)
+    after = dump(proj, tables)
     assert after != before, "the operation changed nothing"
     logged = changelog_size(proj)
     undone = run(proj, done.inverse)
-    assert dump(proj) == before
+    assert dump(proj, tables) == before
     assert changelog_size(proj) > logged
     redone = run(proj, undone.inverse)
-    assert dump(proj) == after
+    assert dump(proj, tables) == after
     again = run(proj, redone.inverse)
-    assert dump(proj) == before
+    assert dump(proj, tables) == before
     for result in (undone, redone, again):
         assert result.changes, "an undo or redo must say what it changed"
-    assert set(undone.changes.ids) <= {m.__tablename__ for m in TABLES}
+    assert set(undone.changes.ids) <= {m.__tablename__ for m in tables}
     return done, undone
 
 
-def unchanged(proj, op: Callable[[Session], OpResult], error: type[Exception]) -> str:
+def unchanged(proj, op: Callable[[Session], OpResult], error: type[Exception],
+              tables=TABLES) -> str:
     """Run ``op`` expecting ``error``; check that nothing changed; the error's message."""
-    before, logged = dump(proj), changelog_size(proj)
+    before, logged = dump(proj, tables), changelog_size(proj)
     try:
         run(proj, op)
     except error as exc:
         message = str(exc)
     else:
         raise AssertionError(f"{error.__name__} was not raised")
-    assert dump(proj) == before and changelog_size(proj) == logged
+    assert dump(proj, tables) == before and changelog_size(proj) == logged
     return message

@@ -14,7 +14,8 @@ from db.models import Citation, Code, Coding, Collection, Excerpt, Footnote, Mem
 from db.ops import OpResult
 from db.ops.coders import ensure_coder
 from db.ops.coding import code_span
-from tests.db.coding_support import changelog_size, run
+from tests.db import coding_support
+from tests.db.coding_support import run
 
 TABLES = (Source, Collection, Footnote, Code, Excerpt, Coding, Reference, Citation, Memo)
 
@@ -48,41 +49,17 @@ TWEETS = [{"id_str": "919", "full_text": "ISIS has lost nearly 6000 terrorists i
 
 def dump(proj) -> dict[str, list[tuple]]:
     """Every row of every table memos, references and citations touch."""
-    with proj.sessions() as s:
-        return {m.__tablename__: [tuple(r) for r in s.execute(
-            select(*m.__table__.columns).order_by(m.__table__.c.id))] for m in TABLES}
+    return coding_support.dump(proj, TABLES)
 
 
 def round_trip(proj, op: Callable[[Session], OpResult]) -> tuple[OpResult, OpResult]:
     """Do, undo, redo, undo: each step restores exactly (same ids, UUIDs, dates)."""
-    before = dump(proj)
-    done = run(proj, op)
-    after = dump(proj)
-    assert after != before, "the operation changed nothing"
-    logged = changelog_size(proj)
-    undone = run(proj, done.inverse)
-    assert dump(proj) == before
-    assert changelog_size(proj) > logged
-    redone = run(proj, undone.inverse)
-    assert dump(proj) == after
-    again = run(proj, redone.inverse)
-    assert dump(proj) == before
-    for result in (undone, redone, again):
-        assert result.changes, "an undo or redo must say what it changed"
-    return done, undone
+    return coding_support.round_trip(proj, op, TABLES)
 
 
 def unchanged(proj, op: Callable[[Session], OpResult], error: type[Exception]) -> str:
     """Run ``op`` expecting ``error``; nothing may change; the error's message."""
-    before, logged = dump(proj), changelog_size(proj)
-    try:
-        run(proj, op)
-    except error as exc:
-        message = str(exc)
-    else:
-        raise AssertionError(f"{error.__name__} was not raised")
-    assert dump(proj) == before and changelog_size(proj) == logged
-    return message
+    return coding_support.unchanged(proj, op, error, TABLES)
 
 
 def import_samples(proj, folder: Path) -> dict[str, int]:
