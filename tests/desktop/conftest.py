@@ -1,4 +1,5 @@
-"""Desktop test set-up: the bundled fonts, as the application loads them."""
+"""Desktop test set-up: the bundled fonts, as the application loads them, and an open
+project session (modules that need another set-up define their own ``session``)."""
 
 import pytest
 
@@ -8,3 +9,14 @@ def _bundled_fonts(qapp):
     from desktop.fonts import load_bundled_fonts
 
     assert "Amiri" in load_bundled_fonts()
+
+
+@pytest.fixture
+def session(proj, qtbot):
+    """The test project opened as the window opens it, coding as "Hana"."""
+    from desktop.session import ProjectSession
+
+    ps = ProjectSession(proj)
+    ps.set_coder("Hana")
+    yield ps
+    ps.tasks.wait()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox
 from db.queries import excerpts as excerpt_queries
 from desktop.dialogs import code_hits as dialog_module
 from desktop.dialogs.code_hits import CodeHitsDialog, code_hits, hits_from_kwic
-from desktop.session import ProjectSession
 from tests.desktop.codebook_support import (
     ARABIC,
     ARTIFACTS,
@@ -21,14 +20,6 @@ from tests.desktop.codebook_support import (
     make_codebook,
     span_of,
 )
-
-
-@pytest.fixture
-def session(proj, qtbot):
-    ps = ProjectSession(proj)
-    ps.set_coder("Hana")
-    yield ps
-    ps.tasks.wait()
 
 
 @pytest.fixture

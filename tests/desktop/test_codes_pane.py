@@ -29,7 +29,6 @@ from desktop.models.codes import (
     parse_description,
     span_mime,
 )
-from desktop.session import ProjectSession
 from desktop.views.codes import CodesPane
 from tests.desktop.codebook_support import (
     ARTIFACTS,
@@ -42,14 +41,6 @@ from tests.desktop.codebook_support import (
 )
 
 Move = Qt.DropAction.MoveAction
-
-
-@pytest.fixture
-def session(proj, qtbot):
-    ps = ProjectSession(proj)
-    ps.set_coder("Hana")
-    yield ps
-    ps.tasks.wait()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from db.ops import bind
 from db.ops.coders import ensure_coder
 from db.ops.coding import code_span
 from desktop.models.excerpts import ROW_ROLE, SPAN_ROLE, headline
-from desktop.session import ProjectSession
 from desktop.views.excerpts import ExcerptsView
 from tests.desktop.codebook_support import (
     ARABIC,
@@ -24,14 +23,6 @@ from tests.desktop.codebook_support import (
     make_codebook,
     span_of,
 )
-
-
-@pytest.fixture
-def session(proj, qtbot):
-    ps = ProjectSession(proj)
-    ps.set_coder("Hana")
-    yield ps
-    ps.tasks.wait()
 
 
 @pytest.fixture

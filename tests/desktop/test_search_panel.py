@@ -12,7 +12,6 @@ from db.models import Collection, Source
 from db.ops import bind
 from db.ops.sources import delete_sources
 from db.text import text_hash
-from desktop.session import ProjectSession
 from desktop.views.search import SearchPanel
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -40,13 +39,6 @@ def add(proj, text, author="", language="en", day=1):
 @pytest.fixture
 def ids(proj):
     return [add(proj, *row) for row in TEXTS]
-
-
-@pytest.fixture
-def session(proj, qtbot):
-    ps = ProjectSession(proj)
-    yield ps
-    ps.tasks.wait()
 
 
 @pytest.fixture

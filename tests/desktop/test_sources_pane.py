@@ -13,7 +13,6 @@ from db.models import Collection, Source
 from db.ops import bind
 from db.ops.sources import delete_sources
 from desktop.models.sources import COLUMNS, RTL_ROLE, SourceTableModel, is_rtl
-from desktop.session import ProjectSession
 from desktop.views.sources import SourcesPane
 
 UTC = dt.UTC
@@ -55,13 +54,6 @@ def bulk_insert(proj, n: int) -> None:
                  post_id=str(i), published=base + dt.timedelta(minutes=i)) for i in range(n)]
     with proj.session() as s:
         s.execute(insert(Source), rows)
-
-
-@pytest.fixture
-def session(proj, qtbot):
-    ps = ProjectSession(proj)
-    yield ps
-    ps.tasks.wait()
 
 
 @pytest.fixture
