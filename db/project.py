@@ -145,6 +145,43 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
         raise
 
 
+def open_url(address: str, password: str | None = None) -> Project:
+    """Open a team project on a PostgreSQL server (never migrated here: a schema older or
+    newer than this Quire's is refused with a message saying what to do)."""
+    from db.server import redact, server_engine
+
+    engine = server_engine(address, password)
+    try:
+        _check_server_schema(engine, redact(address))
+        return Project(engine)
+    except Exception:
+        engine.dispose()
+        raise
+
+
+def _check_server_schema(engine: Engine, label: str) -> None:
+    current, head = _current_revision(engine), head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise NotAProjectError(f"{label}: this database holds no Quire project "
+                               "(create one with: quire server init)")
+    if not _known_revision(current):
+        raise NewerProjectError(f"{label}: this team project was upgraded by a newer version "
+                                f"of Quire (schema {current}); update Quire to open it")
+    raise ProjectError(f"{label}: this team project needs an upgrade to this version of "
+                       "Quire; its owner can run: quire server upgrade")
+
+
+def open_any(target: str | Path, password: str | None = None) -> Project:
+    """Open a project file or, for a ``postgresql://`` address, a team project."""
+    from db.server import is_server_address
+
+    if is_server_address(str(target)):
+        return open_url(str(target), password)
+    return open(target)
+
+
 def migrate(engine: Engine, backup_of: Path | None = None) -> Path | None:
     """Bring the schema to the head revision; returns the backup made first, if any."""
     current, head = _current_revision(engine), head_revision()

@@ -19,11 +19,72 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     return home
 
 
+# The core suite runs on both engines (DESIGN.md rule 8): every test under tests/db that
+# uses ``proj`` runs once on a SQLite file and once on a PostgreSQL database.
+# QUIRE_TEST_ENGINES=sqlite runs only the first (a quick local run; CI runs both).
+ENGINES = [e for e in os.environ.get("QUIRE_TEST_ENGINES", "sqlite,postgresql").split(",") if e]
+_CORE = os.path.join(os.path.dirname(__file__), "db") + os.sep
+
+
+def pytest_generate_tests(metafunc):
+    if "engine" in metafunc.fixturenames and str(metafunc.definition.path).startswith(_CORE):
+        metafunc.parametrize("engine", ENGINES, scope="function")
+
+
 @pytest.fixture
-def proj(tmp_path):
-    """A new, empty project that is closed after the test."""
+def engine():
+    """Which database engine a project fixture uses (parametrized for the core tests)."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL server for the whole test session, with a template
+    database that already holds a migrated project schema."""
+    from tests.postgres_support import TEMPLATE, Cluster
+
+    cluster = Cluster().start()
+    try:
+        cluster.sql(f'CREATE DATABASE "{TEMPLATE}"')
+        _migrate_template(cluster.url(TEMPLATE))
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def _migrate_template(url):
+    from sqlalchemy import create_engine
+
     from db import project
 
-    p = project.create(tmp_path / "test.quire")
+    engine = create_engine(url)
+    try:
+        project.create_on(engine, "template").close()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_project_url(request):
+    """A URL to a fresh PostgreSQL project database (dropped after the test)."""
+    from tests.postgres_support import TEMPLATE
+
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.new_database(template=TEMPLATE)
+    cluster.sql("UPDATE project SET uuid = gen_random_uuid()::text, name = 'test'", name)
+    yield cluster.url(name)
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def proj(tmp_path, engine, request):
+    """A new, empty project (a SQLite file, or a PostgreSQL database for the core suite's
+    second run) that is closed after the test."""
+    from db import project
+
+    if engine == "postgresql":
+        p = project.open_url(request.getfixturevalue("pg_project_url"))
+    else:
+        p = project.create(tmp_path / "test.quire")
     yield p
     p.close()

@@ -199,12 +199,12 @@ def test_apply_and_remove_code_and_undo(w):
     done, _ = round_trip(w.proj, bind(apply_code, excerpt_id=eid, code_id=w.hope,
                                       coder_id=w.you))
     assert done.changes.ids == {"codings": {done.value}}
-    run(w.proj, bind(apply_code, excerpt_id=eid, code_id=w.hope, coder_id=w.you))
+    hope = run(w.proj, bind(apply_code, excerpt_id=eid, code_id=w.hope, coder_id=w.you)).value
     assert "already has code 'Hope'" in unchanged(
         w.proj, bind(apply_code, excerpt_id=eid, code_id=w.hope, coder_id=w.you), CodingError)
     done, _ = round_trip(w.proj, bind(remove_code, excerpt_id=eid, code_id=w.hope))
     assert done.label == "Remove code 'Hope'" and done.value is False
-    assert done.changes.ids == {"codings": {2}}
+    assert done.changes.ids == {"codings": {hope}}
     unchanged(w.proj, bind(apply_code, excerpt_id=404, code_id=w.hope, coder_id=w.me),
               NotFoundError)
 

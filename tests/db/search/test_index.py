@@ -210,6 +210,8 @@ def test_parallel_build_gives_the_same_answers(proj, index, two):
         assert index.rebuild(s, procs=2) == 32
         index.ensure(s)
         assert len({sh.source_id for sh in search(index, s, "raqqa").all()}) == 31
-        assert len(list(index.path.glob("*.trm"))) == 2  # one segment per process
+        # one segment per process; a team project's index is built by one process (its
+        # workers would need the server password, which never leaves the window's memory)
+        assert len(list(index.path.glob("*.trm"))) == (2 if proj.path else 1)
         last = s.scalar(select(Change.seq).order_by(Change.seq.desc()).limit(1))
     assert json.loads((index.path / STAMP).read_text())["last_seq"] == last
