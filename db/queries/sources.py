@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
 from db.models import Collection, Footnote, Source, source_collections
+from db.queries.quotes import quoted_passages
 
 # The columns a source list shows, in order; the Sources pane and the CLI share them.
 LIST_COLUMNS = ("id", "kind", "title", "author", "handle", "platform", "published", "length",
@@ -128,6 +129,8 @@ def detail(session: Session, source_id: int) -> dict[str, Any]:
     meta["collections"] = collections_of(session, [src.id]).get(src.id, [])
     meta["footnotes"] = [{"label": f.label, "text": f.text, "offset": f.offset, "end": f.end,
                           "kind": f.kind} for f in src.footnotes]
+    meta["quotes"] = quoted_passages(session, src)
+    meta["extra"] = dict(src.extra or {})
     meta["text"] = src.text
     meta["offset_unit"] = "unicode code points"
     return meta

@@ -41,20 +41,23 @@ class Post:
         return self.words[0]
 
 
+def _post(number: int, arabic: bool) -> Post:
+    people = AR_AUTHORS if arabic else AUTHORS
+    name, uid = people[(number - 1) % len(people)]
+    words = ([f"المشاركة {number}: الطريق عند الكيلومتر {number} مفتوح.", "والحمد لله."]
+             if arabic else [f"Post {number} says the road at kilometre {number} was open.",
+                             "Second paragraph, café & naïve."])
+    return Post(number, name, uid, BASE + dt.timedelta(minutes=47 * (number - 1)), words,
+                pid=1000 + number)
+
+
 def thread_posts(n: int, arabic: bool = False, start: int = 1) -> list[Post]:
     """Posts ``start``..``start + n - 1`` of a thread; every third quotes the one before."""
-    people = AR_AUTHORS if arabic else AUTHORS
     posts: list[Post] = []
     for number in range(start, start + n):
-        name, uid = people[(number - 1) % len(people)]
-        words = ([f"المشاركة {number}: الطريق عند الكيلومتر {number} مفتوح.", "والحمد لله."]
-                 if arabic else [f"Post {number} says the road at kilometre {number} was open.",
-                                 "Second paragraph, café & naïve."])
-        post = Post(number, name, uid, BASE + dt.timedelta(minutes=47 * (number - 1)), words,
-                    pid=1000 + number)
+        post = _post(number, arabic)
         if number % 3 == 0:
-            post.quote = posts[-1] if posts else Post(number - 1, *people[0], BASE, [
-                f"Post {number - 1} words."], pid=1000 + number - 1)
+            post.quote = posts[-1] if posts else _post(number - 1, arabic)
         posts.append(post)
     return posts
 
