@@ -24,6 +24,7 @@ from db.models import Coding, Excerpt, Footnote, Memo, Source, source_collection
 from db.search.evaluate import Evaluator
 from db.search.leaves import day_map
 from db.search.query import Meta, Node, Pattern, Phrase, Words, parse
+from db.search.quotes import ALL, in_scope, quote_spans, split_scope
 from db.search.spans import Doc, Hit, SpanFinder
 
 CONTEXT = 70
@@ -66,8 +67,9 @@ class SearchRun:
     """One evaluated search: candidate sources in order, and their hits on demand."""
 
     def __init__(self, session: Session, tree: Node, evaluator: Evaluator, sources: list[int],
-                 cancelled: Callable[[], bool] | None = None):
+                 cancelled: Callable[[], bool] | None = None, quotes: str = ALL):
         self.session, self.tree, self.ev = session, tree, evaluator
+        self.quotes = quotes  # quoted text: ALL, OUTSIDE or INSIDE (db.search.quotes)
         self.candidates = sources
         self.cancelled = cancelled or (lambda: False)
         self.finder = SpanFinder(tree, evaluator)
@@ -101,12 +103,13 @@ class SearchRun:
 
     def _locate(self, sids: list[int]) -> list[SourceHits]:
         docs = _load_docs(self.session, sids, self._needs, self.ev)
+        quoted = quote_spans(self.session, sids) if self.quotes != ALL else {}
         out = []
         for sid in sids:
             doc = docs.get(sid)
             if doc is None:  # removed since the index saw it
                 continue
-            hits = self.finder.doc_hits(doc)
+            hits = in_scope(self.finder.doc_hits(doc), quoted.get(sid, []), self.quotes)
             sh = SourceHits(sid, doc.title, doc.author, doc.published)
             sh.rows = [kwic(doc, h) for h in hits]
             out.append(sh)
@@ -115,13 +118,16 @@ class SearchRun:
 
 def search(index, session: Session, query: str, *, stemmed: bool = False,
            collection: int | None = None, within: Iterable[int] | None = None,
-           cancelled: Callable[[], bool] | None = None) -> SearchRun:
+           cancelled: Callable[[], bool] | None = None, quotes: str = ALL) -> SearchRun:
     """Parse and evaluate ``query``; the returned run gathers the hits.
 
     ``collection`` (an id, with its sub-collections) and ``within`` (source ids, e.g.
-    what the Sources pane shows) narrow the search. Raises ``QuerySyntaxError`` for a
-    query that cannot be read and ``SearchIndexError`` when the index is unusable.
+    what the Sources pane shows) narrow the search; ``quotes`` (or ``-in:quote`` /
+    ``in:quote`` in the query) leaves quoted text out or searches only it. Raises
+    ``QuerySyntaxError`` for a query that cannot be read and ``SearchIndexError`` when
+    the index is unusable.
     """
+    query, quotes = split_scope(query, quotes)
     tree = parse(query)
     reader = index.reader()
     try:
@@ -142,7 +148,7 @@ def search(index, session: Session, query: str, *, stemmed: bool = False,
         reader.close()
     ordered = sorted(found, key=days.get) if found <= days.keys() else \
         sorted(found, key=lambda s: days.get(s, s))
-    return SearchRun(session, tree, ev, ordered, cancelled)
+    return SearchRun(session, tree, ev, ordered, cancelled, quotes)
 
 
 def _collection_members(session: Session, ev: Evaluator, collection: int) -> set[int]:

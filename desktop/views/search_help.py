@@ -35,6 +35,8 @@ Double-click a row to open the source at that hit.</p>
   with a sub-code); alone, lists those passages</td></tr>
 <tr><td><code>has:footnote</code>, <code>has:memo</code>, <code>has:code</code></td>
   <td>sources with footnotes, memos or codings</td></tr>
+<tr><td><code>-in:quote</code>, <code>in:quote</code></td>
+  <td>leave out the text posts quote from others, or search only it</td></tr>
 <tr><td><code>title:</code>, <code>note:</code>, <code>memo:</code></td>
   <td>words in titles, footnotes or memos only (plain words search the text and its
   footnotes; memos only with <code>memo:</code>)</td></tr>
