@@ -70,6 +70,7 @@ class ProjectPanes(QObject):
         self.codes.current_code_changed.connect(self._on_codes_current_code_changed)
         self.excerpts.excerpt_activated.connect(self.window.show_span)
         self.reader.excerpt_activated.connect(self._on_reader_excerpt_activated)
+        self.reader.quoted_post_activated.connect(self._on_reader_quoted_post_activated)
         for pane in (self.memos, self.notes):
             pane.target_activated.connect(self.open_target)
         for pane in (self.reader, self.memos, self.notes):
@@ -231,6 +232,9 @@ class ProjectPanes(QObject):
         self.memos.set_current_target("excerpt", excerpt_id)
         self.notes_dock.show()
         self.notes_dock.raise_()
+
+    def _on_reader_quoted_post_activated(self, source_id: int) -> None:
+        self.window.show_span(source_id, 0, 0)
 
     def _on_codes_current_code_changed(self, code_id: int | None) -> None:
         if code_id is not None:

@@ -52,6 +52,7 @@ from desktop.views.reader_header import (
     format_published,
     reading_font,
 )
+from desktop.views.reader_quotes import paint_quotes, quote_at, quote_tooltip
 from desktop.views.reader_text import ReaderTextEdit
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class Reader(QWidget):
     """
 
     footnote_activated = Signal(int)  # index into the source's footnotes list
+    quoted_post_activated = Signal(int)  # a source id: the header's link to a quoted post
     excerpt_activated = Signal(int)  # an excerpt id: its stripe was clicked
     message = Signal(str)  # why a coding action did nothing, for the status bar
 
@@ -78,6 +80,7 @@ class Reader(QWidget):
         self._notes: list[dict[str, Any]] = []
         self._starts: list[int] = []  # marker starts, sorted, for bisect
         self._order: list[int] = []  # the footnote index of each entry of _starts
+        self._quotes: list[dict[str, Any]] = []  # the quoted passages (reader_quotes)
         self._direction = LTR
         self._build()
         self.coding = ReaderCoding(self)
@@ -88,6 +91,7 @@ class Reader(QWidget):
     def _build(self) -> None:
         """Lay out the empty state and the header / text / notes page."""
         self.header = ReaderHeader()
+        self.header.quoted_post_activated.connect(self.quoted_post_activated)
         self.view = self._make_view()
         self.notes = self._make_notes_list()
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -207,6 +211,8 @@ class Reader(QWidget):
         self._apply_directions(direction)
         self._index_footnotes(detail.get("footnotes") or [], len(text))
         self._style_markers()
+        self._quotes = list(detail.get("quotes") or [])
+        paint_quotes(self.view, self._map, self._quotes)
         self._fill_notes(direction)
         self.view.moveCursor(QTextCursor.MoveOperation.Start)
         self._stack.setCurrentIndex(1)
@@ -215,6 +221,7 @@ class Reader(QWidget):
     def _clear(self) -> None:
         """Forget the source and show the empty state."""
         self._detail = None
+        self._quotes = []
         self._map = OffsetMap("")
         self._forget_hits()
         self._index_footnotes([], 0)
@@ -352,7 +359,7 @@ class Reader(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Hover, tooltips and clicks on footnote markers in the text's viewport."""
-        if watched is self._viewport and self._starts:
+        if watched is self._viewport and (self._starts or self._quotes):
             kind = event.type()
             if kind == QEvent.Type.MouseMove:
                 self._hover(event)
@@ -370,11 +377,15 @@ class Reader(QWidget):
 
     def _show_tooltip(self, event: QHelpEvent) -> bool:
         """Show the note of the marker under the mouse; always handles the event."""
-        index = self._footnote_at_point(event.pos())
-        if index is None:
-            QToolTip.hideText()
-        else:
+        pos = self._position_under(event.pos())
+        index = None if pos is None else self.footnote_at(pos)
+        quote = None if pos is None else quote_at(self._quotes, pos)
+        if index is not None:
             QToolTip.showText(event.globalPos(), self.footnote_tooltip(index), self._viewport)
+        elif quote is not None:
+            QToolTip.showText(event.globalPos(), quote_tooltip(quote), self._viewport)
+        else:
+            QToolTip.hideText()
         return True
 
     def _click(self, event: QMouseEvent) -> None:

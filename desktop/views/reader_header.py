@@ -90,10 +90,13 @@ def title_of(detail: dict[str, Any]) -> str:
 
 
 def byline(detail: dict[str, Any]) -> str:
-    """Author and @handle (the author is left out when it already is the heading)."""
+    """Author and @handle, or a forum's member id (the author is left out when it already
+    is the heading)."""
     author = detail.get("author") or ""
     handle = detail.get("handle") or ""
-    if handle and not handle.startswith("@"):
+    if handle and detail.get("platform") == "forum":
+        handle = f"member {handle}"  # a forum's member id or name, not an @handle
+    elif handle and not handle.startswith("@"):
         handle = "@" + handle
     return _joined([author if author != title_of(detail) else "", handle])
 
@@ -113,15 +116,31 @@ def facts_line(detail: dict[str, Any], tz: dt.tzinfo | None = None) -> str:
 
 
 def post_line(detail: dict[str, Any]) -> str:
-    """For posts: the id replied to, the repost flag and the engagement counts."""
+    """For posts: the forum post number and section, the Hijri date the page gave, the id
+    replied to, the repost flag and the engagement counts."""
     if detail.get("kind") != "post":
         return ""
-    parts = [f"Reply to {detail['reply_to_id']}" if detail.get("reply_to_id") else "",
+    extra = detail.get("extra") or {}
+    parts = [f"Post #{extra['post_number']}" if extra.get("post_number") else "",
+             extra.get("forum_section") or "",
+             f"Hijri: {_FSI}{extra.get('date_shown') or extra['date_hijri']}{_PDI}"
+             if extra.get("date_hijri") else "",
+             f"Reply to {detail['reply_to_id']}" if detail.get("reply_to_id") else "",
              "Repost" if detail.get("is_repost") else ""]
     for key in ("likes", "reposts", "replies", "views"):
         if detail.get(key) is not None:
             parts.append(f"{detail[key]:,} {key}")
     return _joined(parts)
+
+
+def quotes_html(quotes: list[dict[str, Any]]) -> str:
+    """"Quotes: Bob, Alice" with a link to each quoted post that is in the project."""
+    names = []
+    for q in quotes:
+        who = html.escape(q.get("author") or "an earlier post")
+        sid = q.get("source_id")
+        names.append(f'<a href="source:{sid}">{who}</a>' if sid is not None else who)
+    return "Quotes " + ", ".join(dict.fromkeys(names)) if names else ""
 
 
 def tags_line(detail: dict[str, Any]) -> str:
@@ -143,16 +162,19 @@ class ReaderHeader(QWidget):
     """The metadata above the text; laid out right to left when the heading is RTL."""
 
     url_copied = Signal(str)
+    quoted_post_activated = Signal(int)  # a source id: a "Quotes" link was clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._url = ""
         self._mark = _LRM
         names = ("readerTitle", "readerByline", "readerFacts", "readerUrl", "readerPost",
-                 "readerTags")
+                 "readerQuotes", "readerTags")
         self._labels = {name: self._make_label(name) for name in names}
-        self._labels["readerUrl"].setTextFormat(Qt.TextFormat.RichText)
+        for name in ("readerUrl", "readerQuotes"):
+            self._labels[name].setTextFormat(Qt.TextFormat.RichText)
         self._labels["readerUrl"].linkActivated.connect(self._on_url_link_activated)
+        self._labels["readerQuotes"].linkActivated.connect(self._on_quotes_link_activated)
         title = self._labels["readerTitle"]
         title.setFont(self._title_font(title.font()))
         layout = QVBoxLayout(self)
@@ -190,6 +212,7 @@ class ReaderHeader(QWidget):
         self._set("readerByline", byline(detail))
         self._set("readerFacts", facts_line(detail))
         self._set("readerPost", post_line(detail))
+        self._set("readerQuotes", quotes_html(detail.get("quotes") or []))
         self._set("readerTags", tags_line(detail))
         self._show_url(detail.get("url") or "")
 
@@ -222,6 +245,10 @@ class ReaderHeader(QWidget):
         label.setText(f'<a href="{html.escape(url)}">{html.escape(shown)}</a>' if url else "")
         label.setToolTip(f"{url}\nClick to copy the link" if url else "")
         label.setVisible(bool(url))
+
+    def _on_quotes_link_activated(self, link: str) -> None:
+        """Open the quoted post (links are ``source:<id>``)."""
+        self.quoted_post_activated.emit(int(link.partition(":")[2]))
 
     def _on_url_link_activated(self, _link: str) -> None:
         """Copy the URL to the clipboard rather than open a browser (Quire is offline)."""
