@@ -55,12 +55,12 @@ class Discourse(EngineBase):
 
     def posts(self, page) -> Iterator[RawPost]:
         """The app's posts, else the crawler's."""
-        topic = self.thread(page).thread_id
+        thread = self.thread(page)
         found = _POSTS(page.root)
         if found:
-            yield from (_app_post(a, topic) for a in found)
+            yield from (_app_post(a, thread.thread_id) for a in found)
         else:
-            yield from (_crawler_post(d, topic) for d in _CRAWLER(page.root))
+            yield from (_crawler_post(d, thread) for d in _CRAWLER(page.root))
 
     def quote(self, el) -> QuoteMeta | None:
         """``aside.quote``: its title is the header, its blockquote the words."""
@@ -97,15 +97,17 @@ def _app_post(art, topic: str) -> RawPost:
                    date_text=date.get("title", "") if date is not None else "")
 
 
-def _crawler_post(div, topic: str) -> RawPost:
+def _crawler_post(div, thread: Thread) -> RawPost:
     number = number_in(text_of(first(div, ".//*[@itemprop='position']")) or
                        first(div, ".//meta[@itemprop='position']/@content") or div.get("id", ""))
     creator = first(div, ".//*[@itemprop='author']")
     handle = text_of(first(creator, ".//*[@itemprop='name']")) if creator is not None else ""
     shown = text_of(creator).replace(handle, "", 1).strip(" ()") if creator is not None else ""
     time = first(div, ".//time")
-    return RawPost(f"{topic}/{number}" if number else "", first(div, ".//*[@itemprop='text']"),
-                   author=shown or handle, member=handle, number=number,
+    return RawPost(f"{thread.thread_id}/{number}" if number else "",
+                   first(div, ".//*[@itemprop='text']"), author=shown or handle, member=handle,
+                   number=number, permalink=f"{thread.url.rstrip('/')}/{number}"
+                   if thread.url and number else "",
                    published=iso_time(time.get("datetime")) if time is not None else None,
                    date_text=text_of(time))
 

@@ -10,6 +10,7 @@ comment imported from a saved page and from a JSON dump is the same post.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlparse
@@ -70,8 +71,7 @@ class _Context:
     def draft(self, raw: RawPost) -> SourceDraft:
         text, quotes = (raw.text, raw.quotes) if raw.body is None else \
             post_text(raw.body, self.engine)
-        date = PostDate(raw.published, raw.date_text) if raw.published else \
-            read_date(raw.date_text, self.clock)
+        date = self._machine_time(raw) if raw.published else read_date(raw.date_text, self.clock)
         if self.assumed_order and raw.published is None and is_numeric(raw.date_text):
             date.flags.append("day and month order assumed")
         self.flags.update(date.flags)
@@ -83,6 +83,16 @@ class _Context:
             post_id=self.key(raw.post_id) or permalink, thread_id=self.key(
                 self.thread.thread_id) or self.thread.url, reply_to_id=self.key(raw.reply_to),
             likes=raw.likes, extra=self._extra(raw, date, quotes))
+
+    def _machine_time(self, raw: RawPost) -> PostDate:
+        """A time the page gives in a machine-readable form; without an offset, it is in
+        the page's stated zone (else UTC, flagged)."""
+        date = PostDate(raw.published, raw.date_text)
+        if raw.published.tzinfo is None:
+            date.value = raw.published.replace(tzinfo=self.clock.tz or dt.UTC)
+            if self.clock.tz is None:
+                date.flags.append("the page states no time zone: read as UTC")
+        return date
 
     def _extra(self, raw: RawPost, date: PostDate, quotes: list[Quote]) -> dict:
         for q in quotes:

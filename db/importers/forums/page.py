@@ -233,7 +233,8 @@ def meta_content(root, name: str) -> str:
 
 
 def iso_time(value: str | None) -> dt.datetime | None:
-    """An ISO 8601 time stamp from an attribute ("2016-07-02T14:51:00+0200"), aware."""
+    """An ISO 8601 time stamp from an attribute ("2016-07-02T14:51:00+0200"); without an
+    offset it stays naive, to be read in the page's stated zone (drafts.py)."""
     value = (value or "").strip()
     if len(value) > 5 and value[-5] in "+-" and value[-3] != ":" and "T" in value:
         value = f"{value[:-2]}:{value[-2:]}"
@@ -241,7 +242,7 @@ def iso_time(value: str | None) -> dt.datetime | None:
         stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+    return stamp
 
 
 def unix_time(value: str | None) -> dt.datetime | None:

@@ -1,8 +1,10 @@
-"""More thread pages built from engine templates: MyBB, Invision, SMF and Reddit's
-layouts (see forum_pages.py for the shared thread and the NOISE marker)."""
+"""More thread pages built from engine templates: MyBB, Invision, SMF, Reddit's layouts,
+vBulletin 5 and Discourse's crawler view (see forum_pages.py for the shared thread and
+the NOISE marker)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html import escape
 
@@ -226,3 +228,73 @@ def reddit_2018(posts: list[Post]) -> str:
     script = f'<script id="data">window.___r = {json.dumps(state)};</script>'
     return _html(f'<div id="2x-container">{NOISE} loading</div>{script}',
                  url=f"https://www.reddit.com{PERMA}")
+
+
+# -- vBulletin 5 and Discourse's crawler view ---------------------------------------------
+
+def vbulletin5(posts: list[Post], page: int = 1) -> str:
+    """A vBulletin 5 thread page (``<time datetime>`` without a zone; the footer's zone)."""
+    items = "".join(_vb5_post(p) for p in posts)
+    body = (f'<ul id="breadcrumbs"><li class="crumb"><a class="crumb-link" href="https://{HOST}/'
+            f'forum">Forum</a></li><li class="crumb"><a class="crumb-link" href="https://{HOST}/'
+            f'forum/roads">{SECTION}</a></li></ul><h1 class="main-title js-main-title">'
+            f'{escape(TITLE)}</h1><ul class="conversation-list thread-view">{items}</ul>'
+            f'<div id="footer-copyright">All times are GMT+1. This page was generated at 09:41 '
+            f'AM.</div>')
+    return _html(body, url=f"https://{HOST}/forum/roads/7-checkpoint-reports")
+
+
+def _vb5_post(p: Post) -> str:
+    local = p.when.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    quote = ""
+    if p.quote:
+        q = p.quote
+        quote = (f'<div class="bbcode_container"><div class="bbcode_quote printable">'
+                 f'<div class="quote_container"><div class="bbcode_quote_container b-icon">'
+                 f'</div><div class="bbcode_postedby"><label>Quote</label> Originally Posted by'
+                 f' <strong>{escape(q.author)}</strong> <a href="https://{HOST}/forum/roads/7-'
+                 f'checkpoint-reports?p={q.pid}#post{q.pid}" rel="nofollow"><span class="b-icon">'
+                 f'</span></a></div><div class="message">{escape(q.quoted)}</div></div></div>'
+                 f'</div>')
+    return (f'<li class="b-post js-post js-comment-entry__parent b-post--text" data-node-id='
+            f'"{p.pid}" itemscope itemtype="http://schema.org/DiscussionForumPosting"><div '
+            f'class="b-post__grid"><div class="b-userinfo" itemprop="author"><div class="author'
+            f' h-text-size--14"><strong><a href="https://{HOST}/member/{p.uid}-x" itemprop="url">'
+            f'<span itemprop="name">{escape(p.author)}</span></a></strong></div><div class="b-'
+            f'userinfo__rank">{NOISE} Member</div></div><div class="b-post__body"><div class="b-'
+            f'post__content js-post__content"><div class="b-post__timestamp"><time itemprop='
+            f'"dateCreated" datetime="{local:%Y-%m-%dT%H:%M:%S}">{local:%b %d, %Y, %I:%M %p}'
+            f'</time></div><a class="b-post__count" href="https://{HOST}/forum/roads/7-checkpoint'
+            f'-reports?p={p.pid}#post{p.pid}">#{p.number}</a><div class="js-post__content-'
+            f'wrapper"><div class="js-post__content-text restore h-wordwrap" itemprop="text">'
+            f'{quote}{_paras(p)}</div></div><div class="b-post__signature">{NOISE} sig</div>'
+            f'</div></div></div></li>')
+
+
+def discourse_crawler(posts: list[Post]) -> str:
+    """A Discourse topic as served without JavaScript (the crawler view)."""
+    items = "".join(_crawler_post(p) for p in posts)
+    body = (f'<div id="main-outlet"><h1><a href="https://{HOST}/t/checkpoint-reports/7">'
+            f'{escape(TITLE)}</a></h1><div id="breadcrumbs"><a href="/c/roads/3" itemprop="item">'
+            f'<span itemprop="name">{SECTION}</span></a></div>{items}</div>')
+    return _html(body, url=f"https://{HOST}/t/checkpoint-reports/7")
+
+
+def _crawler_post(p: Post) -> str:
+    handle = p.author.split()[0].lower()
+    quote = ""
+    if p.quote:
+        q = p.quote
+        quote = (f'<aside class="quote" data-username="{q.author.split()[0].lower()}" '
+                 f'data-post="{q.number}" data-topic="7"><div class="title">'
+                 f'{q.author.split()[0].lower()}:</div><blockquote><p>{escape(q.quoted)}</p>'
+                 f'</blockquote></aside>')
+    paras = "".join(f"<p>{escape(w)}</p>" for w in p.words)
+    return (f'<div id="post_{p.number}" itemprop="comment" class="topic-body crawler-post">'
+            f'<div class="crawler-post-meta"><span class="creator" itemprop="author"><a itemprop='
+            f'"url" href="https://{HOST}/u/{handle}"><span itemprop="name">{handle}</span></a> '
+            f'({escape(p.author)})</span><span class="crawler-post-infos"><time itemprop="date'
+            f'Published" datetime="{p.when:%Y-%m-%dT%H:%M:%SZ}" class="post-time">'
+            f'{p.when:%B %d, %Y}</time><span itemprop="position">{p.number}</span></span></div>'
+            f'<div class="post" itemprop="text">{quote}{paras}</div><div itemprop="interaction'
+            f'Statistic"><span class="post-likes">{NOISE} 3 Likes</span></div></div>')

@@ -22,15 +22,21 @@ def _handle(p: fp.Post) -> str:
     return p.author.split()[0].lower()
 
 
-# engine: (page builder, author shown, member shown, quotes linked as)
+def _uid(p: fp.Post) -> str:
+    return str(p.uid)
+
+
+# page kind: (page builder, engine, member shown, quotes linked as)
 ENGINES = {
-    "xenforo": (fp.xenforo, lambda p: p.author, lambda p: str(p.uid), "{pid}"),
-    "vbulletin": (fp.vbulletin4, lambda p: p.author, lambda p: str(p.uid), "{pid}"),
-    "phpbb": (fp.phpbb, lambda p: p.author, lambda p: str(p.uid), "{pid}"),
-    "discourse": (fp.discourse, lambda p: p.author, _handle, "t7/{number}"),
-    "mybb": (fm.mybb, lambda p: p.author, lambda p: str(p.uid), "{pid}"),
-    "invision": (fm.invision, lambda p: p.author, lambda p: str(p.uid), "{pid}"),
-    "smf": (fm.smf, lambda p: p.author, lambda p: str(p.uid), "{pid}"),
+    "xenforo": (fp.xenforo, "xenforo", _uid, "{pid}"),
+    "vbulletin4": (fp.vbulletin4, "vbulletin", _uid, "{pid}"),
+    "vbulletin5": (fm.vbulletin5, "vbulletin", _uid, "{pid}"),
+    "phpbb": (fp.phpbb, "phpbb", _uid, "{pid}"),
+    "discourse": (fp.discourse, "discourse", _handle, "t7/{number}"),
+    "discourse_crawler": (fm.discourse_crawler, "discourse", _handle, "t7/{number}"),
+    "mybb": (fm.mybb, "mybb", _uid, "{pid}"),
+    "invision": (fm.invision, "invision", _uid, "{pid}"),
+    "smf": (fm.smf, "smf", _uid, "{pid}"),
 }
 
 
@@ -43,11 +49,11 @@ def read(tmp_path, html: str, name: str = "page.html"):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_each_engine_gives_one_post_per_message(tmp_path, engine):
-    build, author, member, link = ENGINES[engine]
+    build, name, member, link = ENGINES[engine]
     drafts, found = read(tmp_path, build(POSTS))
     assert found.collection == fp.TITLE
     assert len(drafts) == len(POSTS)
-    assert [d.author for d in drafts] == [author(p) for p in POSTS]
+    assert [d.author for d in drafts] == [p.author for p in POSTS]
     assert [d.handle for d in drafts] == [member(p) for p in POSTS]
     assert [d.published for d in drafts] == [p.when for p in POSTS]
     assert all(d.published.tzinfo is not None for d in drafts)
@@ -60,12 +66,12 @@ def test_each_engine_gives_one_post_per_message(tmp_path, engine):
         assert d.extra["collection"] == d.title == d.extra["thread_title"] == fp.TITLE
         assert d.extra["forum_section"] == fp.SECTION
         assert d.url.startswith("https://")
-        assert d.extra["format"] == f"forum-{engine}"
+        assert d.extra["format"] == f"forum-{name}"
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_quotes_are_marked_with_whom_and_which_post(tmp_path, engine):
-    build, author, _member, link = ENGINES[engine]
+    build, _name, _member, link = ENGINES[engine]
     drafts, _ = read(tmp_path, build(POSTS))
     for d, p in zip(drafts, POSTS, strict=True):
         quotes = d.extra.get("quotes", [])
@@ -108,6 +114,16 @@ def test_arabic_vbulletin_with_hijri_dates(tmp_path):
     assert q["author"] == posts[1].author and drafts[2].text[q["start"]:q["end"]] == \
         posts[1].quoted
     assert all(fp.NOISE not in d.text for d in drafts)
+
+
+def test_a_windows_1256_arabic_page(tmp_path):
+    posts = fp.thread_posts(3, arabic=True)
+    html = fp.vbulletin3_arabic(posts).replace('charset="utf-8"', 'charset="windows-1256"')
+    path = tmp_path / "showthread.php"
+    path.write_bytes(html.encode("cp1256"))
+    drafts = list(IMPORTER.read(path, ReadOptions()).drafts)
+    assert [d.author for d in drafts] == [p.author for p in posts]
+    assert drafts[0].text.startswith(posts[0].words[0])
 
 
 def test_arabic_indic_numeric_dates(tmp_path):
