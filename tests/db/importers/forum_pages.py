@@ -304,15 +304,19 @@ def discourse(posts: list[Post], page: int = 1) -> str:
     return _html(body, head=head, url=f"https://{HOST}/t/checkpoint-reports/7")
 
 
+def discourse_quote(p: Post) -> str:
+    """The ``aside.quote`` of ``p``'s quote (the app's view and the crawler's alike), or ""."""
+    if not p.quote:
+        return ""
+    q, handle = p.quote, p.quote.author.split()[0].lower()
+    return (f'<aside class="quote no-group" data-username="{handle}" data-post="{q.number}" '
+            f'data-topic="7"><div class="title"><div class="quote-controls"></div>{handle}:'
+            f'</div><blockquote><p>{escape(q.quoted)}</p></blockquote></aside>')
+
+
 def _discourse_post(p: Post) -> str:
     handle = p.author.split()[0].lower()
-    quote = ""
-    if p.quote:
-        q = p.quote
-        quote = (f'<aside class="quote no-group" data-username="{q.author.split()[0].lower()}" '
-                 f'data-post="{q.number}" data-topic="7"><div class="title"><div class="quote-'
-                 f'controls"></div>{escape(q.author.split()[0].lower())}:</div><blockquote>'
-                 f'<p>{escape(q.quoted)}</p></blockquote></aside>')
+    quote = discourse_quote(p)
     paras = "".join(f"<p>{escape(w)}</p>" for w in p.words)
     return (f'<div class="topic-post clearfix regular"><article id="post_{p.number}" '
             f'data-post-id="{p.pid}" data-topic-id="7" data-user-id="{p.uid}" class="boxed">'

@@ -18,6 +18,7 @@ from tests.db.importers.forum_pages import (
     _html,
     _paras,
     _us_date,
+    discourse_quote,
 )
 
 # -- MyBB 1.8 -----------------------------------------------------------------------------
@@ -282,13 +283,7 @@ def discourse_crawler(posts: list[Post]) -> str:
 
 def _crawler_post(p: Post) -> str:
     handle = p.author.split()[0].lower()
-    quote = ""
-    if p.quote:
-        q = p.quote
-        quote = (f'<aside class="quote" data-username="{q.author.split()[0].lower()}" '
-                 f'data-post="{q.number}" data-topic="7"><div class="title">'
-                 f'{q.author.split()[0].lower()}:</div><blockquote><p>{escape(q.quoted)}</p>'
-                 f'</blockquote></aside>')
+    quote = discourse_quote(p)
     paras = "".join(f"<p>{escape(w)}</p>" for w in p.words)
     return (f'<div id="post_{p.number}" itemprop="comment" class="topic-body crawler-post">'
             f'<div class="crawler-post-meta"><span class="creator" itemprop="author"><a itemprop='
