@@ -47,9 +47,9 @@ def read(tmp_path, html: str, name: str = "page.html"):
     return list(found.drafts), found
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_each_engine_gives_one_post_per_message(tmp_path, engine):
-    build, name, member, link = ENGINES[engine]
+@pytest.mark.parametrize("kind", ENGINES)
+def test_each_engine_gives_one_post_per_message(tmp_path, kind):
+    build, name, member, link = ENGINES[kind]
     drafts, found = read(tmp_path, build(POSTS))
     assert found.collection == fp.TITLE
     assert len(drafts) == len(POSTS)
@@ -69,9 +69,9 @@ def test_each_engine_gives_one_post_per_message(tmp_path, engine):
         assert d.extra["format"] == f"forum-{name}"
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_quotes_are_marked_with_whom_and_which_post(tmp_path, engine):
-    build, _name, _member, link = ENGINES[engine]
+@pytest.mark.parametrize("kind", ENGINES)
+def test_quotes_are_marked_with_whom_and_which_post(tmp_path, kind):
+    build, _name, _member, link = ENGINES[kind]
     drafts, _ = read(tmp_path, build(POSTS))
     for d, p in zip(drafts, POSTS, strict=True):
         quotes = d.extra.get("quotes", [])
@@ -86,11 +86,11 @@ def test_quotes_are_marked_with_whom_and_which_post(tmp_path, engine):
         assert d.text[q["end"]:].strip().startswith(p.words[0])
 
 
-@pytest.mark.parametrize("engine", [*ENGINES, "reddit_old", "reddit_new"])
-def test_signatures_titles_likes_ads_and_navigation_never_become_text(tmp_path, engine):
+@pytest.mark.parametrize("kind", [*ENGINES, "reddit_old", "reddit_new"])
+def test_signatures_titles_likes_ads_and_navigation_never_become_text(tmp_path, kind):
     html = {"reddit_old": lambda: fm.reddit_old(POSTS),
             "reddit_new": lambda: fm.reddit_new(POSTS, [])}.get(
-        engine, lambda: ENGINES[engine][0](POSTS))()
+        kind, lambda: ENGINES[kind][0](POSTS))()
     drafts, _ = read(tmp_path, html)
     assert drafts and all(fp.NOISE not in (d.text + d.author + d.title + d.handle)
                           for d in drafts)
