@@ -185,11 +185,6 @@ def _zone_in(parent, sentence: str) -> StatedZone | None:
 # -- lxml helpers -----------------------------------------------------------------------
 
 
-def classes(el) -> set[str]:
-    """The class names of ``el``."""
-    return set((el.get("class") or "").split())
-
-
 def has_class(el, name: str) -> bool:
     """True when ``el`` carries class ``name``."""
     return name in (el.get("class") or "").split()
@@ -249,9 +244,9 @@ def unix_time(value: str | None) -> dt.datetime | None:
     """A time stamp in Unix seconds or milliseconds (Discourse's ``data-time``), aware."""
     try:
         seconds = float(value or "")
-    except ValueError:
+        return dt.datetime.fromtimestamp(seconds / 1000 if seconds > 1e11 else seconds, dt.UTC)
+    except (ValueError, OverflowError, OSError):
         return None
-    return dt.datetime.fromtimestamp(seconds / 1000 if seconds > 1e11 else seconds, dt.UTC)
 
 
 def number_in(text: str) -> int | None:
