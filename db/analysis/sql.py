@@ -1,6 +1,6 @@
 """SQL pieces the statistics share, portable between SQLite and PostgreSQL.
 
-* :class:`period` -- the day, ISO week (its Monday) or month of a timestamp, as text
+* :func:`period` -- the day, ISO week (its Monday) or month of a timestamp, as text
   (``2016-06-14``, ``2016-06-13``, ``2016-06``), so that periods sort as text.
 * :class:`word_count` -- how many words a text holds, counted as search counts them
   (:data:`db.search.analysis.TOKEN_RE` on the folded text: words, hashtags, mentions,
@@ -25,23 +25,30 @@ _PG_PERIOD = {"day": "to_char({}, 'YYYY-MM-DD')",
               "month": "to_char({}, 'YYYY-MM')", "year": "to_char({}, 'YYYY')"}
 
 
-class period(FunctionElement):  # noqa: N801 - SQL functions read as lower case
-    """``period(column, interval)``: the period of a (UTC) timestamp as sortable text."""
+class _Period(FunctionElement):
+    """The period of a (UTC) timestamp as sortable text; one subclass per interval, so
+    that SQLAlchemy's statement cache tells them apart."""
 
     type = String()
     inherit_cache = True
-
-    def __init__(self, column, interval: str):
-        self.interval = interval
-        super().__init__(column)
+    interval = "day"
 
 
-@compiles(period, "sqlite")
+_PERIODS = {i: type(f"_Period_{i}", (_Period,), {"interval": i, "inherit_cache": True})
+            for i in INTERVALS}
+
+
+def period(column, interval: str) -> _Period:
+    """``column``'s day, ISO week (its Monday), month or year as text."""
+    return _PERIODS[interval](column)
+
+
+@compiles(_Period, "sqlite")
 def _period_sqlite(element, compiler, **kw):
     return _SQLITE_PERIOD[element.interval].format(compiler.process(element.clauses, **kw))
 
 
-@compiles(period, "postgresql")
+@compiles(_Period, "postgresql")
 def _period_pg(element, compiler, **kw):
     return _PG_PERIOD[element.interval].format(compiler.process(element.clauses, **kw))
 
