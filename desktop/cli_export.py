@@ -58,6 +58,16 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
+    add_filters(p)
+    p.add_argument("--style", choices=sorted(STYLES), default=DEFAULT_STYLE)
+    p.add_argument("--order", choices=ORDERS, default="code")
+    p.add_argument("--context", type=int, default=0, metavar="N",
+                   help="characters of context before and after each excerpt")
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """The options that choose excerpts (codes, collections, coders, dates, a search, a
+    source, excerpt ids); :func:`selection_from` reads them."""
     p.add_argument("--code", action="append", default=[], metavar="PATH",
                    help="only excerpts with this code (repeatable; sub-codes included)")
     p.add_argument("--no-subcodes", action="store_true", help="--code without its sub-codes")
@@ -71,10 +81,6 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", type=int, default=None, metavar="ID")
     p.add_argument("--excerpt", type=int, action="append", default=None, metavar="ID",
                    help="only these excerpts (repeatable)")
-    p.add_argument("--style", choices=sorted(STYLES), default=DEFAULT_STYLE)
-    p.add_argument("--order", choices=ORDERS, default="code")
-    p.add_argument("--context", type=int, default=0, metavar="N",
-                   help="characters of context before and after each excerpt")
 
 
 def selection_from(s, args: argparse.Namespace) -> Selection:
@@ -92,8 +98,8 @@ def selection_from(s, args: argparse.Namespace) -> Selection:
         collection_ids=[collection_id(s, n) for n in args.collection] or None,
         coder_ids=[coder_id(s, n) for n in args.coder] or None,
         date_from=args.date_from, date_to=args.date_to, query=args.query,
-        source_id=args.source, excerpt_ids=args.excerpt, order=args.order,
-        context=max(0, args.context))
+        source_id=args.source, excerpt_ids=args.excerpt,
+        order=getattr(args, "order", "code"), context=max(0, getattr(args, "context", 0)))
 
 
 def cmd_export_pdf(args: argparse.Namespace) -> int:
