@@ -44,6 +44,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                        ("codebook", "the codebook appendix"),
                        ("bibliography", "the bibliography")):
         pdf.add_argument(f"--no-{flag}", action="store_true", help=f"leave out {what}")
+    pdf.add_argument("--analysis", action="append", default=[], metavar="KIND[:OPTION]",
+                     help="put this statistic's chart and table before the excerpts "
+                          "(repeatable): frequencies[:BY], cooccurrence[:UNIT], "
+                          "crosstab:BY, timeline[:INTERVAL], words")
     pdf.set_defaults(run=cmd_export_pdf)
     table = subparsers.add_parser(
         "export-excerpts", help="export coded excerpts as a quote table (CSV or XLSX)",
@@ -109,7 +113,8 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     opts = PdfOptions(title=args.title, author=args.author, style=args.style,
                       page_size=args.page_size, memos=not args.no_memos,
                       labels=not args.no_labels, codebook=not args.no_codebook,
-                      bibliography=not args.no_bibliography)
+                      bibliography=not args.no_bibliography,
+                      analyses=[_analysis_spec(a) for a in args.analysis])
     if args.whole and args.source is None:
         raise ExportError("--whole needs --source ID")
     with project.open(args.project) as proj, proj.sessions() as s:
@@ -148,6 +153,17 @@ def cmd_export_excerpts(args: argparse.Namespace) -> int:
     data = {"path": str(result.path), "rows": result.rows, "offset_unit": "unicode code points"}
     emit(args, data, f"wrote {result.path}: {result.rows} excerpt(s)")
     return 0
+
+
+def _analysis_spec(text: str):
+    """``KIND[:OPTION]`` as a db.analysis Spec (the option: by, unit or interval)."""
+    from db.analysis import Spec
+
+    kind, _, option = text.partition(":")
+    key = {"cooccurrence": "unit", "timeline": "interval"}.get(kind, "by")
+    spec = Spec(kind=kind, **({key: option} if option else {}))
+    spec.check()
+    return spec
 
 
 def _nothing(args: argparse.Namespace, exc: Exception) -> int:

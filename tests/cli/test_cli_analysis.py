@@ -98,3 +98,18 @@ def test_bad_options_get_a_message(made, capsys, tmp_path, argv):
     args = [a if a != "out.gif" else tmp_path / a for a in argv]
     code, _, err = run_quire(capsys, "analyze", args[0], proj.path, *args[1:])
     assert code == 2 and err.startswith("quire: ")
+
+
+def test_export_pdf_with_a_chart(made, capsys, tmp_path):
+    proj, _ = made
+    code, out, err = run_quire(capsys, "export-pdf", proj.path, tmp_path / "a.pdf",
+                               "--analysis", "cooccurrence:sentence", "--analysis",
+                               "timeline:month")
+    assert code == 0, err
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "a.pdf").pages[:4])
+    assert "Code co-occurrence (same sentence)" in text and "Coded excerpts per month" in text
+    code, _, err = run_quire(capsys, "export-pdf", proj.path, tmp_path / "b.pdf",
+                             "--analysis", "cooccurrence:page")
+    assert code == 2 and "unknown unit 'page'" in err
