@@ -101,3 +101,11 @@ class EmptyExportError(ExportError):
 
 class ExportCancelled(QuireError):
     """The user cancelled an export; no file was written."""
+
+
+class AnalysisError(QuireError):
+    """A statistic was asked for in a way that cannot be answered (an unknown unit...)."""
+
+
+class AnalysisCancelled(QuireError):
+    """A long statistic was cancelled; nothing is shown."""

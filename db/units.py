@@ -106,3 +106,11 @@ def _matches(text: str, pos: int, boundary: re.Pattern[str]) -> Iterator[re.Matc
             if nxt and nxt.group(1).islower():
                 continue
         yield m
+
+
+def starts(text: str, unit: str) -> list[int]:
+    """Where each sentence (or paragraph) of ``text`` after the first begins, in order:
+    the unit holding position ``p`` is ``bisect.bisect_right(starts(...), p)``."""
+    if unit not in _BOUNDARIES:
+        raise CodingError(f"'{unit}' has no boundaries; use sentence or paragraph")
+    return [m.end() for m in _matches(text, 0, _BOUNDARIES[unit])]

@@ -44,6 +44,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                        ("codebook", "the codebook appendix"),
                        ("bibliography", "the bibliography")):
         pdf.add_argument(f"--no-{flag}", action="store_true", help=f"leave out {what}")
+    pdf.add_argument("--analysis", action="append", default=[], metavar="KIND[:OPTION]",
+                     help="put this statistic's chart and table before the excerpts "
+                          "(repeatable): frequencies[:BY], cooccurrence[:UNIT], "
+                          "crosstab:BY, timeline[:INTERVAL], words")
     pdf.set_defaults(run=cmd_export_pdf)
     table = subparsers.add_parser(
         "export-excerpts", help="export coded excerpts as a quote table (CSV or XLSX)",
@@ -58,6 +62,16 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
+    add_filters(p)
+    p.add_argument("--style", choices=sorted(STYLES), default=DEFAULT_STYLE)
+    p.add_argument("--order", choices=ORDERS, default="code")
+    p.add_argument("--context", type=int, default=0, metavar="N",
+                   help="characters of context before and after each excerpt")
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """The options that choose excerpts (codes, collections, coders, dates, a search, a
+    source, excerpt ids); :func:`selection_from` reads them."""
     p.add_argument("--code", action="append", default=[], metavar="PATH",
                    help="only excerpts with this code (repeatable; sub-codes included)")
     p.add_argument("--no-subcodes", action="store_true", help="--code without its sub-codes")
@@ -71,10 +85,6 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", type=int, default=None, metavar="ID")
     p.add_argument("--excerpt", type=int, action="append", default=None, metavar="ID",
                    help="only these excerpts (repeatable)")
-    p.add_argument("--style", choices=sorted(STYLES), default=DEFAULT_STYLE)
-    p.add_argument("--order", choices=ORDERS, default="code")
-    p.add_argument("--context", type=int, default=0, metavar="N",
-                   help="characters of context before and after each excerpt")
 
 
 def selection_from(s, args: argparse.Namespace) -> Selection:
@@ -92,8 +102,8 @@ def selection_from(s, args: argparse.Namespace) -> Selection:
         collection_ids=[collection_id(s, n) for n in args.collection] or None,
         coder_ids=[coder_id(s, n) for n in args.coder] or None,
         date_from=args.date_from, date_to=args.date_to, query=args.query,
-        source_id=args.source, excerpt_ids=args.excerpt, order=args.order,
-        context=max(0, args.context))
+        source_id=args.source, excerpt_ids=args.excerpt,
+        order=getattr(args, "order", "code"), context=max(0, getattr(args, "context", 0)))
 
 
 def cmd_export_pdf(args: argparse.Namespace) -> int:
@@ -103,7 +113,8 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     opts = PdfOptions(title=args.title, author=args.author, style=args.style,
                       page_size=args.page_size, memos=not args.no_memos,
                       labels=not args.no_labels, codebook=not args.no_codebook,
-                      bibliography=not args.no_bibliography)
+                      bibliography=not args.no_bibliography,
+                      analyses=[_analysis_spec(a) for a in args.analysis])
     if args.whole and args.source is None:
         raise ExportError("--whole needs --source ID")
     with project.open(args.project) as proj, proj.sessions() as s:
@@ -142,6 +153,17 @@ def cmd_export_excerpts(args: argparse.Namespace) -> int:
     data = {"path": str(result.path), "rows": result.rows, "offset_unit": "unicode code points"}
     emit(args, data, f"wrote {result.path}: {result.rows} excerpt(s)")
     return 0
+
+
+def _analysis_spec(text: str):
+    """``KIND[:OPTION]`` as a db.analysis Spec (the option: by, unit or interval)."""
+    from db.analysis import Spec
+
+    kind, _, option = text.partition(":")
+    key = {"cooccurrence": "unit", "timeline": "interval"}.get(kind, "by")
+    spec = Spec(kind=kind, **({key: option} if option else {}))
+    spec.check()
+    return spec
 
 
 def _nothing(args: argparse.Namespace, exc: Exception) -> int:

@@ -34,6 +34,7 @@ from db.ops import bind
 from db.ops.memos import delete_sources_keeping_memos
 from db.queries import sources as source_queries
 from desktop import settings
+from desktop.analysis_pane import AnalysisPane
 from desktop.dialogs.import_dialog import ImportDialog
 from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock.hide()
         self.panes = ProjectPanes(self)
+        self.analysis = AnalysisPane(self)
 
     def add_dock(self, widget: QWidget, title: str, name: str,
                  area: Qt.DockWidgetArea) -> QDockWidget:
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
         edit.addAction(self.action_delete)
         edit.addSeparator()
         self.panes.fill_menus(edit, bar.addMenu("&Code"), bar.addMenu("&Notes"))
+        self.analysis.fill_menu(bar.addMenu("&Analysis"))
         self.view_menu = bar.addMenu("&View")
         for dock in self.findChildren(QDockWidget):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -257,6 +260,7 @@ class MainWindow(QMainWindow):
         session, self.session = self.session, None
         self.sources.set_session(None)
         self.panes.set_session(None)
+        self.analysis.set_session(None)
         self._show_source(None)
         self.undo_group.removeStack(session.undo_stack)
         session.project_changed.disconnect(self._on_session_project_changed)
@@ -273,6 +277,7 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(session.undo_stack)
         self.sources.set_session(session)
         self.panes.set_session(session)
+        self.analysis.set_session(session)
         self.setWindowTitle(f"{TITLE} — {session.project.name}")
         self.pages.setCurrentWidget(self.reader)
         self._show_docks()
@@ -304,7 +309,8 @@ class MainWindow(QMainWindow):
             self.sources_dock.show()  # never leave the reader alone with no way to pick
 
     def _enable_project_actions(self, enabled: bool) -> None:
-        for action in (self.action_import, self.action_close, *self.panes.project_actions()):
+        for action in (self.action_import, self.action_close, *self.panes.project_actions(),
+                       *self.analysis.project_actions()):
             action.setEnabled(enabled)
         self.action_delete.setEnabled(enabled and bool(self.sources.selected_ids()))
 

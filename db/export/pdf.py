@@ -58,6 +58,7 @@ class PdfOptions:
     labels: bool = True
     codebook: bool = True
     bibliography: bool = True
+    analyses: list = field(default_factory=list)  # db.analysis Specs to show before excerpts
 
     def check(self) -> None:
         """Raise ExportError for an unknown citation style or page size."""
@@ -97,7 +98,8 @@ def export_pdf(session: Session, selection: Selection, path: str | Path,
     check()
     area = NoteArea(_frame_width(opts.page_size))
     maker = StoryMaker(area, labels=opts.labels, memos=opts.memos)
-    body = _body(session, selection, rows, prepared, maker, tell, check)
+    body = _analyses(session, selection, opts, maker, project, cancelled) + \
+        _body(session, selection, rows, prepared, maker, tell, check)
     tail = _appendices(session, rows, opts, maker)
     front = title_page(maker, project=_project_name(session), title=_title(opts),
                        lines=describe(session, selection) + _settings(selection, opts),
@@ -106,6 +108,17 @@ def export_pdf(session: Session, selection: Selection, path: str | Path,
                    tell, check, first_numbered=2)
     return ExportResult(target, len(rows), len({r["source_id"] for r in rows}),
                         maker.number, pages, maker.placeholders, list(area.continued))
+
+
+def _analyses(session: Session, selection: Selection, opts: PdfOptions, maker: StoryMaker,
+               project, cancelled) -> list:
+    """The chosen charts and tables (db.export.analysis_pages), loaded only when asked."""
+    if not opts.analyses:
+        return []
+    from db.export.analysis_pages import analysis_story
+
+    return analysis_story(session, selection, opts.analyses, maker,
+                          _frame_width(opts.page_size), project=project, cancelled=cancelled)
 
 
 def prepare(session: Session, rows: list[dict[str, Any]], opts: PdfOptions,

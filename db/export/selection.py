@@ -2,7 +2,8 @@
 
 A :class:`Selection` is what the export dialog and the command line fill in: codes (with
 their sub-codes or not), collections, coders, publication dates, a search query (or the
-hit spans of a search already run), one source, hand-picked excerpt ids, and the order.
+hit spans of a search already run), one source, hand-picked excerpt ids, the Sources
+pane's filter, and the order.
 :func:`gather` returns the matching excerpts (rows of
 :func:`db.queries.excerpts.retrieve`) and :func:`group` puts them under headings: one per
 code (an excerpt with two chosen codes appears under both), per source, or per day.
@@ -14,14 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import EmptyExportError, ExportError
-from db.models import Coder, Collection, Memo, Source
+from db.models import Coder, Collection, Excerpt, Memo, Source
 from db.queries.codes import children_map, code_path, code_tree, subtree
-from db.queries.excerpts import for_source, retrieve
-from db.queries.sources import iso
+from db.queries.excerpts import date_conditions, for_source, members, retrieve
+from db.queries.sources import filtered, iso
 
 ORDERS = ("code", "source", "date")
 UNCODED = "Highlights without a code"
@@ -42,6 +43,9 @@ class Selection:
     hits: list[tuple[int, int, int]] | None = None  # (source_id, start, end) of a search
     source_id: int | None = None
     excerpt_ids: list[int] | None = None
+    # The Sources pane's filter (keyword arguments of db.queries.sources.filtered:
+    # collection, text, platform, kind): only excerpts of the sources it shows.
+    source_filter: dict[str, Any] | None = None
     order: str = "code"
     context: int = 0  # characters of context before and after each excerpt
 
@@ -113,6 +117,10 @@ def _excerpt_ids(session: Session, sel: Selection) -> list[int] | None:
             raise ExportError(f"there is no source {sel.source_id}")
         own = [r["id"] for r in for_source(session, sel.source_id)]
         ids = own if ids is None else sorted(set(ids) & set(own))
+    if sel.source_filter:
+        shown = session.scalars(select(Excerpt.id).where(
+            Excerpt.source_id.in_(filtered(**sel.source_filter))))
+        ids = sorted(set(shown) if ids is None else set(shown) & set(ids))
     return ids
 
 
@@ -128,6 +136,49 @@ def _overlapping(rows: list[dict[str, Any]], spans: list[tuple[int, int, int]]
         by_source.setdefault(sid, []).append((start, end))
     return [r for r in rows if any(a < r["end"] and r["start"] < b
                                    for a, b in by_source.get(r["source_id"], ()))]
+
+
+def source_conditions(session: Session, sel: Selection) -> list:
+    """The selection's filters on sources as SQL conditions on ``Source``: collections
+    (any of them, sub-collections included), dates, one source, the Sources pane's filter."""
+    out = list(date_conditions(sel.date_from or None, sel.date_to or None))
+    if sel.collection_ids:
+        out.append(or_(*[Source.id.in_(members(session, c)) for c in sel.collection_ids]))
+    if sel.source_id is not None:
+        out.append(Source.id == sel.source_id)
+    if sel.source_filter:
+        out.append(Source.id.in_(filtered(**sel.source_filter)))
+    return out
+
+
+def excerpt_conditions(session: Session, sel: Selection, *, project=None,
+                       cancelled: Callable[[], bool] | None = None) -> list:
+    """The selection's filters, except its codes (see :func:`chosen_codes`), as SQL
+    conditions on ``Excerpt`` and ``Source`` (the caller joins them): those of
+    :func:`source_conditions`, coders, chosen excerpts, and the excerpts overlapping a
+    search's hits."""
+    out = source_conditions(session, sel)
+    if sel.coder_ids is not None:
+        out.append(Excerpt.coder_id.in_(sel.coder_ids))
+    if sel.excerpt_ids is not None:
+        out.append(Excerpt.id.in_(sorted(set(sel.excerpt_ids))))
+    spans = sel.hits if sel.hits is not None else (
+        search_spans(project, session, sel.query, cancelled) if sel.query.strip() else None)
+    if spans is not None:
+        out.append(Excerpt.id.in_(_hit_excerpts(session, spans)))
+    return out
+
+
+def _hit_excerpts(session: Session, spans: list[tuple[int, int, int]]) -> list[int]:
+    """The excerpts that overlap any of these hit spans."""
+    sources = sorted({sid for sid, _, _ in spans})
+    rows = []
+    for i in range(0, len(sources), 900):
+        q = select(Excerpt.id, Excerpt.source_id, Excerpt.start, Excerpt.end).where(
+            Excerpt.source_id.in_(sources[i:i + 900]))
+        rows += [{"id": e, "source_id": s, "start": a, "end": b}
+                 for e, s, a, b in session.execute(q)]
+    return sorted(r["id"] for r in _overlapping(rows, spans))
 
 
 def search_spans(project, session: Session, query: str,
@@ -230,6 +281,9 @@ def describe(session: Session, sel: Selection) -> list[tuple[str, str]]:
         out.append(("Source", title or f"source {sel.source_id}"))
     if sel.excerpt_ids is not None:
         out.append(("Chosen excerpts", str(len(set(sel.excerpt_ids)))))
+    if sel.source_filter:
+        out.append(("Sources", ", ".join(f"{k} {v}" for k, v in sel.source_filter.items()
+                                         if v not in (None, ""))))
     return out or [("Filters", "none: every coded excerpt")]
 
 

@@ -106,10 +106,10 @@ def _write_csv(tmp: Path, table: list[list[Any]], check, progress) -> None:
         out.writerow(COLUMNS)
         for i, cells in enumerate(table):
             _tick(i, len(table), check, progress)
-            out.writerow([_defused(c) for c in cells])
+            out.writerow([defused(c) for c in cells])
 
 
-def _defused(cell: Any) -> str:
+def defused(cell: Any) -> str:
     """A cell Excel will show as text, never run as a formula."""
     cell = str(cell)
     return "'" + cell if cell.startswith(_FORMULA) else cell
@@ -126,14 +126,17 @@ def _write_xlsx(tmp: Path, table: list[list[Any]], check, progress) -> None:
     for i, name in enumerate(COLUMNS):
         sheet.column_dimensions[_letter(i)].width = WIDTHS.get(name, 14)
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    sheet.append([_text_cell(WriteOnlyCell(sheet), name, font=bold) for name in COLUMNS])
+    sheet.append([text_cell(WriteOnlyCell(sheet), name, font=bold) for name in COLUMNS])
     for i, cells in enumerate(table):
         _tick(i, len(table), check, progress)
-        sheet.append([_text_cell(WriteOnlyCell(sheet), c, alignment=wrap) for c in cells])
+        sheet.append([text_cell(WriteOnlyCell(sheet), c, alignment=wrap) for c in cells])
     book.save(tmp)
 
 
-def _text_cell(cell, value: Any, **style):
+def text_cell(cell, value: Any, **style):
+    """An openpyxl write-only cell holding ``value``: an int as a number, anything else as
+    text that is never a formula, cleaned of characters XLSX cannot hold, cut to the
+    cell limit."""
     if isinstance(value, int):
         cell.value = value
         return cell

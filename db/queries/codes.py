@@ -58,15 +58,16 @@ def _counts(session: Session, coder_ids: Iterable[int] | None) -> dict[int, tupl
     return {cid: (n, s) for cid, n, s in session.execute(q)}
 
 
-def code_tree(session: Session, coder_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def code_tree(session: Session, coder_ids: Iterable[int] | None = None, *,
+              counted: bool = True) -> list[dict[str, Any]]:
     """Every code, depth-first in sibling order, with its path, depth and counts.
 
     Each row: id, uuid, name, parent_id, position, color, description, path, depth,
     excerpts and sources (how many excerpts carry this code itself, and in how many
-    sources; with ``coder_ids``, only those coders' excerpts count).
+    sources; with ``coder_ids``, only those coders' excerpts count; 0 without ``counted``).
     """
     rows = {r.id: r for r in _rows(session)}
-    counts = _counts(session, coder_ids)
+    counts = _counts(session, coder_ids) if counted else {}
     kids: dict[int | None, list[Any]] = {}
     for r in rows.values():
         kids.setdefault(r.parent_id, []).append(r)

@@ -89,8 +89,8 @@ def retrieve(session: Session, *, code_ids: Iterable[int] | None, mode: str = "a
     if coders is not None:
         q = q.where(Excerpt.coder_id.in_(coders))
     if collection_id is not None:
-        q = q.where(Excerpt.source_id.in_(_members(session, collection_id)))
-    q = _dated(q, date_from, date_to)
+        q = q.where(Excerpt.source_id.in_(members(session, collection_id)))
+    q = dated(q, date_from, date_to)
     rows = [_row(r) for r in _execute(session, q, excerpt_ids)]
     _attach_codes(session, rows)
     return rows
@@ -142,7 +142,7 @@ def _overlapped_by(code_id: int, coders: list[int] | None):
     return exists().where(cond)
 
 
-def _members(session: Session, collection_id: int):
+def members(session: Session, collection_id: int):
     """A select of the sources in a collection or any collection below it."""
     rows = session.execute(select(Collection.id, Collection.parent_id)).all()
     ids, grew = {collection_id}, True
@@ -154,13 +154,21 @@ def _members(session: Session, collection_id: int):
         source_collections.c.collection_id.in_(sorted(ids)))
 
 
-def _dated(q, date_from, date_to):
+def dated(q, date_from, date_to):
+    """``q`` (selecting from ``Source``) limited to sources published in the range."""
+    return q.where(*date_conditions(date_from, date_to))
+
+
+def date_conditions(date_from, date_to) -> list:
+    """Conditions on ``Source.published`` from ``date_from`` to ``date_to`` (either may be
+    None; a date, or a ``YYYY-MM-DD`` string, includes its whole day)."""
+    out = []
     if date_from is not None:
-        q = q.where(Source.published >= _moment(date_from, False))
+        out.append(Source.published >= _moment(date_from, False))
     if date_to is not None:
         end = _moment(date_to, True)
-        q = q.where(Source.published < end if _is_day(date_to) else Source.published <= end)
-    return q
+        out.append(Source.published < end if _is_day(date_to) else Source.published <= end)
+    return out
 
 
 def _is_day(value) -> bool:

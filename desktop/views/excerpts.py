@@ -74,6 +74,7 @@ class ExcerptsView(QWidget):
         self.code_filter.setRecursiveFilteringEnabled(True)
         self.code_filter.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.model = ExcerptListModel(self)
+        self._pinned: tuple[list[int], str] | None = None  # exact excerpts from elsewhere
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._build()
         self._connect()
@@ -179,9 +180,12 @@ class ExcerptsView(QWidget):
 
     def _connect(self) -> None:
         self._timer.timeout.connect(self.refresh)
+        self.checkable.checked_changed.connect(self._unpin)
         self.checkable.checked_changed.connect(self._timer.start)
         self.code_filter_edit.textChanged.connect(self._on_code_filter_edit_text_changed)
         self.codes_model.modelReset.connect(self.code_tree.expandAll)
+        for combo in (self.mode_combo, self.collection_combo):
+            combo.currentIndexChanged.connect(self._unpin)
         self.mode_combo.currentIndexChanged.connect(self._timer.start)
         self.collection_combo.currentIndexChanged.connect(self._timer.start)
         for widget in (self.from_check, self.to_check):
@@ -197,6 +201,7 @@ class ExcerptsView(QWidget):
 
     def set_session(self, session: ProjectSession | None) -> None:
         """Retrieve from ``session`` (or show nothing), following its changes."""
+        self._pinned = None
         if self._session is not None:
             self._session.project_changed.disconnect(self._on_session_project_changed)
             self._session.coder_filter_changed.disconnect(self._on_session_coder_filter_changed)
@@ -214,10 +219,17 @@ class ExcerptsView(QWidget):
 
     def show_codes(self, code_ids: list[int], mode: str = "any") -> None:
         """Retrieve the excerpts of these codes (a code activated in the Codes pane)."""
+        self._pinned = None
         self.mode_combo.setCurrentIndex(max(self.mode_combo.findData(mode), 0))
         self.checkable.blockSignals(True)
         self.checkable.set_checked(code_ids)
         self.checkable.blockSignals(False)
+        self.refresh()
+
+    def show_excerpts(self, excerpt_ids: list[int], caption: str) -> None:
+        """Show exactly these excerpts (what an Analysis bar or cell counts), named by
+        ``caption``, until codes are ticked or a filter changes."""
+        self._pinned = (list(excerpt_ids), caption)
         self.refresh()
 
     def filters(self) -> dict[str, Any]:
@@ -234,6 +246,11 @@ class ExcerptsView(QWidget):
         """Retrieve again with the current codes and filters."""
         self._timer.stop()
         args = self.filters()
+        if self._pinned is not None and self._session is not None:
+            with self._session.read() as s:
+                self.model.set_rows(queries.retrieve(
+                    s, code_ids=None, excerpt_ids=self._pinned[0], context=args["context"]))
+            return
         if self._session is None or not args["code_ids"]:
             self.model.set_rows([])
             return
@@ -266,9 +283,15 @@ class ExcerptsView(QWidget):
         self.list.itemDelegate().forget()
         self._show_counts()
 
+    def _unpin(self, *_args) -> None:
+        self._pinned = None
+
     def _show_counts(self) -> None:
         n, sources = self.model.rowCount(), self.model.source_count()
-        if not self.checkable.checked():
+        if self._pinned is not None:
+            self.count_label.setText(f"{self._pinned[1]} — {_count(n, 'excerpt')} in "
+                                     f"{_count(sources, 'source')} (tick codes to leave)")
+        elif not self.checkable.checked():
             self.count_label.setText("Tick one or more codes to see the excerpts coded "
                                      "with them.")
         elif not n:
