@@ -2,12 +2,14 @@
 
 Three styles ship in ``resources/csl`` (with their CC BY-SA licence): Chicago
 notes-bibliography (the default; a citation is a footnote), APA 7 and MLA 9 (a citation
-is the parenthetical reference). Each citation is rendered as a first, full note: an
-excerpt's notes must stand on their own wherever the excerpt is exported.
+is the parenthetical reference). A citation alone is rendered as a first, full note (an
+excerpt's notes in a view stand on their own); a document's notes are rendered in their
+order by :class:`db.citations.notes.NoteSequence`, which gives each its position.
 
 citeproc-py 0.11 renders these styles usefully but not exactly as the guides print them.
-What it gets wrong is corrected here, by the item data passed to it and by a thin pass
-over its output, never inside the engine:
+What its engine gets wrong is corrected in :mod:`db.citations.engine`; what it prints
+wrong is corrected here, by the item data passed to it and by a thin pass over its
+output:
 
 * it initialises given names where the style says ``initialize="false"`` (Chicago and
   MLA print "Adam Hoffman", not "A. Hoffman"), and it turns a name in Arabic script into
@@ -19,8 +21,9 @@ over its output, never inside the engine:
 * it prints a ``<label>`` even when its variable is empty (a stray "Edition");
 * it does not suppress a variable used as a substitute for a missing author, so an
   unsigned article's title (or newspaper) is printed twice;
-* it takes ``disambiguate="true"`` to be always true, so MLA adds the title to every
-  parenthetical reference: an item with an author is cited in MLA without its title;
+* a work cited again gets the style's shortened note, with the short title the Chicago
+  Manual describes (13.32: up to four words of the main title, without an initial
+  article) unless the item gives its own ``title-short``;
 * APA describes a tweet as "[Tweet]" only when the item's genre says so: posts get the
   genre APA gives their platform.
 """
@@ -30,14 +33,14 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 from db.citations.csl import DATE_VARIABLES, NAME_VARIABLES, TYPES, is_latin, parse_date
+from db.citations.engine import FIRST, render_note, render_entries
 from db.citations.errors import CitationStyleError
-from db.resources import resource
+from db.citations.titles import short_title
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,6 @@ STYLES: dict[str, Style] = {s.name: s for s in (
     Style("mla", "modern-language-association.csl", "MLA Handbook 9th edition", False, False),
 )}
 DEFAULT_STYLE = "chicago"
-LOCALE = "en-US"
 
 # Locator labels the CSL locale has terms for; any other label ("post") is printed as
 # written, after the citation.
@@ -80,8 +82,6 @@ _LOCATOR = re.compile(r"^\s*(¶¶?|§|[^\W\d_]+)?\.?\s*(.*?)\s*$")
 # APA's description of a post, by the platform named as its container.
 _APA_GENRES = {"twitter": "Tweet", "x": "Post", "reddit": "Online forum post",
                "facebook": "Status update"}
-
-_LOCK = threading.Lock()  # a parsed style holds its formatter and cites while rendering
 
 
 def get_style(name: str) -> Style:
@@ -107,65 +107,63 @@ def parse_locator(text: str, default_label: str = "page") -> tuple[str, str]:
 # --- rendering -----------------------------------------------------------------------------
 
 def format_citation(item: dict[str, Any], *, style: str = DEFAULT_STYLE, locator: str = "",
-                    locator_label: str = "page", html_output: bool = False) -> str:
-    """One citation of ``item``: a full footnote (Chicago) or a parenthetical reference
-    (APA, MLA), with the locator if any; plain text, or HTML (italics) when asked.
+                    locator_label: str = "page", html_output: bool = False,
+                    position: frozenset[str] = FIRST, ambiguous: bool = False) -> str:
+    """One citation of ``item``: a note (Chicago) or a parenthetical reference (APA, MLA),
+    with the locator if any; plain text, or HTML (italics) when asked.
 
-    Results are remembered (rendering a Chicago note takes some 15 ms), so views that
-    show the same excerpts again do not render them again.
+    ``position`` is the set of CSL positions that hold for it (default: its first, full
+    note; :class:`db.citations.notes.NoteSequence` gives the others); ``ambiguous`` says
+    that another cited work shares its author's name (MLA then adds the title).
+
+    Results are remembered (rendering a Chicago note takes some 15 ms). A locator that is
+    a plain number is rendered as a stand-in and put in afterwards, so the notes of one
+    work at pages 3, 4 and 5 cost one rendering.
     """
     st = get_style(style)
     if locator and not locator_label:
         locator_label, locator = parse_locator(locator)
     key = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
-    return _citation(key, st.name, locator or "", locator_label or "", html_output)
+    args = (key, st.name, locator_label or "", html_output, position, ambiguous)
+    if locator_label in LOCATOR_LABELS and locator.isdigit() and locator.isascii():
+        text = _citation(args[0], args[1], _STAND_IN, *args[2:])
+        if text.count(_STAND_IN) == 1:
+            return text.replace(_STAND_IN, locator)
+    return _citation(args[0], args[1], locator or "", *args[2:])
 
 
-@lru_cache(maxsize=4096)
+_STAND_IN = "90817263"  # a number no locator is expected to be
+
+
+@lru_cache(maxsize=8192)
 def _citation(item_json: str, style: str, locator: str, locator_label: str,
-              html_output: bool) -> str:
+              html_output: bool, position: frozenset[str], ambiguous: bool) -> str:
     st, item = STYLES[style], json.loads(item_json)
-    data = prepared(item, st)
-    if st.name == "mla" and "author" in data:  # see the module docstring (disambiguate)
-        data = {k: v for k, v in data.items() if k not in ("title", "title-short")}
-    with _LOCK:
-        bib, cite = _engine(st, [data], html_output)
-        citation = cite(_citation_item(locator, locator_label, html_output))
-        text = str(bib.cite(citation, _missing))
+    cite = _citation_item(locator, locator_label, html_output)
+    text = render_note(prepared(item, st), st.file, cite, html_output=html_output,
+                       position=position, ambiguous=ambiguous)
     return tidy(text, item)
 
 
 def format_bibliography(items: list[dict[str, Any]], *, style: str = DEFAULT_STYLE,
                         html_output: bool = False) -> list[str]:
-    """The bibliography (reference list, works cited) of ``items``, in the style's order.
-
-    Items a style leaves out of its bibliography (Chicago: social-media posts, cited in
-    notes only) are left out.
-    """
+    """The bibliography (reference list, works cited) of ``items``, in the style's order:
+    every item listed, even the kinds of work the style would leave out (see
+    :mod:`db.citations.engine`), with whatever data it has."""
     st = get_style(style)
     if not items:
         return []
     data = [prepared(it, st, key=f"item{i}") for i, it in enumerate(items)]
     by_key = {d["id"]: it for d, it in zip(data, items, strict=True)}
-    with _LOCK:
-        bib, cite = _engine(st, data, html_output)
-        for d in data:
-            cite(_citation_item("", "", html_output, key=d["id"]))
-        bib.sort()
-        rendered = [(bib.style.render_bibliography([it]), it.key) for it in bib.items]
-    return [tidy(str(text[0]), by_key[key])
-            for text, key in rendered if text and str(text[0]).strip()]
+    rendered = render_entries(data, st.file, html_output=html_output)
+    return [tidy(text, by_key[key]) for key, text in rendered if text.strip()]
 
 
 def format_entry(item: dict[str, Any], *, style: str = DEFAULT_STYLE,
                  html_output: bool = False) -> str:
-    """``item``'s bibliography entry alone ("" when the style has none for it)."""
+    """``item``'s bibliography entry alone."""
     entries = format_bibliography([item], style=style, html_output=html_output)
     return entries[0] if entries else ""
-
-
-def _missing(citation_item) -> str:
-    return "?"
 
 
 def _citation_item(locator: str, label: str, html_output: bool, key: str = "item"):
@@ -180,77 +178,6 @@ def _citation_item(locator: str, label: str, html_output: bool, key: str = "item
     return CitationItem(key, suffix=html.escape(suffix, quote=False) if html_output else suffix)
 
 
-def _engine(st: Style, data: list[dict[str, Any]], html_output: bool):
-    """A fresh bibliography over ``data``, and a function registering one citation."""
-    from citeproc import Citation, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
-    fmt = formatter.html if html_output else formatter.plain
-    bib = CitationStylesBibliography(_parsed_style(st.name), CiteProcJSON(data), fmt)
-
-    def cite(citation_item):
-        citation = Citation([citation_item])
-        bib.register(citation)
-        return citation
-
-    return bib, cite
-
-
-@cache
-def _parsed_style(name: str):
-    """The style parsed once, with its locale read from resources/csl (never a network)."""
-    from citeproc import CitationStylesStyle, frontend
-
-    _remember_xpath_searches()
-
-    path = resource("csl", STYLES[name].file)
-    saved = frontend.LOCALES_PATH
-    frontend.LOCALES_PATH = str(resource("csl"))  # where citeproc looks for locales-en-US.xml
-    try:
-        return CitationStylesStyle(str(path), locale=LOCALE, validate=False)
-    finally:
-        frontend.LOCALES_PATH = saved
-
-
-@cache
-def _remember_xpath_searches() -> None:
-    """Make citeproc remember what it looks up in a style's tree.
-
-    Rendering one Chicago note runs some 370 XPath searches (macros, layouts, inherited
-    options) and asks thousands of times whether a group of elements "calls a variable";
-    together they were two thirds of its time. A parsed style is never changed, so both
-    answers depend only on the element (and the expression): they are kept per element.
-    Keeping the element as a key also keeps its lxml proxy, so the key stays valid. Only
-    the three styles Quire ships are parsed, so the memory is bounded.
-    """
-    from citeproc import model
-
-    search, found = model.CitationStylesElement.xpath_search, {}
-
-    def remembered_search(self, expression):
-        key = (self, expression)
-        if key not in found:
-            found[key] = search(self, expression)
-        return list(found[key])
-
-    model.CitationStylesElement.xpath_search = remembered_search
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            cls.calls_variable = _remembered(cls.calls_variable)
-
-
-def _remembered(method):
-    """``method(self)`` computed once per element."""
-    answers = {}
-
-    def remembered(self):
-        if self not in answers:
-            answers[self] = method(self)
-        return answers[self]
-
-    return remembered
-
-
 # --- the item data passed ------------------------------------------------------------------
 
 def prepared(item: dict[str, Any], st: Style, key: str = "item") -> dict[str, Any]:
@@ -262,6 +189,9 @@ def prepared(item: dict[str, Any], st: Style, key: str = "item") -> dict[str, An
             clean = _variable(name, value, st)
             if clean:
                 out[name] = clean
+    short = short_title(str(out.get("title", ""))) if "title-short" not in out else ""
+    if short and short != out["title"]:
+        out["title-short"] = short
     if st.name == "apa" and out["type"] == "post" and "genre" not in out:
         genre = _APA_GENRES.get(str(item.get("container-title", "")).strip().lower())
         if genre:
@@ -351,8 +281,8 @@ def _drop_repeated_substitute(text: str) -> str:
     seg, rest = m.group("seg"), text[m.end():]
     if rest.startswith(seg):  # "(“Title”, “Title” 3)" -> "(“Title” 3)"
         return m.group("open") + seg + rest[len(seg):]
-    again = re.compile(r"(?<=\. |, )" + re.escape(seg) + r"(?:\. |, )")
-    return text[:m.end()] + again.sub("", rest, count=1)
+    again = re.compile(r"(?<=\. |, )" + re.escape(seg) + r"(?:\. |, |\.$)")
+    return (text[:m.end()] + again.sub("", rest, count=1)).rstrip()
 
 
 _MOVE_IN = re.compile(r"”([.,])")

@@ -285,13 +285,14 @@ def test_a_bibliography_for_a_set_of_excerpts(study):
         chicago = bibliography(s, [study.wide, study.narrow, study.tweet])
         apa = bibliography(s, [study.wide, study.tweet], "apa", html_output=True)
         batch = citations_for_excerpts(s, [study.wide, study.tweet, 999])
-    # Chicago 18 leaves unpublished documents (the Markdown article) out of the
-    # bibliography; the tweet is cited by the library reference linked to it.
+    # Every cited work is listed, the Markdown article too (Chicago 18 would omit an
+    # unpublished document); the tweet is cited by the library reference linked to it.
     assert chicago == [
         "Hoffman, Adam. The Rise of the Islamic State. Verso, 2017. "
         "https://doi.org/10.1000/rise.",
         "McGurk, Brett. “ISIS Has Lost Nearly 6000 Terrorists in Raqqa.” Twitter, 2017. "
-        "https://twitter.com/brett_mcgurk/status/919?s=20."]
+        "https://twitter.com/brett_mcgurk/status/919?s=20.",
+        "Mead, Rebecca. “The Prophet of Dystopia.” April 17, 2017."]
     assert apa == [
         "Hoffman, A. (2017). <i>The Rise of the Islamic State</i>. Verso. "
         "https://doi.org/10.1000/rise",

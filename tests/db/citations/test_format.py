@@ -61,13 +61,18 @@ def test_chicago_magazine_article_note_with_page_and_bibliography():
         "Mead, Rebecca. “The Prophet of Dystopia.” New Yorker, April 17, 2017.")
 
 
-def test_chicago_tweet_note_and_no_bibliography_entry():
+def test_chicago_tweet_note_and_bibliography_entry():
     # The guide adds the time of day ("11:10 a.m.") after the date; CSL dates have none.
     assert format_citation(TWEET) == (
         "Conan O’Brien (@ConanOBrien), “In honor of Earth Day, I’m recycling my tweets,” "
         f"Twitter, April 22, 2015, {CONAN_URL}.")
     assert format_citation(HANDLE_TWEET).startswith("@ConanOBrien, “In honor of Earth Day")
-    assert format_entry(TWEET) == ""  # posts are cited in notes only
+    # Chicago 18 leaves posts out of the bibliography; Quire lists every cited work, in
+    # the form Chicago 17 (14.209) gave: "O’Brien, Conan (@ConanOBrien). “In honor of
+    # Earth Day, I’m recycling my tweets.” Twitter, April 22, 2015, 11:10 a.m. URL."
+    assert format_entry(TWEET) == (
+        "Conan O’Brien (@ConanOBrien). “In honor of Earth Day, I’m recycling my tweets.” "
+        f"Twitter, April 22, 2015. {CONAN_URL}.")
 
 
 def test_chicago_unsigned_article_prints_the_title_and_paper_once_and_no_edition():
@@ -180,9 +185,11 @@ def test_locators():
         "(@ConanOBrien, 2015, post 3)"
 
 
-def test_bibliography_is_sorted_and_leaves_out_what_the_style_omits():
-    entries = format_bibliography([NEWS, TWEET, MAGAZINE], style="chicago")
-    assert [e.split(",")[0] for e in entries] == ["Manjoo", "Mead"]
+def test_bibliography_is_sorted_and_lists_even_what_the_style_would_omit():
+    document = {"type": "document", "title": "Notes from Raqqa"}  # Chicago 18 omits these
+    entries = format_bibliography([NEWS, TWEET, MAGAZINE, document], style="chicago")
+    assert [e.split(",")[0].split(" (")[0] for e in entries] == [
+        "Conan O’Brien", "Manjoo", "Mead", "“Notes from Raqqa.” n.d."]
     assert len(format_bibliography([NEWS, TWEET, MAGAZINE], style="apa")) == 3
     assert format_bibliography([], style="mla") == []
 
