@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.citations.format import DEFAULT_STYLE, STYLES
+from db.citations.notes import NoteSequence
 from db.errors import ExportError
 from db.export import fonts
 from db.export.atomic import atomic_target, check_target, checker
@@ -35,7 +36,7 @@ from db.export.richtext import draw_label
 from db.export.selection import Selection, describe, gather, group, memos_of
 from db.export.story import ExcerptData, StoryMaker, title_page
 from db.models import Footnote, ProjectInfo, Source
-from db.queries.citations import bibliography, citations_for_excerpts
+from db.queries.citations import bibliography, citations_for_excerpts, footnote_works
 from db.queries.codes import code_tree
 from db.queries.excerpts import for_source
 from db.queries.sources import detail as source_detail
@@ -97,7 +98,8 @@ def export_pdf(session: Session, selection: Selection, path: str | Path,
     prepared = prepare(session, rows, opts, selection.coder_ids)
     check()
     area = NoteArea(_frame_width(opts.page_size))
-    maker = StoryMaker(area, labels=opts.labels, memos=opts.memos)
+    maker = StoryMaker(area, labels=opts.labels, memos=opts.memos,
+                       **_notes_of(session, prepared, opts.style))
     body = _analyses(session, selection, opts, maker, project, cancelled) + \
         _body(session, selection, rows, prepared, maker, tell, check)
     tail = _appendices(session, rows, opts, maker)
@@ -125,7 +127,7 @@ def prepare(session: Session, rows: list[dict[str, Any]], opts: PdfOptions,
             coder_ids: list[int] | None) -> dict[int, ExcerptData]:
     """Everything printed with each excerpt, read in a few batched queries."""
     ids = [r["id"] for r in rows]
-    notes = citations_for_excerpts(session, ids, opts.style)
+    notes = citations_for_excerpts(session, ids, opts.style, formatted=False)
     at = _footnote_places(session, notes)
     memos = memos_of(session, ids) if opts.memos else {}
     lengths = _lengths(session, {r["source_id"] for r in rows})
@@ -140,6 +142,16 @@ def prepare(session: Session, rows: list[dict[str, Any]], opts: PdfOptions,
                                    lengths[sid], spans[sid], notes.get(r["id"], []), at,
                                    memos.get(r["id"], []))
     return out
+
+
+def _notes_of(session: Session, prepared: dict[int, ExcerptData], style: str
+              ) -> dict[str, Any]:
+    """The note sequence of a document and the works its article footnotes name."""
+    rows = [n for data in prepared.values() for n in data.notes]
+    texts = {n["footnote_id"]: n["footnote_text"] for n in rows if n["cites"] == "footnote"}
+    works = footnote_works(session, texts)
+    known = [n["item"] for n in rows if "item" in n] + [w for ws in works.values() for w in ws]
+    return {"sequence": NoteSequence(style, known=known), "works": works}
 
 
 def _footnote_places(session: Session, notes: dict[int, list[dict[str, Any]]]
@@ -182,7 +194,8 @@ def _appendices(session: Session, rows: list[dict[str, Any]], opts: PdfOptions,
                 maker: StoryMaker) -> list:
     out: list = []
     if opts.bibliography:
-        entries = bibliography(session, [r["id"] for r in rows], opts.style)
+        entries = bibliography(session, [r["id"] for r in rows], opts.style,
+                               also=maker.sequence.cited())
         if entries:
             out += maker.bibliography(entries)
     if opts.codebook:
@@ -213,7 +226,9 @@ def export_source_pdf(session: Session, source_id: int, path: str | Path,
     detail = source_detail(session, source_id)
     spans = for_source(session, source_id, coder_ids)
     area = NoteArea(_frame_width(opts.page_size))
-    maker = StoryMaker(area, labels=opts.labels, memos=False)
+    works = footnote_works(session, {f["id"]: f["text"] for f in detail["footnotes"]})
+    maker = StoryMaker(area, labels=opts.labels, memos=False,
+                       sequence=NoteSequence(opts.style), works=works)
     story = maker.source(detail, spans)
     if opts.codebook and spans:
         story += maker.codebook(_used_codes(session, spans), _code_counts(spans),

@@ -15,12 +15,14 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
+from db.citations.notes import NoteSequence
 from db.export.annotate import annotate, note_text, readable
 from db.export.arabic import Style, faces
 from db.export.fonts import PLACEHOLDER, sanitize
 from db.export.footnotes import Note, NoteArea
 from db.export.richtext import Band, Box, RichText, Setting, rich
 from db.export.selection import source_label
+from db.queries.citations import note_in_sequence
 
 _HANDLE = re.compile(r"(?<!\w)@(?=\w)")
 GUTTER = 96.0
@@ -37,19 +39,32 @@ class ExcerptData:
     lo: int
     source_length: int
     spans: list[dict[str, Any]]
-    notes: list[dict[str, Any]]  # formatted citations, in the excerpt's order
+    notes: list[dict[str, Any]]  # citations (unformatted), in the excerpt's order
     footnote_at: dict[int, tuple[int, int]]  # footnote id -> (offset, end) in the source
     memos: list[dict[str, Any]] = field(default_factory=list)
 
 
 class StoryMaker:
-    """Builds flowables and numbers notes; one per document."""
+    """Builds flowables and numbers notes; one per document.
 
-    def __init__(self, area: NoteArea, *, labels: bool = True, memos: bool = True):
+    Notes are formatted as they are numbered, in story order, by one
+    :class:`~db.citations.notes.NoteSequence` (so a work cited again gets its style's
+    shortened note); ``works`` gives the known works each article footnote names.
+    """
+
+    def __init__(self, area: NoteArea, *, labels: bool = True, memos: bool = True,
+                 sequence: NoteSequence | None = None,
+                 works: dict[int, list[dict[str, Any]]] | None = None):
         self.area, self.labels, self.with_memos = area, labels, memos
-        self.number = 0
+        self.sequence = sequence or NoteSequence()
+        self.works = works or {}
         self.placeholders = 0
         self._keys = 0
+
+    @property
+    def number(self) -> int:
+        """The number of the last note set."""
+        return self.sequence.number
 
     # --- small pieces ----------------------------------------------------------------------
 
@@ -76,8 +91,9 @@ class StoryMaker:
 
     # --- notes -----------------------------------------------------------------------------
 
-    def _note(self, text: str) -> Note:
-        self.number += 1
+    def _note(self, row: dict[str, Any]) -> Note:
+        """The next note, from a row of ``citations_for_excerpts`` (unformatted)."""
+        text = note_in_sequence(self.sequence, row, self.works.get(row.get("footnote_id")))
         full, styles, holders = note_text(self.number, text)
         self.placeholders += holders
         return Note(self.number, rich(full, styles))
@@ -95,7 +111,7 @@ class StoryMaker:
                 after.append(n)
         inside.sort(key=lambda t: t[0])
         ordered = [n for _, _, n in inside] + after
-        notes = [self._note(n["text"]) for n in ordered]
+        notes = [self._note(n) for n in ordered]
         markers = [(a, b, note.number) for (a, b, _), note in zip(inside, notes, strict=False)]
         return markers, [note.number for note in notes[len(inside):]], notes
 
@@ -162,7 +178,8 @@ class StoryMaker:
         and its own footnotes at their markers; notes without a marker after it."""
         text = detail["text"]
         placed = [f for f in detail["footnotes"] if 0 <= f["offset"] < f["end"] <= len(text)]
-        notes = [self._note(f["text"]) for f in placed]
+        notes = [self._note({"cites": "footnote", "kind": "footnote", "footnote_id": f["id"],
+                             "footnote_text": f["text"], "note": ""}) for f in placed]
         markers = [(f["offset"], f["end"], n.number)
                    for f, n in zip(placed, notes, strict=True)]
         ann = annotate(text, 0, 0, len(text), source_length=len(text), spans=spans,

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from db.citations.csl import csl_for_source, name_text, year_of
 from db.citations.format import DEFAULT_STYLE, format_bibliography, format_citation
+from db.citations.notes import NoteSequence, identity
+from db.citations.works import WorkIndex, urls_in
 from db.errors import NotFoundError
 from db.models import Citation, Excerpt, Footnote, Reference, Source
 
@@ -88,30 +90,68 @@ def citations_for_excerpt(session: Session, excerpt_id: int, style: str = DEFAUL
     excerpt = session.get(Excerpt, excerpt_id)
     if excerpt is None:
         raise NotFoundError(f"no excerpt with id {excerpt_id}")
-    return _notes(session, excerpt, _Items(session), style, html_output)
+    q = select(Citation).where(Citation.excerpt_id == excerpt.id) \
+        .order_by(Citation.position, Citation.id)
+    return _notes(session, excerpt, list(session.scalars(q)),
+                  footnotes_inside(session, excerpt), _Items(session), style, html_output)
 
 
 def citations_for_excerpts(session: Session, excerpt_ids: Iterable[int],
-                           style: str = DEFAULT_STYLE, html_output: bool = False
-                           ) -> dict[int, list[dict[str, Any]]]:
-    """:func:`citations_for_excerpt` for many excerpts (missing ones are left out)."""
+                           style: str = DEFAULT_STYLE, html_output: bool = False, *,
+                           formatted: bool = True) -> dict[int, list[dict[str, Any]]]:
+    """:func:`citations_for_excerpt` for many excerpts (missing ones are left out), read
+    in a few batched queries.
+
+    ``formatted`` False leaves the citations' ``text`` empty: a document formats them in
+    its own order (:func:`note_in_sequence`)."""
+    ids = list(dict.fromkeys(excerpt_ids))
+    excerpts, cited = _excerpts_and_citations(session, ids)
+    notes = _footnotes_of(session, {e.source_id for e in excerpts.values()})
     items, out = _Items(session), {}
-    for eid in excerpt_ids:
-        excerpt = session.get(Excerpt, eid)
-        if excerpt is not None:
-            out[eid] = _notes(session, excerpt, items, style, html_output)
+    for eid in ids:
+        ex = excerpts.get(eid)
+        if ex is not None:
+            inside = [n for n in notes.get(ex.source_id, ())
+                      if ex.start <= n.offset and n.end <= ex.end]
+            out[eid] = _notes(session, ex, cited.get(eid, []), inside, items,
+                              style if formatted else None, html_output)
     return out
 
 
-def _notes(session: Session, excerpt: Excerpt, items: _Items, style: str,
+def _excerpts_and_citations(session: Session, ids: list[int]
+                            ) -> tuple[dict[int, Excerpt], dict[int, list[Citation]]]:
+    excerpts: dict[int, Excerpt] = {}
+    cited: dict[int, list[Citation]] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        excerpts.update((e.id, e) for e in session.scalars(
+            select(Excerpt).where(Excerpt.id.in_(chunk))))
+        q = select(Citation).where(Citation.excerpt_id.in_(chunk)) \
+            .order_by(Citation.excerpt_id, Citation.position, Citation.id)
+        for c in session.scalars(q):
+            cited.setdefault(c.excerpt_id, []).append(c)
+    return excerpts, cited
+
+
+def _footnotes_of(session: Session, source_ids: set[int]) -> dict[int, list[Footnote]]:
+    """The footnotes with a marker of each source, in text order."""
+    out: dict[int, list[Footnote]] = {}
+    ids = sorted(source_ids)
+    for i in range(0, len(ids), 900):
+        q = select(Footnote).where(Footnote.source_id.in_(ids[i:i + 900]),
+                                   Footnote.offset < Footnote.end) \
+            .order_by(Footnote.source_id, Footnote.offset)
+        for n in session.scalars(q):
+            out.setdefault(n.source_id, []).append(n)
+    return out
+
+
+def _notes(session: Session, excerpt: Excerpt, cited: list[Citation],
+           inside: list[Footnote], items: _Items, style: str | None,
            html_output: bool) -> list[dict[str, Any]]:
-    q = select(Citation).where(Citation.excerpt_id == excerpt.id) \
-        .order_by(Citation.position, Citation.id)
-    cited = list(session.scalars(q))
     rows = [_citation_row(session, c, excerpt, items, style, html_output) for c in cited]
     explicit = {c.footnote_id for c in cited if c.footnote_id is not None}
-    rows += [_footnote_row(n, None, "", html_output)
-             for n in footnotes_inside(session, excerpt) if n.id not in explicit]
+    rows += [_footnote_row(n, None, "", html_output) for n in inside if n.id not in explicit]
     for number, row in enumerate(rows, start=1):
         row["number"] = number
     return rows
@@ -126,15 +166,18 @@ def footnotes_inside(session: Session, excerpt: Excerpt) -> list[Footnote]:
 
 
 def _citation_row(session: Session, c: Citation, excerpt: Excerpt, items: _Items,
-                  style: str, html_output: bool) -> dict[str, Any]:
+                  style: str | None, html_output: bool) -> dict[str, Any]:
     if c.footnote_id is not None:
         return _footnote_row(session.get(Footnote, c.footnote_id), c, c.note, html_output)
     key, item = items.reference(c.reference_id) if c.reference_id else \
         (None, items.source(excerpt.source_id))
-    text = format_citation(item, style=style, locator=c.locator,
-                           locator_label=c.locator_label, html_output=html_output)
-    return _row("citation", c, "reference" if key else "source", key,
-                _with_note(text, c.note, html_output))
+    text = "" if style is None else format_citation(
+        item, style=style, locator=c.locator, locator_label=c.locator_label,
+        html_output=html_output)
+    row = _row("citation", c, "reference" if key else "source", key,
+               _with_note(text, c.note, html_output) if text else "")
+    row["item"] = item
+    return row
 
 
 def _footnote_row(note: Footnote, c: Citation | None, extra: str,
@@ -142,8 +185,20 @@ def _footnote_row(note: Footnote, c: Citation | None, extra: str,
     text = html.escape(note.text, quote=False) if html_output else note.text
     row = _row("citation" if c else "footnote", c, "footnote", None,
                _with_note(text, extra, html_output))
-    row.update(footnote_id=note.id, label=note.label)
+    row.update(footnote_id=note.id, label=note.label, footnote_text=text)
     return row
+
+
+def note_in_sequence(sequence: NoteSequence, row: dict[str, Any],
+                     works: list[dict[str, Any]] | None = None) -> str:
+    """The next note of a document from a row of :func:`citations_for_excerpts`: a
+    citation in its position, or the article's footnote (``works``: what it names)."""
+    if row["cites"] == "footnote":
+        text = sequence.footnote(row["footnote_id"], row["footnote_text"], works)
+        return _with_note(text, row["note"] if row["kind"] == "citation" else "",
+                          sequence.html)
+    text = sequence.cite(row["item"], row["locator"], row["locator_label"])
+    return _with_note(text, row["note"], sequence.html)
 
 
 def _row(kind: str, c: Citation | None, cites: str, key: str | None,
@@ -165,9 +220,17 @@ def _with_note(text: str, note: str, html_output: bool) -> str:
 # --- bibliography and the library -------------------------------------------------------------
 
 def bibliography(session: Session, excerpt_ids: Iterable[int], style: str = DEFAULT_STYLE,
-                 html_output: bool = False) -> list[str]:
-    """The bibliography of a set of excerpts: their sources and every reference their
-    citations cite, each once, in the style's order."""
+                 html_output: bool = False, also: Iterable[dict[str, Any]] = ()) -> list[str]:
+    """The bibliography of a set of excerpts: their sources, every reference their
+    citations cite and the works ``also`` given (those a document's notes cited), each
+    once, in the style's order."""
+    items = cited_works(session, excerpt_ids) + list(also)
+    unique = list({identity(c): c for c in items}.values())
+    return format_bibliography(unique, style=style, html_output=html_output)
+
+
+def cited_works(session: Session, excerpt_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The CSL of the excerpts' sources and of the references their citations cite."""
     items, wanted = _Items(session), {}
     ids = list(excerpt_ids)
     for i in range(0, len(ids), 900):
@@ -178,15 +241,34 @@ def bibliography(session: Session, excerpt_ids: Iterable[int], style: str = DEFA
                                                 Citation.reference_id.isnot(None))
         for rid in session.scalars(q):
             wanted.setdefault(("reference", rid), None)
-    csl = [items.source(k) if kind == "source" else items.reference(k)[1]
-           for kind, k in wanted]
-    unique = list({_identity(c): c for c in csl}.values())
-    return format_bibliography(unique, style=style, html_output=html_output)
+    return [items.source(k) if kind == "source" else items.reference(k)[1]
+            for kind, k in wanted]
 
 
-def _identity(csl: dict[str, Any]) -> str:
-    """Two sources linked to one reference (or equal data) give one entry."""
-    return repr(sorted((k, repr(v)) for k, v in csl.items() if k != "id"))
+# --- the works an article's footnotes name ----------------------------------------------------
+
+def footnote_works(session: Session, notes: dict[int, str]) -> dict[int, list[dict[str, Any]]]:
+    """The known works (references, sources) each footnote names: ``notes`` maps a
+    footnote id to its text (see :mod:`db.citations.works`)."""
+    if not notes:
+        return {}
+    index, items = WorkIndex(), _Items(session)
+    for ref in session.scalars(select(Reference)):
+        csl = ref.csl or {}
+        index.add(("reference", ref.id), doi=str(csl.get("DOI", "")),
+                  url=str(csl.get("URL", "")), title=str(csl.get("title", "")))
+    with_urls = any(urls_in(t) for t in notes.values())
+    q = select(Source.id, Source.kind, Source.title, Source.url)
+    if not with_urls:
+        q = q.where(Source.kind == "article")
+    for sid, kind, title, url in session.execute(q):
+        index.add(("source", sid), url=url or "", title=title if kind == "article" else "")
+    out = {}
+    for fid, text in notes.items():
+        found = index.find(text)
+        out[fid] = [items.source(k) if kind == "source" else items.reference(k)[1]
+                    for kind, k in found]
+    return out
 
 
 def reference_list(session: Session) -> list[dict[str, Any]]:

@@ -127,8 +127,8 @@ def detail(session: Session, source_id: int) -> dict[str, Any]:
         "replies", "views", "hashtags", "mentions", "links", "file_name", "format", "length")}
     meta["published"] = iso(src.published)
     meta["collections"] = collections_of(session, [src.id]).get(src.id, [])
-    meta["footnotes"] = [{"label": f.label, "text": f.text, "offset": f.offset, "end": f.end,
-                          "kind": f.kind} for f in src.footnotes]
+    meta["footnotes"] = [{"id": f.id, "label": f.label, "text": f.text, "offset": f.offset,
+                          "end": f.end, "kind": f.kind} for f in src.footnotes]
     meta["quotes"] = quoted_passages(session, src)
     meta["extra"] = dict(src.extra or {})
     meta["text"] = src.text
