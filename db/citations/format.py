@@ -262,27 +262,34 @@ def _date(value: Any) -> dict[str, Any] | None:
 def tidy(text: str, item: dict[str, Any]) -> str:
     """citeproc-py's output made to read as the style guides print it."""
     if not item.get("author"):
-        text = _drop_repeated_substitute(text)
+        text = _drop_repeated_substitute(text, item)
     if "edition" not in item:
         text = _STRAY_EDITION.sub("", text)
     return _quote_punctuation(text)
 
 
 _STRAY_EDITION = re.compile(r"(?:, |\. )(?:<[^>]+>)*[Ee]dition(?:</[^>]+>)*(?=[,.]|$)")
-_SEGMENT = re.compile(r"^(?P<open>\(?)(?P<seg>.{4,}?)(?P<delim>\. |, )")
 
 
-def _drop_repeated_substitute(text: str) -> str:
+def _drop_repeated_substitute(text: str, item: dict[str, Any]) -> str:
     """Print once what stands in for a missing author (an unsigned article's title or
     newspaper), which citeproc-py repeats in its own place later on."""
-    m = _SEGMENT.match(text)
-    if not m:
-        return text
-    seg, rest = m.group("seg"), text[m.end():]
-    if rest.startswith(seg):  # "(“Title”, “Title” 3)" -> "(“Title” 3)"
-        return m.group("open") + seg + rest[len(seg):]
-    again = re.compile(r"(?<=\. |, )" + re.escape(seg) + r"(?:\. |, |\.$)")
-    return (text[:m.end()] + again.sub("", rest, count=1)).rstrip()
+    shorter = item.get("title-short") or short_title(str(item.get("title") or ""))
+    for value in (item.get("title"), shorter, item.get("container-title")):
+        value = " ".join(str(value or "").split())
+        if len(value) < 4:
+            continue
+        found = list(re.finditer(r"(?:<[^>]+>|“)*" + re.escape(value) + r"(?:</[^>]+>|”)*",
+                                 text, re.IGNORECASE))
+        if len(found) < 2:
+            continue
+        first, again = found[0], found[1]
+        if text[first.end():again.start()] in (", ", ". "):  # "(“Title”, “Title” 3)"
+            return text[:first.end()] + text[again.end():]
+        after = re.match(r"\. |, |\.$", text[again.end():])
+        return (text[:again.start()] + text[again.end() + (after.end() if after else 0):]
+                ).rstrip()
+    return text
 
 
 _MOVE_IN = re.compile(r"”([.,])")

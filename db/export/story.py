@@ -207,7 +207,8 @@ class StoryMaker:
     def bibliography(self, entries: list[str]) -> list:
         """The bibliography heading and its entries."""
         out: list = [PageBreak(), *self.heading("Bibliography")]
-        out += [self.text(e, Style(size=9), space_after=5) for e in entries]
+        # an entry is set left to right whatever script it starts with (an Arabic title)
+        out += [self.text(e, Style(size=9), space_after=5, base=0) for e in entries]
         return out
 
     def codebook(self, tree: list[dict[str, Any]], here: dict[int, int],
