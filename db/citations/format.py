@@ -38,7 +38,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from db.citations.csl import DATE_VARIABLES, NAME_VARIABLES, TYPES, is_latin, parse_date
-from db.citations.engine import FIRST, render_note, render_entries
+from db.citations.engine import FIRST, render_entries, render_note
 from db.citations.errors import CitationStyleError
 from db.citations.titles import short_title
 

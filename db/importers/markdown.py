@@ -26,6 +26,7 @@ from db.importers.articles import (
     single_article,
 )
 from db.importers.base import ARTICLE, FileRead, ReadOptions
+from db.importers.byline import guessed_fields
 from db.importers.footnotes import split_notes
 
 _EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
@@ -207,13 +208,12 @@ class MarkdownImporter:
         if not footnotes:
             text, footnotes = split_notes(text)
         meta = front_matter(tokens)
-        return single_article(
-            path, text, footnotes,
-            title=meta.get("title") or first_heading(tokens),
-            author=meta.get("author", ""),
-            published=parse_date(meta.get("date")),
-            language=language_tag(meta.get("lang") or meta.get("language")),
-        )
+        stated = {"title": meta.get("title") or first_heading(tokens),
+                  "author": meta.get("author") or meta.get("authors", ""),
+                  "published": parse_date(meta.get("date") or meta.get("published")),
+                  "language": language_tag(meta.get("lang") or meta.get("language"))}
+        stated.update(guessed_fields(text, stated["title"], known=stated))
+        return single_article(path, text, footnotes, **stated)
 
 
 IMPORTER = MarkdownImporter()

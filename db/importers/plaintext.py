@@ -1,11 +1,20 @@
-"""Plain-text articles (.txt): the text as written, with the plain-text notes convention."""
+"""Plain-text articles (.txt): the text as written, with the plain-text notes convention,
+and the author and date its byline or dateline states (:mod:`db.importers.byline`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from db.importers.articles import by_extension, is_pdf, is_zip, read_text, single_article
+from db.importers.articles import (
+    by_extension,
+    guess_title,
+    is_pdf,
+    is_zip,
+    read_text,
+    single_article,
+)
 from db.importers.base import ARTICLE, FileRead, ReadOptions
+from db.importers.byline import guessed_fields
 from db.importers.decode import looks_binary
 from db.importers.footnotes import split_notes
 
@@ -29,10 +38,12 @@ class PlainTextImporter:
         return score or (0.05 if _is_utf8(head) else 0.0)
 
     def read(self, path: Path, options: ReadOptions) -> FileRead:
-        """Read the file as one article; a trailing notes list becomes footnotes."""
+        """Read the file as one article; a trailing notes list becomes footnotes; the
+        author and date its first lines state are taken (as guesses)."""
         text = read_text(path).strip()
         body, notes = split_notes(text)
-        return single_article(path, body, notes)
+        title = guess_title(body, path)
+        return single_article(path, body, notes, title=title, **guessed_fields(body, title))
 
 
 def _is_utf8(head: bytes) -> bool:
