@@ -35,7 +35,7 @@ from db.export.bidi_levels import paragraph_levels, visual_order
 _UNITS = re.compile(r"\S+\s*|\s+")
 _FEATURES = {"kern": True, "liga": True}
 _PUA_TEXT: dict[tuple[str, int], str] = {}
-_UNI = re.compile(r"uni([0-9A-Fa-f]{4})")
+_UNI = re.compile(r"uni([0-9A-Fa-f]{4})|(?<![0-9A-Za-z])u([0-9A-Fa-f]{4,6})")
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ def _glyph_char(ttf, hbf, info, advance: float, text: str) -> int:
 def glyph_letters(name: str, cluster_char: str) -> str:
     """The letters a glyph shows, from its name ("uni0644.init" is "ل"); a kashida the
     shaper inserted ("uni0640.1" where the text has no tatweel) shows none."""
-    letters = "".join(chr(int(h, 16)) for h in _UNI.findall(name))
+    letters = "".join(chr(int(a or b, 16)) for a, b in _UNI.findall(name))
     if not letters:
         return cluster_char
     if letters.strip("\u0640") == "" and cluster_char != "\u0640":
@@ -192,7 +192,8 @@ def glyph_letters(name: str, cluster_char: str) -> str:
 
 
 def _to_unicode_cmap(fontname: str, subset) -> str:
-    """reportlab's ToUnicode map, with shaped glyphs mapped back to their letters."""
+    """reportlab's ToUnicode map, with shaped glyphs mapped back to their letters and
+    emoji written as UTF-16."""
     cmap = _ORIGINAL_CMAP(fontname, subset)
     face = fontname.split("+", 1)[-1]
     for i, v in enumerate(subset):
@@ -200,7 +201,16 @@ def _to_unicode_cmap(fontname: str, subset) -> str:
         if letters is not None:
             utf16 = letters.encode("utf-16-be").hex().upper()
             cmap = cmap.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{utf16}>")
-    return cmap
+    return _ASTRAL.sub(_surrogates, cmap)
+
+
+_ASTRAL = re.compile(r"(<[0-9A-F]{2}> )<([0-9A-F]{5,6})>")
+
+
+def _surrogates(m: re.Match) -> str:
+    """A character beyond U+FFFF (an emoji) written as UTF-16, as ToUnicode maps want;
+    reportlab writes its code point as it is, which readers cannot decode."""
+    return m.group(1) + "<" + chr(int(m.group(2), 16)).encode("utf-16-be").hex().upper() + ">"
 
 
 _ORIGINAL_CMAP = getattr(ttfonts.makeToUnicodeCMap, "original", ttfonts.makeToUnicodeCMap)
@@ -209,8 +219,9 @@ ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def needs_shaping(face: Face, rtl: bool) -> bool:
-    """Arabic script and every right-to-left run go through HarfBuzz."""
-    return rtl or face.script == fonts.ARABIC
+    """Arabic script, emoji (sequences are ligatures) and every right-to-left run go
+    through HarfBuzz."""
+    return rtl or face.script != fonts.LATIN
 
 
 def width(text: str, face: Face, rtl: bool = False) -> float:

@@ -1,14 +1,17 @@
 """The fonts a PDF export embeds, and which of them draws each character.
 
-Two families ship in ``resources/fonts``: Amiri (Arabic script) and DejaVu Sans
-(everything else). Arabic letters always take Amiri; other letters take DejaVu Sans;
-spaces, digits and punctuation take the font of the letters before them (else after
-them), so that the comma and the brackets of an Arabic sentence match it.
+Three families ship in ``resources/fonts``: Amiri (Arabic script), DejaVu Sans
+(everything else) and Noto Emoji (emoji, in outline: a PDF embeds it like any font and
+prints it in black, where colour emoji fonts are bitmaps or layers reportlab cannot
+embed). Arabic letters always take Amiri; emoji, with their joiners, variation selectors,
+skin tones, flags and keycaps, take Noto Emoji and are shaped by HarfBuzz, so a family or
+a flag is one glyph; other letters take DejaVu Sans; spaces, digits and punctuation take
+the font of the letters before them (else after them), so that the comma and the
+brackets of an Arabic sentence match it.
 
-No shipped font has emoji. :func:`sanitize` replaces every character that no font can
-draw -- an emoji together with its variation selectors, skin tones and joiners -- with
-one grey ``□`` (:data:`PLACEHOLDER`), and drops invisible format characters no font has;
-the export counts the replacements and says so on its title page.
+:func:`sanitize` replaces a character that no shipped font can draw with one grey ``□``
+(:data:`PLACEHOLDER`), and drops invisible format characters no font has; the export
+counts the replacements and says so on its title page.
 """
 
 from __future__ import annotations
@@ -24,13 +27,15 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from db.resources import resource
 
-LATIN, ARABIC = "latin", "arabic"
+LATIN, ARABIC, EMOJI = "latin", "arabic", "emoji"
 _FILES = {(LATIN, False): ("QuireSans", "DejaVuSans.ttf"),
           (LATIN, True): ("QuireSans-Bold", "DejaVuSans-Bold.ttf"),
           (ARABIC, False): ("QuireArabic", "Amiri-Regular.ttf"),
-          (ARABIC, True): ("QuireArabic-Bold", "Amiri-Bold.ttf")}
+          (ARABIC, True): ("QuireArabic-Bold", "Amiri-Bold.ttf"),
+          (EMOJI, False): ("QuireEmoji", "NotoEmoji-Regular.ttf"),
+          (EMOJI, True): ("QuireEmoji", "NotoEmoji-Regular.ttf")}
 # Amiri's letters are small for their body: drawn 20% larger they match DejaVu's x-height.
-SCALE = {LATIN: 1.0, ARABIC: 1.2}
+SCALE = {LATIN: 1.0, ARABIC: 1.2, EMOJI: 1.0}
 PLACEHOLDER = "\u25a1"
 ARABIC_CHARS = "\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufefe"
 _ARABIC = re.compile(f"[{ARABIC_CHARS}]+")
@@ -41,9 +46,9 @@ _lock = threading.Lock()
 
 
 def register() -> None:
-    """Register the four shipped fonts with reportlab (once; safe from any thread)."""
+    """Register the shipped fonts with reportlab (once; safe from any thread)."""
     with _lock:
-        for name, file in _FILES.values():
+        for name, file in set(_FILES.values()):
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, str(resource("fonts", file))))
 
@@ -66,13 +71,30 @@ def covered(ch: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _covered() -> frozenset[int]:
-    return _cmap(font_name(LATIN)) | _cmap(font_name(ARABIC)) | {10}
+    return _cmap(font_name(LATIN)) | _cmap(font_name(ARABIC)) | _cmap(font_name(EMOJI)) \
+        | {10}
 
 
 @lru_cache(maxsize=1)
 def _uncovered() -> re.Pattern:
     """A pattern matching any character no shipped font has (or a spacing control)."""
-    points = sorted(_covered() - {9, 11, 12, 13})
+    return re.compile(f"[^{_char_class(_covered() - {9, 11, 12, 13})}]")
+
+
+@lru_cache(maxsize=1)
+def _emoji() -> re.Pattern:
+    """A run of emoji: characters only Noto Emoji has, emoji from U+1F000 on, and the
+    joiners, selectors, skin tones, keycaps and tags that make sequences of them."""
+    own = _cmap(font_name(EMOJI))
+    text_fonts = _cmap(font_name(LATIN)) | _cmap(font_name(ARABIC))
+    points = {cp for cp in own if cp not in text_fonts or cp >= 0x1F000} | \
+        (_CLUSTER & own) - {0x23, 0x2A} - set(range(0x30, 0x3A))
+    return re.compile(f"[{_char_class(points)}]+")
+
+
+def _char_class(points) -> str:
+    """The body of a regex character class matching exactly ``points``."""
+    points = sorted(points)
     ranges, start, prev = [], points[0], points[0]
     for cp in points[1:]:
         if cp != prev + 1:
@@ -80,9 +102,8 @@ def _uncovered() -> re.Pattern:
             start = cp
         prev = cp
     ranges.append((start, prev))
-    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
                    for a, b in ranges)
-    return re.compile(f"[^{body}]")
 
 
 def sanitize(text: str) -> tuple[str, list[tuple[int, int, str]]]:
@@ -125,26 +146,37 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 def scripts(text: str) -> list[tuple[int, int, str]]:
     """``text`` cut into (start, end, script) pieces: which family draws each part."""
-    if text.isascii() or not _ARABIC.search(text):
+    if text.isascii():
         return [(0, len(text), LATIN)] if text else []
+    if not _ARABIC.search(text):
+        return _with_emoji(text, [(0, len(text), LATIN)])
     arabic = [(m.start(), m.end(), ARABIC) for m in _ARABIC.finditer(text)]
     latin = [piece for m in _LETTERS.finditer(text) if not _ARABIC.fullmatch(m.group())
              for piece in _outside(m.start(), m.end(), arabic)]
-    return _fill_neutrals(text, sorted(arabic + latin))
+    return _with_emoji(text, _fill_neutrals(text, sorted(arabic + latin)))
 
 
-def _outside(start: int, end: int, runs: list[tuple[int, int, str]]
-             ) -> list[tuple[int, int, str]]:
-    """The parts of [start, end) that no Arabic run covers, as Latin pieces."""
+def _with_emoji(text: str, pieces: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``pieces`` with the emoji runs of ``text`` cut out of them as EMOJI pieces."""
+    runs = [(m.start(), m.end(), EMOJI) for m in _emoji().finditer(text)]
+    if not runs:
+        return pieces
+    out = [p for a, b, script in pieces for p in _outside(a, b, runs, script)]
+    return sorted(out + runs)
+
+
+def _outside(start: int, end: int, runs: list[tuple[int, int, str]],
+             script: str = LATIN) -> list[tuple[int, int, str]]:
+    """The parts of [start, end) that none of ``runs`` covers, as ``script`` pieces."""
     out, pos = [], start
     for a, b, _ in runs:
         if b <= pos or a >= end:
             continue
         if a > pos:
-            out.append((pos, a, LATIN))
+            out.append((pos, a, script))
         pos = max(pos, b)
     if pos < end:
-        out.append((pos, end, LATIN))
+        out.append((pos, end, script))
     return out
 
 

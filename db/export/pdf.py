@@ -316,7 +316,8 @@ def _write(target: Path, story: list, area: NoteArea, opts: PdfOptions, tell, ch
         doc = NotesDoc(str(tmp), area=area, on_flowable=after, pagesize=size,
                        leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                        bottomMargin=MARGIN, title=_title(opts), author=opts.author,
-                       subject="Coded excerpts exported from Quire", creator="Quire")
+                       subject="Coded excerpts exported from Quire", creator="Quire",
+                       initialFontName=fonts.font_name(fonts.LATIN))  # else Helvetica
         frame = NotesFrame(area, MARGIN, MARGIN, size[0] - 2 * MARGIN, size[1] - 2 * MARGIN,
                            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         decorate = _decorator(_title(opts), first_numbered)

@@ -33,9 +33,9 @@ from db.export.arabic import width as text_width
 
 HexColor = lru_cache(maxsize=1024)(_HexColor)
 # Line boxes in multiples of the set size (Amiri needs room for its marks).
-ASCENT = {fonts.LATIN: 0.93, fonts.ARABIC: 0.78}
-DESCENT = {fonts.LATIN: 0.3, fonts.ARABIC: 0.42}
-LEADING = {fonts.LATIN: 1.32, fonts.ARABIC: 1.3}
+ASCENT = {fonts.LATIN: 0.93, fonts.ARABIC: 0.78, fonts.EMOJI: 0.93}
+DESCENT = {fonts.LATIN: 0.3, fonts.ARABIC: 0.42, fonts.EMOJI: 0.3}
+LEADING = {fonts.LATIN: 1.32, fonts.ARABIC: 1.3, fonts.EMOJI: 1.32}
 LABEL_SIZE = 6.8
 LANE = 3.2  # width of a margin stripe, gap included
 MAX_LANES = 8

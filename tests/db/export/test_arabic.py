@@ -77,8 +77,13 @@ def test_arabic_letters_take_amiri_and_their_brackets_too():
     assert script_at[text.index("Hello")] == fonts.LATIN
 
 
-def test_emoji_become_one_placeholder_each():
-    text, edits = fonts.sanitize("ok 🕊️ and 🇸🇾 and 👍🏽\tend\n")
-    assert text == "ok □ and □ and □ end\n"
-    assert [e[2] for e in edits] == ["□", "□", "□", " "]
+def test_emoji_take_the_emoji_font_and_what_no_font_has_becomes_a_placeholder():
+    text, edits = fonts.sanitize("ok 🕊️ and 🇸🇾 and 👍🏽\tend 中\n")
+    assert text == "ok 🕊️ and 🇸🇾 and 👍🏽 end □\n"
+    assert [e[2] for e in edits] == [" ", "□"]
     assert fonts.sanitize("plain") == ("plain", [])
+    pieces = fonts.scripts("ok 🕊️ and 👨‍👩‍👧 سلام 🇸🇾")
+    emoji = [text[a:b] for a, b, script in pieces if script == fonts.EMOJI
+             for text in ["ok 🕊️ and 👨‍👩‍👧 سلام 🇸🇾"]]
+    assert emoji == ["🕊️", "👨‍👩‍👧", "🇸🇾"]
+    assert {s for _, _, s in pieces} == {fonts.LATIN, fonts.EMOJI, fonts.ARABIC}

@@ -41,8 +41,10 @@ def test_coders_dates_sources_and_chosen_excerpts(sample):
     assert _ids(proj, Selection(coder_ids=[made.coder])) == set(ex.values())
     with pytest.raises(EmptyExportError):
         _ids(proj, Selection(coder_ids=[other]))
-    posts = _ids(proj, Selection(date_from="2017-10-01", date_to="2017-10-31"))
-    assert posts and posts <= {v for k, v in ex.items() if k.startswith("post")}
+    october = _ids(proj, Selection(date_from="2017-10-01", date_to="2017-10-31"))
+    english = {ex[k] for k in ("surveys", "water", "camps", "relief")}  # its byline's date
+    assert english <= october
+    assert october - english <= {v for k, v in ex.items() if k.startswith("post")}
     assert _ids(proj, Selection(source_id=made.sources[ARABIC])) == {
         ex["mosul"], ex["undp"], ex["fear_hope"]}
     assert _ids(proj, Selection(excerpt_ids=[ex["water"], ex["undp"]])) == {ex["water"],
