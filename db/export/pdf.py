@@ -289,7 +289,7 @@ def _reading_notes(maker: StoryMaker) -> list[str]:
            "notes inside it, numbered through the document."]
     if maker.placeholders:
         out.append(f"{maker.placeholders} character(s) that the embedded fonts cannot show "
-                   f"(emoji) are printed as {fonts.PLACEHOLDER}.")
+                   f"are printed as {fonts.PLACEHOLDER}.")
     return out
 
 

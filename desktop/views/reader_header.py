@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 LTR = Qt.LayoutDirection.LeftToRight
 RTL = Qt.LayoutDirection.RightToLeft
 # Amiri ships in resources/fonts (registered by desktop.fonts); these are fallbacks.
-ARABIC_FALLBACKS = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans"]
+ARABIC_FALLBACKS = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", "Noto Color Emoji"]
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_URL_SHOWN = 90

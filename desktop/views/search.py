@@ -38,6 +38,7 @@ from db.ops import bind
 from db.ops.saved_searches import save_search, saved_searches
 from db.queries.sources import collection_tree
 from db.search import SearchIndex, parse, search
+from desktop.fonts import row_height
 from desktop.models.sources import RTL_ROLE, is_rtl
 from desktop.views.sources import BidiDelegate
 
@@ -264,7 +265,7 @@ class SearchPanel(QWidget):
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setWordWrap(False)
         t.verticalHeader().setVisible(False)
-        t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 12)
+        t.verticalHeader().setDefaultSectionSize(row_height(t.font(), 12))
         t.setItemDelegate(KwicDelegate(t))
         header = t.horizontalHeader()
         for col, width in enumerate((290, 100, 290, 130, 120, 86)):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.queries import sources as queries
+from desktop.fonts import row_height
 from desktop.models.sources import (
     COLUMNS,
     RTL_ROLE,
@@ -110,7 +111,7 @@ class SourcesPane(QWidget):
         table.setWordWrap(False)
         table.setShowGrid(False)
         table.verticalHeader().hide()  # never sized to contents: it would read every row
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.verticalHeader().setDefaultSectionSize(row_height(table.font()))
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # import order at first

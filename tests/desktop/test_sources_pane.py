@@ -193,3 +193,15 @@ def test_no_session_shows_nothing(pane):
     pane.set_session(None)
     assert pane.model.rowCount() == 0 and pane.tree_model.rowCount() == 0
     assert pane.selected_ids() == []
+
+
+def test_rows_are_tall_enough_for_colour_emoji(pane):
+    from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+
+    from desktop.fonts import EMOJI_FAMILY, load_bundled_fonts
+
+    assert EMOJI_FAMILY in load_bundled_fonts()
+    assert EMOJI_FAMILY in QFontDatabase.families()
+    emoji = QFont(EMOJI_FAMILY)
+    emoji.setPointSizeF(pane.table.font().pointSizeF())
+    assert pane.table.verticalHeader().defaultSectionSize() >= QFontMetrics(emoji).height()
