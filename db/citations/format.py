@@ -41,6 +41,7 @@ from db.citations.csl import DATE_VARIABLES, NAME_VARIABLES, TYPES, is_latin, pa
 from db.citations.engine import FIRST, render_entries, render_note
 from db.citations.errors import CitationStyleError
 from db.citations.titles import short_title
+from db.citations.urls import readable
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,8 @@ def _variable(name: str, value: Any, st: Style) -> Any:
         return [n for n in names if n] or None
     if name in DATE_VARIABLES:
         return _date(value)
+    if name == "URL" and isinstance(value, str):
+        return readable(value)  # printed decoded (IRI form); stored as given
     return str(value) if isinstance(value, str | int | float) else None
 
 

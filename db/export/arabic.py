@@ -32,7 +32,7 @@ from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from db.export import fonts
 from db.export.bidi_levels import paragraph_levels, visual_order
 
-_UNITS = re.compile(r"\S+\s*|\s+")
+_UNITS = re.compile(r"[^\s\u200b]+[\s\u200b]*|[\s\u200b]+")  # a zero-width space: a break
 _FEATURES = {"kern": True, "liga": True}
 _PUA_TEXT: dict[tuple[str, int], str] = {}
 _UNI = re.compile(r"uni([0-9A-Fa-f]{4})|(?<![0-9A-Za-z])u([0-9A-Fa-f]{4,6})")

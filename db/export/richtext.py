@@ -84,6 +84,7 @@ class Setting:
     base: int | None = None
     align: str = ""  # "", "center" or "right"; "" follows each paragraph's direction
     outline: tuple[str, int, str] | None = None  # (title, level, key)
+    links: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, URI)
 
 
 def rich(text: str, styles: list[tuple[int, int, Style]] | None = None, *,
@@ -313,6 +314,20 @@ def draw_line(canv, setting: Setting, line: Line, x0: float, top: float,
         canv.setFont(face.font, face.pt)
         canv.setFillColor(HexColor(face.color))
         canv.drawString(x + p.x, baseline + face.rise, p.drawable)
+    for a, b, uri in setting.links:
+        if a < line.end and b > line.start:
+            _link(canv, setting.text, (a, b, uri), placed, x, baseline - desc, asc + desc)
+
+
+def _link(canv, text: str, link: tuple[int, int, str], placed: list[Placed], x: float,
+          y: float, h: float) -> None:
+    """A live link over the part of a web address on this line."""
+    a, b, uri = link
+    edges = [run_edges(text, p, max(a, p.run.start), min(b, p.run.end)) for p in placed
+             if p.run.start < b and p.run.end > a]
+    if edges:
+        left, right = min(e[0] for e in edges), max(e[1] for e in edges)
+        canv.linkURL(uri, (x + left, y, x + right, y + h), relative=1, thickness=0)
 
 
 def _draw_band(canv, text: str, band: Band, placed: list[Placed], x: float, y: float,

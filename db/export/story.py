@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from db.citations.notes import NoteSequence
+from db.citations.urls import links_in, printable
 from db.export.annotate import annotate, note_text, readable
 from db.export.arabic import Style, faces
 from db.export.fonts import PLACEHOLDER, sanitize
@@ -69,10 +70,11 @@ class StoryMaker:
     # --- small pieces ----------------------------------------------------------------------
 
     def text(self, text: str, style: Style | None = None, **options: Any) -> RichText:
-        """Plain text (any script), placeholders counted."""
-        clean, missing = sanitize(text)
+        """Plain text (any script), placeholders counted, web addresses readable,
+        breakable and live."""
+        clean, missing = sanitize(printable(text))
         self.placeholders += _holders(missing)
-        return rich(clean, style=style or Style(size=BODY), **options)
+        return rich(clean, style=style or Style(size=BODY), links=links_in(clean), **options)
 
     def key(self) -> str:
         """A fresh bookmark key."""
@@ -94,9 +96,9 @@ class StoryMaker:
     def _note(self, row: dict[str, Any]) -> Note:
         """The next note, from a row of ``citations_for_excerpts`` (unformatted)."""
         text = note_in_sequence(self.sequence, row, self.works.get(row.get("footnote_id")))
-        full, styles, holders = note_text(self.number, text)
+        full, styles, holders = note_text(self.number, printable(text))
         self.placeholders += holders
-        return Note(self.number, rich(full, styles))
+        return Note(self.number, rich(full, styles, links=links_in(full)))
 
     def _notes_for(self, data: ExcerptData) -> tuple[list[tuple[int, int, int]], list[int],
                                                      list[Note]]:

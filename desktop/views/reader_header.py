@@ -16,6 +16,8 @@ from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
+from db.citations.urls import breakable, readable
+
 LTR = Qt.LayoutDirection.LeftToRight
 RTL = Qt.LayoutDirection.RightToLeft
 # Amiri ships in resources/fonts (registered by desktop.fonts); these are fallbacks.
@@ -240,10 +242,12 @@ class ReaderHeader(QWidget):
     def _show_url(self, url: str) -> None:
         """The URL as a link that copies itself when clicked (Quire opens nothing)."""
         self._url = url
-        shown = url if len(url) <= MAX_URL_SHOWN else url[:MAX_URL_SHOWN - 1] + "…"
+        shown = readable(url)  # decoded (IRI form), breakable at its slashes and dots
+        shown = breakable(shown if len(shown) <= MAX_URL_SHOWN else
+                          shown[:MAX_URL_SHOWN - 1] + "…")
         label = self._labels["readerUrl"]
         label.setText(f'<a href="{html.escape(url)}">{html.escape(shown)}</a>' if url else "")
-        label.setToolTip(f"{url}\nClick to copy the link" if url else "")
+        label.setToolTip(f"{readable(url)}\nClick to copy the link" if url else "")
         label.setVisible(bool(url))
 
     def _on_quotes_link_activated(self, link: str) -> None:
