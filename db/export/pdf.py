@@ -33,9 +33,9 @@ from db.export import fonts
 from db.export.atomic import atomic_target, check_target, checker
 from db.export.footnotes import NoteArea, NotesDoc, NotesFrame, NotesTail
 from db.export.richtext import draw_label
-from db.export.selection import Selection, describe, gather, group, memos_of
+from db.export.selection import Selection, describe, gather, group, memos_of, source_label
 from db.export.story import ExcerptData, StoryMaker, title_page
-from db.models import Footnote, ProjectInfo, Source
+from db.models import Footnote, Memo, ProjectInfo, Source
 from db.queries.citations import bibliography, citations_for_excerpts, footnote_works
 from db.queries.codes import code_tree
 from db.queries.excerpts import for_source
@@ -60,6 +60,7 @@ class PdfOptions:
     codebook: bool = True
     bibliography: bool = True
     analyses: list = field(default_factory=list)  # db.analysis Specs to show before excerpts
+    context_memos: bool = False  # memos on the sources and codes involved, too
 
     def check(self) -> None:
         """Raise ExportError for an unknown citation style or page size."""
@@ -193,20 +194,28 @@ def _body(session: Session, selection: Selection, rows: list[dict[str, Any]],
 def _appendices(session: Session, rows: list[dict[str, Any]], opts: PdfOptions,
                 maker: StoryMaker) -> list:
     out: list = []
+    if opts.context_memos:
+        out += _source_memos(session, rows, maker)
     if opts.bibliography:
         entries = bibliography(session, [r["id"] for r in rows], opts.style,
                                also=maker.sequence.cited())
         if entries:
             out += maker.bibliography(entries)
     if opts.codebook:
-        here: dict[int, int] = {}
-        for r in rows:
-            for c in r["codes"]:
-                here[c["id"]] = here.get(c["id"], 0) + 1
+        here = _code_counts(rows)
         tree = code_tree(session)
+        memos = memos_of(session, list(here), Memo.code_id) if opts.context_memos else None
         if tree:
-            out += maker.codebook(tree, here)
+            out += maker.codebook(tree, here, memos=memos)
     return out
+
+
+def _source_memos(session: Session, rows: list[dict[str, Any]], maker: StoryMaker) -> list:
+    """The appendix of memos on the export's sources (none: nothing)."""
+    titles = {r["source_id"]: source_label(r) for r in rows}
+    memos = memos_of(session, list(titles), Memo.source_id)
+    found = [(titles[sid], memos[sid]) for sid in titles if sid in memos]
+    return maker.source_memos(found) if found else []
 
 
 # --- one source ---------------------------------------------------------------------------------

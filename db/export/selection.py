@@ -195,13 +195,15 @@ def search_spans(project, session: Session, query: str,
             for span in found.spans]
 
 
-def memos_of(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The memos on each of these excerpts, oldest first (title, body, author, date)."""
+def memos_of(session: Session, ids: list[int], on=Memo.excerpt_id
+             ) -> dict[int, list[dict[str, Any]]]:
+    """The memos on each of these excerpts (or, with ``on`` ``Memo.source_id`` or
+    ``Memo.code_id``, these sources or codes), oldest first (title, body, author, date)."""
     out: dict[int, list[dict[str, Any]]] = {}
     for i in range(0, len(ids), 900):
-        q = (select(Memo.excerpt_id, Memo.title, Memo.body, Memo.updated_at, Coder.name)
+        q = (select(on, Memo.title, Memo.body, Memo.updated_at, Coder.name)
              .outerjoin(Coder, Coder.id == Memo.coder_id)
-             .where(Memo.excerpt_id.in_(ids[i:i + 900]))
+             .where(on.in_(ids[i:i + 900]))
              .order_by(Memo.created_at, Memo.id))
         for eid, title, body, updated, author in session.execute(q):
             out.setdefault(eid, []).append({"title": title, "body": body, "author": author,

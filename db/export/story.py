@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, PageBreak, Spacer
 
 from db.citations.notes import NoteSequence
 from db.citations.urls import links_in, printable
+from db.descriptions import SECTIONS, parse_description
 from db.export.annotate import annotate, note_text, readable
 from db.export.arabic import Style, faces
 from db.export.fonts import PLACEHOLDER, sanitize
@@ -214,27 +215,52 @@ class StoryMaker:
         return out
 
     def codebook(self, tree: list[dict[str, Any]], here: dict[int, int],
-                 title: str = "Codebook", new_page: bool = True) -> list:
-        """The code tree: each code in its colour, with counts and its description."""
+                 title: str = "Codebook", new_page: bool = True,
+                 memos: dict[int, list[dict[str, Any]]] | None = None) -> list:
+        """The code tree: each code in its colour, with counts, its description (the
+        four parts) and, when given, the memos written on it."""
         out: list = [PageBreak()] if new_page else []
         out += self.heading(title)
         for code in tree:
             out.append(self._code_row(code, here.get(code["id"], 0)))
+            out += [self.memo(m, 14.0 * code["depth"] + 14.0)
+                    for m in (memos or {}).get(code["id"], [])]
         return out
 
     def _code_row(self, code: dict[str, Any], here: int) -> RichText:
-        name = code["name"]
         counts = (f"   {here} in this export · {code['excerpts']} excerpt(s) in "
                   f"{code['sources']} source(s) in the project")
-        about = (code.get("description") or "").strip()
-        text, _ = sanitize(name + counts + (f"\n{about}" if about else ""))
-        n, c = len(name), len(name) + len(counts)
-        styles = [(0, n, Style(bold=True, size=9.5)), (n, c, Style(size=8, color=GREY))]
-        if about:
-            styles.append((c, len(text), Style(size=8.5)))
+        pieces = [(code["name"], Style(bold=True, size=9.5)), (counts, Style(size=8, color=GREY))]
+        parts = parse_description(code.get("description") or "")
+        for key, heading, _label in SECTIONS:
+            if parts[key]:
+                pieces += [(f"\n{heading}: ", Style(bold=True, size=8.5)),
+                           (parts[key], Style(size=8.5))]
+        text, styles = self._pieces(pieces)
         flow = rich(text, styles, gutter=14.0 * code["depth"], space_after=5)
-        flow.setting.bands.append(Band(0, n, (readable(code["color"]),)))
+        flow.setting.bands.append(Band(0, styles[0][1], (readable(code["color"]),)))
         return flow
+
+    def source_memos(self, sources: list[tuple[str, list[dict[str, Any]]]]) -> list:
+        """The memos on the sources of the export, under each source's title."""
+        out: list = [PageBreak(), *self.heading("Memos on the sources")]
+        for title, memos in sources:
+            out.append(self.text(title, Style(bold=True, size=9.5), space_before=4,
+                                 space_after=2))
+            out += [self.memo(m, 0.0) for m in memos]
+        return out
+
+    def _pieces(self, pieces: list[tuple[str, Style]]
+                ) -> tuple[str, list[tuple[int, int, Style]]]:
+        """Pieces of text in their styles joined, each made printable (placeholders
+        counted)."""
+        text, styles = "", []
+        for piece, style in pieces:
+            clean, missing = sanitize(piece)
+            self.placeholders += _holders(missing)
+            styles.append((len(text), len(text) + len(clean), style))
+            text += clean
+        return text, styles
 
 
 def ltr_handles(text: str) -> str:

@@ -1,7 +1,7 @@
 """Small dialogs of the codebook: a code's description, merging, confirming a deletion.
 
-The description form edits the four parts ``desktop.models.codes.parse_description``
-reads from ``Code.description`` (definition, when to use, when not to, an example).
+The description form edits the four parts ``db.descriptions.parse_description`` reads
+from ``Code.description`` (definition, when to use, when not to, an example).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.models.codes import SECTIONS, format_description, parse_description, swatch
+from db.descriptions import SECTIONS, format_description, parse_description
+from desktop.models.codes import swatch
 
 
 class DescriptionDialog(QDialog):

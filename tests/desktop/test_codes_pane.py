@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from db.descriptions import format_description, parse_description
 from db.ops import bind
 from db.ops.codes import create_code
 from desktop.dialogs import codebook
@@ -25,8 +26,6 @@ from desktop.models.codes import (
     PATH_ROLE,
     SOURCES,
     code_mime,
-    format_description,
-    parse_description,
     span_mime,
 )
 from desktop.views.codes import CodesPane

@@ -70,3 +70,36 @@ def test_a_note_printed_again_is_shortened_or_refers_back(exported):
     full = body.find("“Raqqa After the Battle: Return, Rubble and the Long Wait,”")
     short = body.find("“Raqqa After the Battle,” 2.")
     assert 0 < full < short
+
+
+def test_the_codebook_carries_descriptions_and_memos_on_codes_and_sources(tmp_path):
+    from db.descriptions import format_description
+    from db.ops.codes import update_code
+    from db.ops.memos import create_memo
+
+    proj, made = make_project(tmp_path)
+    fear = made.codes["Fear"]
+    described = format_description({"definition": "Dread of what comes next.",
+                                    "use": "Worry about returning.", "avoid": "Grief.",
+                                    "example": "Will the mines still be there?"})
+    run(proj, lambda s: update_code(s, code_id=fear, description=described))
+    for target, tid, title in (("code", fear, "Fear is everywhere"),
+                               ("source", made.sources[ENGLISH], "About the author")):
+        run(proj, lambda s, t=target, i=tid, w=title: create_memo(
+            s, target=t, target_id=i, title=w, body="Check this.", coder_id=made.coder))
+    with proj.sessions() as s:
+        plain = export_pdf(s, Selection(), tmp_path / "plain.pdf", PdfOptions())
+        full = export_pdf(s, Selection(), tmp_path / "full.pdf",
+                          PdfOptions(context_memos=True))
+    proj.close()
+    body = flat(" ".join(page_texts(plain.path)))
+    codebook = body[body.rfind("Codebook"):]
+    assert ("Fear" in codebook and "Definition: Dread of what comes next. When to use: "
+            "Worry about returning. When not to use: Grief. Example: Will the mines") \
+        in codebook
+    assert "Fear is everywhere" not in body and "About the author" not in body
+    pages = page_texts(full.path)
+    body = flat(" ".join(pages))
+    assert "Memos on the sources" in body and "About the author" in body
+    assert "Fear is everywhere" in body[body.rfind("Codebook"):]
+    render(full.path, len(pages), "export_codebook_memos")
