@@ -139,6 +139,18 @@ def post_title(text: str) -> str:
     return title[:POST_TITLE_CHARS]
 
 
+def missing_data(item: dict[str, Any]) -> list[str]:
+    """What a reference lacks that a citation needs: "author" (no author, editor or
+    other creator), "date" (no issued date); [] when complete."""
+    out = []
+    if not any(item.get(n) for n in ("author", "editor", "collection-editor", "director",
+                                     "composer", "interviewer", "container-author")):
+        out.append("author")
+    if not item.get("issued"):
+        out.append("date")
+    return out
+
+
 # --- names ---------------------------------------------------------------------------------
 
 def people(names: str) -> list[dict[str, str]]:

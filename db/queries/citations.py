@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
-from db.citations.csl import csl_for_source, name_text, year_of
+from db.citations.csl import csl_for_source, missing_data, name_text, year_of
 from db.citations.format import DEFAULT_STYLE, format_bibliography, format_citation
 from db.citations.notes import NoteSequence, identity
 from db.citations.works import WorkIndex, urls_in
@@ -72,7 +72,29 @@ def source_csl(session: Session, source_id: int) -> dict[str, Any]:
     key = session.scalar(select(Reference.key).where(Reference.id == src.reference_id)) \
         if src.reference_id else None
     return {"csl": csl_for_source(src), "stored": bool(src.csl), "reference": key,
-            "reference_id": src.reference_id}
+            "reference_id": src.reference_id,
+            "guessed": dict((src.extra or {}).get("guessed") or {})}
+
+
+def incomplete_sources(session: Session, source_ids: Iterable[int], limit: int = 50
+                       ) -> list[dict[str, Any]]:
+    """The sources (of ``source_ids``, at most ``limit``) whose reference -- the linked
+    library reference, else their own data -- lacks an author or a date: id, title,
+    missing ("author", "date"), reference_id (the linked reference, if any)."""
+    items, out, ids = _Items(session), [], sorted(set(source_ids))
+    for i in range(0, len(ids), 900):
+        q = select(Source).where(Source.id.in_(ids[i:i + 900])) \
+            .options(defer(Source.text), defer(Source.raw)).order_by(Source.id)
+        for src in session.scalars(q):
+            linked = items.reference(src.reference_id)[1] if src.reference_id else None
+            missing = missing_data(linked or csl_for_source(src))
+            if missing:
+                out.append({"id": src.id, "title": src.title or src.author or
+                            f"Source {src.id}", "missing": missing,
+                            "reference_id": src.reference_id})
+            if len(out) >= limit:
+                return out
+    return out
 
 
 # --- an excerpt's notes -----------------------------------------------------------------------

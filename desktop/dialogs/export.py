@@ -5,7 +5,8 @@ Opened with a preset from wherever the researcher stands -- the Coded excerpts v
 (its excerpts, or the whole source annotated) or hand-picked excerpts -- through
 :func:`open_export`. The researcher narrows it by codes, collections, coders and dates,
 picks the order, what to include, the citation style, the page size and a title, and
-exports. The export runs on the project's worker (``session.start_task``) with a
+exports. Sources whose reference lacks an author or a date are named, each a link to its
+reference form. The export runs on the project's worker (``session.start_task``) with a
 progress bar; Cancel stops it and nothing is written.
 
 Preset keys (all optional): ``code_ids``, ``subcodes``, ``collection_ids``,
@@ -17,6 +18,7 @@ or "xlsx"), ``path``.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ from PySide6.QtWidgets import (
 from db.citations.format import DEFAULT_STYLE, STYLES
 from db.errors import EmptyExportError, ExportCancelled, QuireError
 from db.export.selection import ORDERS, Selection, gather
+from db.queries.citations import incomplete_sources
 from db.queries.codes import code_tree
 from db.queries.excerpts import coders
 from db.queries.sources import collection_tree
@@ -57,6 +60,7 @@ FORMATS = (("pdf", "Annotated PDF"), ("csv", "Quote table, CSV"),
 ID_ROLE = Qt.ItemDataRole.UserRole
 COUNT_DELAY_MS = 250
 RED = "#b00020"
+AMBER = "#8a5a00"
 
 
 def open_export(session: ProjectSession, parent: QWidget | None,
@@ -79,6 +83,7 @@ class ExportDialog(QDialog):
         self.session, self.preset = session, dict(preset)
         self.task = None
         self.result: Any = None
+        self.incomplete: list[dict[str, Any]] = []
         self._count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
         self._count_timer.timeout.connect(self.update_count)
         box = QVBoxLayout(self)
@@ -139,6 +144,7 @@ class ExportDialog(QDialog):
             self.order_combo.addItem(f"By {order}", order)
         form.addRow("Order", self.order_combo)
         self.memos_box = QCheckBox("Memos", group)
+        self.context_memos_box = QCheckBox("Memos on the sources and codes too", group)
         self.labels_box = QCheckBox("Code labels in the margin", group)
         self.codebook_box = QCheckBox("Codebook appendix", group)
         self.bibliography_box = QCheckBox("Bibliography", group)
@@ -154,7 +160,8 @@ class ExportDialog(QDialog):
         row.addWidget(self.context_box)
         row.addWidget(self.context_spin)
         include = QVBoxLayout()
-        for w in (self.memos_box, self.labels_box, self.codebook_box, self.bibliography_box):
+        for w in (self.memos_box, self.context_memos_box, self.labels_box, self.codebook_box,
+                  self.bibliography_box):
             include.addWidget(w)
         include.addLayout(row)
         form.addRow("Include", include)
@@ -190,6 +197,11 @@ class ExportDialog(QDialog):
     def _run_row(self) -> QVBoxLayout:
         box = QVBoxLayout()
         self.count_label = QLabel(self)
+        self.incomplete_label = QLabel(self)  # references lacking an author or a date
+        self.incomplete_label.setWordWrap(True)
+        self.incomplete_label.setTextFormat(Qt.TextFormat.RichText)
+        self.incomplete_label.linkActivated.connect(self._on_incomplete_link_activated)
+        self.incomplete_label.setVisible(False)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setVisible(False)
         self.message_label = QLabel(self)
@@ -200,7 +212,8 @@ class ExportDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.export_button.clicked.connect(self.start_export)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        for w in (self.count_label, self.progress_bar, self.message_label, self.buttons):
+        for w in (self.count_label, self.incomplete_label, self.progress_bar,
+                  self.message_label, self.buttons):
             box.addWidget(w)
         return box
 
@@ -300,6 +313,7 @@ class ExportDialog(QDialog):
                           author=self.session.coder_name, style=self.style_combo.currentData(),
                           page_size=self.page_combo.currentText(),
                           memos=self.memos_box.isChecked(), labels=self.labels_box.isChecked(),
+                          context_memos=self.context_memos_box.isChecked(),
                           codebook=self.codebook_box.isChecked(),
                           bibliography=self.bibliography_box.isChecked())
 
@@ -311,8 +325,10 @@ class ExportDialog(QDialog):
     # --- counting ------------------------------------------------------------------------
 
     def update_count(self) -> None:
-        """Say how many excerpts the choices hold (a query is searched only on export)."""
+        """Say how many excerpts the choices hold (a query is searched only on export) and
+        which of their sources' references are incomplete."""
         self.export_button.setEnabled(True)
+        self.incomplete_label.setVisible(False)
         if self.whole_source():
             self.count_label.setText("The whole source will be exported.")
             return
@@ -322,15 +338,36 @@ class ExportDialog(QDialog):
             return
         try:
             with self.session.read() as s:
-                n = len(gather(s, sel))
+                rows = gather(s, sel)
+                self.incomplete = incomplete_sources(s, {r["source_id"] for r in rows}) \
+                    if self.fmt() == "pdf" else []
         except EmptyExportError:
-            n = 0
+            rows, self.incomplete = [], []
         except QuireError as exc:
             self.count_label.setText(str(exc))
             return
+        n = len(rows)
         self.count_label.setText(f"{n} excerpt(s) to export." if n else
                                  "No excerpt matches these choices.")
         self.export_button.setEnabled(n > 0)
+        self._show_incomplete()
+
+    def _show_incomplete(self) -> None:
+        """Name the cited sources whose reference lacks an author or a date, each a link
+        that opens its reference form."""
+        links = [f'<a href="{row["id"]}">{html.escape(row["title"][:60])}</a> '
+                 f'(no {" and no ".join(row["missing"])})' for row in self.incomplete]
+        self.incomplete_label.setText(
+            f"<span style='color:{AMBER}'>⚠ Incomplete references, cited with what is "
+            f"known:</span> " + "; ".join(links) if links else "")
+        self.incomplete_label.setVisible(bool(links))
+
+    def _on_incomplete_link_activated(self, link: str) -> None:
+        """Open the reference form of the source clicked; count again when it closes."""
+        from desktop.dialogs.reference_form import SourceReferenceDialog
+
+        SourceReferenceDialog(self.session, int(link), self).exec()
+        self.update_count()
 
     # --- running -------------------------------------------------------------------------
 
@@ -421,7 +458,7 @@ class ExportDialog(QDialog):
         self.path_edit.setText(str(current.with_suffix(f".{self.fmt()}")))
         pdf = self.fmt() == "pdf"
         for w in (self.labels_box, self.codebook_box, self.bibliography_box, self.page_combo,
-                  self.order_combo, self.title_edit):
+                  self.order_combo, self.title_edit, self.context_memos_box):
             w.setEnabled(pdf)
         self._count_timer.start()
 

@@ -113,3 +113,37 @@ def test_errors_are_shown_in_the_dialog(session, made, qtbot, tmp_path):
     dialog.path_edit.setText("")
     dialog.start_export()
     assert "Choose a file" in dialog.message_label.text() and dialog.task is None
+
+
+def test_incomplete_references_are_named_with_a_link_to_complete_them(
+        session, made, qtbot, monkeypatch, proj):
+    from db.ops import bind
+    from db.ops.references import edit_source_csl
+    from db.queries.citations import source_csl
+    from desktop.dialogs.reference_form import SourceReferenceDialog
+    from tests.db.coding_support import run
+    from tests.db.export.support import ENGLISH
+
+    english = made.sources[ENGLISH]
+    with proj.sessions() as s:
+        csl = source_csl(s, english)["csl"]
+    assert csl["author"] and csl["issued"]  # read from the byline at import
+    run(proj, bind(edit_source_csl, source_id=english,
+                   csl={k: v for k, v in csl.items() if k != "author"}))
+    dialog = _open(session, qtbot, {})
+    assert dialog.incomplete_label.isVisibleTo(dialog)
+    text = dialog.incomplete_label.text()
+    assert f'href="{english}"' in text and "Raqqa After the Battle" in text
+    assert "(no author)" in text
+    dialog.grab().save(str(ARTIFACTS / "export_dialog_incomplete.png"))
+    opened = []
+
+    def complete(form):
+        opened.append(form.source_id)
+        run(proj, bind(edit_source_csl, source_id=english, csl=csl))
+        return 1
+
+    monkeypatch.setattr(SourceReferenceDialog, "exec", complete)
+    dialog.incomplete_label.linkActivated.emit(str(english))
+    assert opened == [english]
+    assert f'href="{english}"' not in dialog.incomplete_label.text()
