@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from db.citations.csl import people
 from db.importers.dates import find_date
 
 HEAD_LINES = 6  # non-empty lines under the headline that are looked at
@@ -192,22 +193,26 @@ def _is_site(part: str) -> bool:
 
 def guessed_fields(text: str, title: str, known: dict | None = None) -> dict:
     """``SourceDraft`` fields for what the head of ``text`` states and ``known`` (what
-    the file's own metadata gave) lacks, with ``extra["guessed"]``: each guessed CSL
-    variable and the line it was read from. A date without a day goes into the CSL
-    (``extra["csl"]["issued"]``), not into ``published``, which is a moment."""
+    the file's own metadata gave) lacks, with ``extra["guessed"]``: for each guessed CSL
+    variable, the line it was read from and the CSL value it gave (a form marks the
+    field as guessed while it still holds that value). A date without a day goes into
+    the CSL (``extra["csl"]["issued"]``), not into ``published``, which is a moment."""
     known, found = known or {}, read_byline(text, title)
     out: dict = {}
-    guessed: dict[str, str] = {}
+    guessed: dict[str, dict] = {}
     if found.author and not known.get("author"):
-        out["author"], guessed["author"] = found.author, found.lines["author"]
+        out["author"] = found.author
+        guessed["author"] = {"line": found.lines["author"], "value": people(found.author)}
     if found.date and not known.get("published"):
-        guessed["issued"] = found.lines["issued"]
+        issued = {"date-parts": [list(found.date)]}
+        guessed["issued"] = {"line": found.lines["issued"], "value": issued}
         if found.moment is not None:
             out["published"] = found.moment
         else:
-            out["extra"] = {"csl": {"issued": {"date-parts": [list(found.date)]}}}
+            out["extra"] = {"csl": {"issued": issued}}
     if found.site and not known.get("site_name"):
-        out["site_name"], guessed["container-title"] = found.site, found.lines["site"]
+        out["site_name"] = found.site
+        guessed["container-title"] = {"line": found.lines["site"], "value": found.site}
     if guessed:
         out.setdefault("extra", {})["guessed"] = guessed
     return out

@@ -4,8 +4,9 @@ The reference defaults to the excerpt's own source (cited by the library referen
 linked to it, else by its own data); any reference of the library can be chosen
 instead. An optional locator (a label, "page", "paragraph", "post"..., and a value)
 and an optional note follow; a preview shows the footnote in the chosen style. One of
-the article's own notes takes only a note of the researcher's. Saving is one undoable
-step (``db.ops.citations.cite`` or ``edit_citation``).
+the article's own notes takes only a note of the researcher's. A reference without an
+author or a date is flagged, with a link to its form. Saving is one undoable step
+(``db.ops.citations.cite`` or ``edit_citation``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.citations.csl import missing_data
 from db.citations.format import DEFAULT_STYLE, LOCATOR_LABELS
 from db.ops import bind
 from db.ops import citations as citation_ops
@@ -70,6 +72,7 @@ class CitationDialog(QDialog):
         """What can be cited: the source (id SOURCE) and every reference, with its CSL."""
         with self._session.read() as s:
             (ex,) = excerpt_queries.retrieve(s, code_ids=None, excerpt_ids=[self.excerpt_id])
+            self._source_id = ex["source_id"]
             own = citation_queries.source_csl(s, ex["source_id"])
             refs = citation_queries.reference_list(s)
         by_id = {r["id"]: r for r in refs}
@@ -106,6 +109,10 @@ class CitationDialog(QDialog):
         self.preview_label.setWordWrap(True)
         self.preview_label.setTextFormat(Qt.TextFormat.RichText)
         self.preview_label.setFont(reading_font(self.preview_label.font()))
+        self.incomplete_label = QLabel(self)  # the chosen reference lacks author or date
+        self.incomplete_label.setWordWrap(True)
+        self.incomplete_label.setTextFormat(Qt.TextFormat.RichText)
+        self.incomplete_label.linkActivated.connect(self.complete_reference)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
         self._lay_out()
@@ -129,6 +136,7 @@ class CitationDialog(QDialog):
         column.addWidget(self.list, 1)
         column.addLayout(form)
         column.addWidget(self.preview_label)
+        column.addWidget(self.incomplete_label)
         column.addWidget(self.buttons)
 
     def _load(self) -> None:
@@ -177,6 +185,31 @@ class CitationDialog(QDialog):
                                 self.locator_edit.text(), self.note_edit.toPlainText())
         self.preview_label.setText(f"<span style='color:#616161'>The note will read:</span>"
                                    f"<br>{body}")
+        self._show_incomplete()
+
+    def _show_incomplete(self) -> None:
+        """Flag a chosen reference that lacks an author or a date, with a link to its form."""
+        missing = [] if self.footnote else missing_data(self._items[self.chosen() or SOURCE][1])
+        self.incomplete_label.setText(
+            f"<span style='color:#8a5a00'>⚠ This reference has no "
+            f"{' and no '.join(missing)}.</span> <a href='complete'>Complete it…</a>"
+            if missing else "")
+        self.incomplete_label.setVisible(bool(missing))
+
+    def complete_reference(self, *_args: Any) -> None:
+        """Open the form of the chosen reference (the excerpt's source's, or the library
+        reference's); read the references again when it closes."""
+        from desktop.dialogs.reference_form import ReferenceEditor, SourceReferenceDialog
+
+        chosen = self.chosen()
+        if chosen is None:
+            SourceReferenceDialog(self._session, self._source_id, self).exec()
+        else:
+            with self._session.read() as s:
+                row = next(r for r in citation_queries.reference_list(s) if r["id"] == chosen)
+            ReferenceEditor(self._session, row, self).exec()
+        self._items = self._read_items()
+        self._show_preview()
 
     # -- saving ----------------------------------------------------------------------------
 

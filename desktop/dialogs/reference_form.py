@@ -123,7 +123,8 @@ def field_value(kind: str, text: str) -> Any:
 class CslForm(QWidget):
     """The editable fields of a CSL-JSON item; the others are listed and kept."""
 
-    def __init__(self, csl: dict[str, Any], parent: QWidget | None = None):
+    def __init__(self, csl: dict[str, Any], parent: QWidget | None = None,
+                 guessed: dict[str, dict[str, Any]] | None = None):
         super().__init__(parent)
         self._original = dict(csl or {})
         self.edits: dict[str, QLineEdit | QPlainTextEdit | QComboBox] = {}
@@ -141,10 +142,27 @@ class CslForm(QWidget):
                 if isinstance(edit, QLineEdit):
                     edit.setPlaceholderText(HINTS[name])
             self.form.addRow(label, edit)
+        self.guessed = self._mark_guesses(guessed or {})
         self.others_label = QLabel(self._others_text(), self)
         self.others_label.setWordWrap(True)
         self.others_label.setStyleSheet("color: #616161")
         self.form.addRow("Other fields", self.others_label)
+
+    def _mark_guesses(self, guessed: dict[str, dict[str, Any]]) -> list[str]:
+        """Label the fields that still hold what was guessed at import ("Authors
+        (guessed)"), with the line it was read from; the fields marked."""
+        marked = []
+        for name, label, _kind in FIELDS:
+            guess = guessed.get(name)
+            if guess and self._original.get(name) == guess.get("value"):
+                row_label = self.form.labelForField(self.edits[name])
+                row_label.setText(f"{label} (guessed)")
+                row_label.setStyleSheet("color: #8a5a00")
+                tip = f"Guessed at import from the line “{guess.get('line', '')}”. Check it."
+                row_label.setToolTip(tip)
+                self.edits[name].setToolTip(tip)
+                marked.append(name)
+        return marked
 
     def _make_edit(self, kind: str):
         if kind == "type":
@@ -303,7 +321,7 @@ class SourceReferenceDialog(QDialog):
         for ref in refs:
             self.cite_by.addItem(f"{ref['key']} — {ref['title']}", ref["id"])
         self.cite_by.setCurrentIndex(max(self.cite_by.findData(self._data["reference_id"]), 0))
-        self.form = CslForm(self._data["csl"], self)
+        self.form = CslForm(self._data["csl"], self, guessed=self._data["guessed"])
         self.preview_label = _preview_label(self)
         self.buttons = _buttons(self)
         self._lay_out()
@@ -312,9 +330,11 @@ class SourceReferenceDialog(QDialog):
         self._show_preview()
 
     def _lay_out(self) -> None:
-        note = QLabel("Filled in at import from what the file carried. Fields you do not "
-                      "change stay exactly as they are." if not self._data["stored"] else
-                      "Fields you do not change stay exactly as they are.", self)
+        guessed = " Fields marked “guessed” were read from the article's byline or "\
+            "dateline: check them." if self.form.guessed else ""
+        note = QLabel(("Filled in at import from what the file carried. Fields you do not "
+                       "change stay exactly as they are." if not self._data["stored"] else
+                       "Fields you do not change stay exactly as they are.") + guessed, self)
         note.setWordWrap(True)
         top = QFormLayout()
         top.addRow("Cite this source by", self.cite_by)

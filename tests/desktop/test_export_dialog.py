@@ -147,3 +147,36 @@ def test_incomplete_references_are_named_with_a_link_to_complete_them(
     dialog.incomplete_label.linkActivated.emit(str(english))
     assert opened == [english]
     assert f'href="{english}"' not in dialog.incomplete_label.text()
+
+
+def test_guesses_are_marked_in_the_reference_form_and_gaps_flagged_in_the_citation_editor(
+        session, made, qtbot, monkeypatch, proj):
+    from db.ops import bind
+    from db.ops.references import edit_source_csl
+    from db.queries.citations import source_csl
+    from desktop.dialogs.citation_editor import CitationDialog
+    from desktop.dialogs.reference_form import SourceReferenceDialog
+    from tests.db.coding_support import run
+    from tests.db.export.support import ENGLISH
+
+    english = made.sources[ENGLISH]
+    form = SourceReferenceDialog(session, english)
+    qtbot.addWidget(form)
+    assert form.form.guessed == ["author", "container-title", "issued"]
+    label = form.form.form.labelForField(form.form.edits["author"])
+    assert label.text() == "Authors (guessed)"
+    assert "By Miriam Halloran, Euphrates Review" in label.toolTip()
+    form.grab().save(str(ARTIFACTS / "source_reference_guessed.png"))
+    with proj.sessions() as s:
+        csl = source_csl(s, english)["csl"]
+    run(proj, bind(edit_source_csl, source_id=english,
+                   csl={k: v for k, v in csl.items() if k != "issued"}))
+    editor = CitationDialog(session, made.excerpts["water"])
+    qtbot.addWidget(editor)
+    assert editor.incomplete_label.isVisibleTo(editor)
+    assert "no date" in editor.incomplete_label.text()
+    monkeypatch.setattr(SourceReferenceDialog, "exec", lambda self: run(
+        proj, bind(edit_source_csl, source_id=english, csl=csl)) and 1)
+    editor.incomplete_label.linkActivated.emit("complete")
+    assert not editor.incomplete_label.isVisibleTo(editor)
+    assert "2017" in editor.preview_label.text()

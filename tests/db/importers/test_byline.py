@@ -103,8 +103,11 @@ def test_a_text_article_gets_its_author_and_date_marked_as_guessed(tmp_path):
     assert draft.author == "Adam Hoffman"
     assert draft.published == dt.datetime(2016, 7, 2, 9, 0, tzinfo=UTC)
     assert draft.extra["guessed"] == {
-        "author": "Adam Hoffman analyzes the responses on social media to the collapse of "
-                  "ISIS.", "issued": "Jul 02, 2016 at 5:00 AM ET"}
+        "author": {"line": "Adam Hoffman analyzes the responses on social media to the "
+                           "collapse of ISIS.",
+                   "value": [{"family": "Hoffman", "given": "Adam"}]},
+        "issued": {"line": "Jul 02, 2016 at 5:00 AM ET",
+                   "value": {"date-parts": [[2016, 7, 2]]}}}
 
 
 def test_front_matter_is_stated_not_guessed_and_a_month_is_kept_as_a_month(tmp_path):
