@@ -48,6 +48,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                      help="put this statistic's chart and table before the excerpts "
                           "(repeatable): frequencies[:BY], cooccurrence[:UNIT], "
                           "crosstab:BY, timeline[:INTERVAL], words")
+    pdf.add_argument("--context-memos", action="store_true",
+                     help="also the memos on the sources and codes involved")
     pdf.set_defaults(run=cmd_export_pdf)
     table = subparsers.add_parser(
         "export-excerpts", help="export coded excerpts as a quote table (CSV or XLSX)",
@@ -114,7 +116,8 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
                       page_size=args.page_size, memos=not args.no_memos,
                       labels=not args.no_labels, codebook=not args.no_codebook,
                       bibliography=not args.no_bibliography,
-                      analyses=[_analysis_spec(a) for a in args.analysis])
+                      analyses=[_analysis_spec(a) for a in args.analysis],
+                      context_memos=args.context_memos)
     if args.whole and args.source is None:
         raise ExportError("--whole needs --source ID")
     with project.open(args.project) as proj, proj.sessions() as s:

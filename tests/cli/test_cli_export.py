@@ -56,7 +56,9 @@ def test_export_excerpts_csv_and_xlsx_as_json(project_file, tmp_path, capsys):
     data = json.loads(capsys.readouterr().out)
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert data["rows"] == len(rows) > 0 and data["offset_unit"] == "unicode code points"
-    assert {r["platform"] for r in rows} <= {"twitter", "telegram"}
+    assert {r["platform"] for r in rows} <= {"twitter", "telegram", ""}  # "": an article
+    assert "Raqqa After the Battle: Return, Rubble and the Long Wait" in {  # dated by
+        r["source title"] for r in rows}  # its byline (30 October 2017)
     assert quire("export-excerpts", path, tmp_path / "all.xlsx", "--source",
                  made.sources[ARABIC]) == 0
     assert (tmp_path / "all.xlsx").stat().st_size > 0
