@@ -106,7 +106,7 @@ def measure(path: Path, out: Path, kind: str) -> dict:
     from db.export.tables import export_table
 
     with project.open(path) as proj, proj.sessions() as s:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if kind == "citations":  # the share of citeproc, which formats every citation
             from sqlalchemy import select
 
@@ -123,9 +123,10 @@ def measure(path: Path, out: Path, kind: str) -> dict:
         else:
             result = export_table(s, Selection(), out)
             what = f"XLSX of {result.rows} excerpts"
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"what": what, "seconds": round(seconds, 2), "peak_mb": round(peak),
+    return {"what": what, "seconds": round(seconds, 2), "cpu": round(cpu, 2),
+            "peak_mb": round(peak),
             "file_mb": round(out.stat().st_size / 2**20, 1)}
 
 
@@ -147,7 +148,8 @@ def main() -> int:
         table = _child("measure", str(path), str(Path(tmp) / "bench.xlsx"), "xlsx")
         notes = _child("measure", str(path), str(Path(tmp) / "notes.txt"), "citations")
     for r in (pdf, table, notes):
-        print(f"{r['what']}: {r['seconds']} s, peak {r['peak_mb']} MB, file {r['file_mb']} MB")
+        print(f"{r['what']}: {r['seconds']} s ({r['cpu']} s of CPU), peak {r['peak_mb']} MB, "
+              f"file {r['file_mb']} MB")
     ok = pdf["seconds"] <= TARGET_SECONDS and pdf["peak_mb"] <= TARGET_MB
     print(f"target: <= {TARGET_SECONDS:g} s and <= {TARGET_MB} MB: "
           + ("met" if ok else "MISSED"))
