@@ -41,6 +41,7 @@ from desktop.dialogs.reference_form import preview
 from desktop.models.citations import ltr_safe
 from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
+from desktop.widgets.incomplete import IncompleteNote
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
@@ -109,9 +110,7 @@ class CitationDialog(QDialog):
         self.preview_label.setWordWrap(True)
         self.preview_label.setTextFormat(Qt.TextFormat.RichText)
         self.preview_label.setFont(reading_font(self.preview_label.font()))
-        self.incomplete_label = QLabel(self)  # the chosen reference lacks author or date
-        self.incomplete_label.setWordWrap(True)
-        self.incomplete_label.setTextFormat(Qt.TextFormat.RichText)
+        self.incomplete_label = IncompleteNote(self)  # the reference lacks author or date
         self.incomplete_label.linkActivated.connect(self.complete_reference)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
@@ -185,16 +184,8 @@ class CitationDialog(QDialog):
                                 self.locator_edit.text(), self.note_edit.toPlainText())
         self.preview_label.setText(f"<span style='color:#616161'>The note will read:</span>"
                                    f"<br>{body}")
-        self._show_incomplete()
-
-    def _show_incomplete(self) -> None:
-        """Flag a chosen reference that lacks an author or a date, with a link to its form."""
-        missing = [] if self.footnote else missing_data(self._items[self.chosen() or SOURCE][1])
-        self.incomplete_label.setText(
-            f"<span style='color:#8a5a00'>⚠ This reference has no "
-            f"{' and no '.join(missing)}.</span> <a href='complete'>Complete it…</a>"
-            if missing else "")
-        self.incomplete_label.setVisible(bool(missing))
+        self.incomplete_label.show_missing(
+            [] if self.footnote else missing_data(self._items[self.chosen() or SOURCE][1]))
 
     def complete_reference(self, *_args: Any) -> None:
         """Open the form of the chosen reference (the excerpt's source's, or the library

@@ -18,7 +18,6 @@ or "xlsx"), ``path``.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -54,13 +53,13 @@ from db.queries.codes import code_tree
 from db.queries.excerpts import coders
 from db.queries.sources import collection_tree
 from desktop.session import ProjectSession
+from desktop.widgets.incomplete import IncompleteNote
 
 FORMATS = (("pdf", "Annotated PDF"), ("csv", "Quote table, CSV"),
            ("xlsx", "Quote table, Excel (XLSX)"))
 ID_ROLE = Qt.ItemDataRole.UserRole
 COUNT_DELAY_MS = 250
 RED = "#b00020"
-AMBER = "#8a5a00"
 
 
 def open_export(session: ProjectSession, parent: QWidget | None,
@@ -197,11 +196,8 @@ class ExportDialog(QDialog):
     def _run_row(self) -> QVBoxLayout:
         box = QVBoxLayout()
         self.count_label = QLabel(self)
-        self.incomplete_label = QLabel(self)  # references lacking an author or a date
-        self.incomplete_label.setWordWrap(True)
-        self.incomplete_label.setTextFormat(Qt.TextFormat.RichText)
+        self.incomplete_label = IncompleteNote(self)  # references without author or date
         self.incomplete_label.linkActivated.connect(self._on_incomplete_link_activated)
-        self.incomplete_label.setVisible(False)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setVisible(False)
         self.message_label = QLabel(self)
@@ -350,17 +346,7 @@ class ExportDialog(QDialog):
         self.count_label.setText(f"{n} excerpt(s) to export." if n else
                                  "No excerpt matches these choices.")
         self.export_button.setEnabled(n > 0)
-        self._show_incomplete()
-
-    def _show_incomplete(self) -> None:
-        """Name the cited sources whose reference lacks an author or a date, each a link
-        that opens its reference form."""
-        links = [f'<a href="{row["id"]}">{html.escape(row["title"][:60])}</a> '
-                 f'(no {" and no ".join(row["missing"])})' for row in self.incomplete]
-        self.incomplete_label.setText(
-            f"<span style='color:{AMBER}'>⚠ Incomplete references, cited with what is "
-            f"known:</span> " + "; ".join(links) if links else "")
-        self.incomplete_label.setVisible(bool(links))
+        self.incomplete_label.show_sources(self.incomplete)
 
     def _on_incomplete_link_activated(self, link: str) -> None:
         """Open the reference form of the source clicked; count again when it closes."""
