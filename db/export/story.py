@@ -99,7 +99,10 @@ class StoryMaker:
         text = note_in_sequence(self.sequence, row, self.works.get(row.get("footnote_id")))
         full, styles, holders = note_text(self.number, printable(text))
         self.placeholders += holders
-        return Note(self.number, rich(full, styles, links=links_in(full)))
+        # a citation is set left to right in its (English) style, even when it starts
+        # with an Arabic name; an article's own note follows its first letter
+        base = None if row["cites"] == "footnote" else 0
+        return Note(self.number, rich(full, styles, links=links_in(full), base=base))
 
     def _notes_for(self, data: ExcerptData) -> tuple[list[tuple[int, int, int]], list[int],
                                                      list[Note]]:

@@ -226,6 +226,8 @@ def test_rendered_pages_for_looking(exported):
     render(result.path, overlap + 1, "export_overlapping_codes", dpi=130)
     render(result.path, result.continued[0], "export_footnotes_continued")
     render(result.path, len(pages), "export_codebook")
+    emoji = next(i for i, p in enumerate(pages) if "treyes_reports" in p)
+    render(result.path, emoji + 1, "export_emoji_posts", dpi=130)
     assert LONG_NOTE[:30] in flat(" ".join(pages))
 
 
