@@ -52,8 +52,16 @@ class Project:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits when the block ends normally and rolls back otherwise."""
+        """A session that commits when the block ends normally and rolls back otherwise.
+
+        On a team project the transaction first takes the change-log lock, so writers
+        commit one at a time, in change-log order, and never deadlock on it.
+        """
         with self.sessions() as s, s.begin():
+            if self.engine.dialect.name == "postgresql":
+                from db.team.schema import lock_change_log
+
+                lock_change_log(s.connection())
             yield s
 
     def close(self) -> None:
@@ -99,11 +107,11 @@ def _current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _upgrade(engine: Engine) -> None:
+def _upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
 
 
 def create(path: str | Path, name: str | None = None) -> Project:
@@ -148,12 +156,13 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
 def open_url(address: str, password: str | None = None) -> Project:
     """Open a team project on a PostgreSQL server (never migrated here: a schema older or
     newer than this Quire's is refused with a message saying what to do)."""
-    from db.server import redact, server_engine
+    from db.team.address import redact, server_engine, server_errors
 
     engine = server_engine(address, password)
     try:
-        _check_server_schema(engine, redact(address))
-        return Project(engine)
+        with server_errors(address):
+            _check_server_schema(engine, redact(address))
+            return Project(engine)
     except Exception:
         engine.dispose()
         raise
@@ -175,7 +184,7 @@ def _check_server_schema(engine: Engine, label: str) -> None:
 
 def open_any(target: str | Path, password: str | None = None) -> Project:
     """Open a project file or, for a ``postgresql://`` address, a team project."""
-    from db.server import is_server_address
+    from db.team.address import is_server_address
 
     if is_server_address(str(target)):
         return open_url(str(target), password)

@@ -19,12 +19,12 @@ from db.importers import by_name, importers
 from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
-from desktop import cli_analysis, cli_coding, cli_exchange, cli_export, cli_notes
+from desktop import cli_analysis, cli_coding, cli_exchange, cli_export, cli_notes, cli_team
 from desktop.cli_output import clear_progress, emit, progress
 
 HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
             *cli_notes.COMMANDS, *cli_exchange.COMMANDS, *cli_export.COMMANDS,
-            *cli_analysis.COMMANDS)
+            *cli_analysis.COMMANDS, *cli_team.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_exchange.add_commands(sub)
     cli_export.add_commands(sub)
     cli_analysis.add_commands(sub)
+    cli_team.add_commands(sub)
     return p
 
 

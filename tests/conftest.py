@@ -56,10 +56,13 @@ def _migrate_template(url):
     from sqlalchemy import create_engine
 
     from db import project
+    from db.team import schema
 
     engine = create_engine(url)
     try:
         project.create_on(engine, "template").close()
+        with engine.begin() as conn:  # the server's roles, policies and triggers too
+            schema.install(conn)
     finally:
         engine.dispose()
 
@@ -88,3 +91,33 @@ def proj(tmp_path, engine, request):
         p = project.create(tmp_path / "test.quire")
     yield p
     p.close()
+
+
+# --- team projects: a server that asks for passwords -------------------------------------
+SUPERPASS = "s3cret-super"
+
+
+@pytest.fixture(scope="session")
+def scram():
+    """A server of its own that asks every login for a password."""
+    from tests.postgres_support import Cluster
+
+    cluster = Cluster(auth="scram-sha-256", password=SUPERPASS).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def team(scram, tmp_path, monkeypatch):
+    """A new team project on the SCRAM server, created by its superuser, who owns it.
+    Passwords come from a ``.pgpass`` file, as libpq reads them (never from the URL)."""
+    from db.team.admin import init_project
+
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{scram.port}:*:postgres:{SUPERPASS}\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    name = scram.new_database()
+    init_project(scram.url(name), name="Class of 2026")
+    yield scram.url(name), pgpass
+    scram.drop_database(name)

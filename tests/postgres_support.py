@@ -121,3 +121,9 @@ class Cluster:
     def drop_database(self, name: str) -> None:
         """Drop a database, disconnecting whoever is still on it."""
         self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def allow(pgpass, port: int, login: str, password: str) -> None:
+    """Let ``login`` sign in with ``password`` through the ``.pgpass`` file."""
+    with pgpass.open("a") as fh:
+        fh.write(f"127.0.0.1:{port}:*:{login}:{password}\n")

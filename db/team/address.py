@@ -9,9 +9,12 @@ Opening never migrates a server project: that is an explicit owner action.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from db.errors import ProjectError
 
@@ -52,3 +55,41 @@ def server_engine(address: str, password: str | None = None) -> Engine:
     url = parse_address(address, password)
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4,
                          connect_args={"application_name": "quire", "connect_timeout": 10})
+
+
+def conninfo(address: str, password: str | None = None) -> str:
+    """The libpq connection string of an address (for a direct psycopg connection, such
+    as the one that listens for changes); libpq still reads ``.pgpass`` and the rest."""
+    from psycopg.conninfo import make_conninfo
+
+    url = parse_address(address, password)
+    params = {"host": url.host, "port": url.port, "dbname": url.database, "user": url.username,
+              "password": url.password, **{k: v for k, v in url.query.items()
+                                           if isinstance(v, str)}}
+    return make_conninfo(**{k: v for k, v in params.items() if v not in (None, "")},
+                         application_name="quire", connect_timeout=10)
+
+
+class ServerError(ProjectError):
+    """The server could not be reached, or refused (the message is the server's own)."""
+
+
+def server_message(exc: BaseException) -> str:
+    """The server's own sentence for a failure, without statement or parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    diag = getattr(orig, "diag", None)
+    text = (getattr(diag, "message_primary", None) or str(orig)).strip()
+    for line in text.splitlines():  # libpq: 'connection failed: ... failed: FATAL:  why'
+        if line.strip():
+            return line.split("FATAL:")[-1].strip()
+    return "the server refused"
+
+
+@contextmanager
+def server_errors(address: str | URL) -> Iterator[None]:
+    """Turn a driver's failure into a :class:`ServerError` naming the address (never
+    its password) and saying what the server said."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise ServerError(f"{redact(address)}: {server_message(exc)}") from None
