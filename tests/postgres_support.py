@@ -92,7 +92,8 @@ class Cluster:
 
     def restart(self) -> None:
         """Stop and start the server again on the same port (clients see dropped links)."""
-        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "restart")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.data / "log"), "-m", "fast",
+                  "-w", "restart")
 
     # --- databases -----------------------------------------------------------------------------
     def url(self, database: str = "postgres", user: str = SUPERUSER,

@@ -21,7 +21,7 @@ EACH = int(os.environ.get("QUIRE_TEAM_CODINGS", "100"))  # the benchmark runs 50
 
 
 def _client(url, login, sid, code, count):
-    return subprocess.Popen([sys.executable, "-m", "tests.db.team.clients", url, login,
+    return subprocess.Popen([sys.executable, "-m", "tests.db.team.clients", "many", url, login,
                              str(sid), str(code), str(count)], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -68,3 +68,74 @@ def test_a_listener_hears_a_commit_within_a_second(pg_project_url):
         assert time.monotonic() - start < 1.0
     finally:
         listener.stop()
+
+
+def _coding_world(url, n_chars=10_001):
+    with project.open_url(url) as p, p.session() as s:
+        sid = add_source(s, "y" * n_chars, kind="post", platform="telegram", post_id="2")
+        return sid, create_code(s, name="Steady").value
+
+
+def _until(url, login, sid, code, log):
+    return subprocess.Popen([sys.executable, "-m", "tests.db.team.clients", "until", url, login,
+                             str(sid), str(code), str(log)], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _acknowledged(log):
+    return {int(x) for x in log.read_text().split()} if log.exists() else set()
+
+
+def _wait_for(log, n, timeout=60):
+    end = time.monotonic() + timeout
+    while len(_acknowledged(log)) < n and time.monotonic() < end:
+        time.sleep(0.1)
+
+
+def _nothing_half_written(p, coder_logs):
+    """Every acknowledged coding is there, and no excerpt lacks its coding."""
+    from db.models import Coder
+
+    with p.sessions() as s:
+        bare = s.scalar(select(func.count(Excerpt.id)).where(
+            ~Excerpt.id.in_(select(Coding.excerpt_id))))
+        assert bare == 0
+        for login, log in coder_logs.items():
+            starts = set(s.scalars(select(Excerpt.start).join(Coder, Coder.id == Excerpt.coder_id)
+                                   .where(Coder.name == login)))
+            assert _acknowledged(log) <= starts
+
+
+def test_a_client_killed_mid_work_leaves_nothing_half_written(pg_project_url, tmp_path):
+    import signal
+
+    sid, code = _coding_world(pg_project_url)
+    logs = {f"k{i}": tmp_path / f"k{i}.log" for i in range(2)}
+    procs = [_until(pg_project_url, login, sid, code, log) for login, log in logs.items()]
+    _wait_for(logs["k0"], 20)
+    for proc in procs:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    with project.open_url(pg_project_url) as p:
+        _nothing_half_written(p, logs)
+
+
+def test_a_server_restart_under_load_loses_no_acknowledged_change(pg_project_url, pg_cluster,
+                                                                   tmp_path):
+    sid, code = _coding_world(pg_project_url)
+    logs = {f"r{i}": tmp_path / f"r{i}.log" for i in range(3)}
+    procs = [_until(pg_project_url, login, sid, code, log) for login, log in logs.items()]
+    try:
+        _wait_for(logs["r0"], 20)
+        pg_cluster.restart()
+        before = {k: len(_acknowledged(v)) for k, v in logs.items()}
+        for login, log in logs.items():  # everyone carries on after the restart
+            _wait_for(log, before[login] + 10)
+            assert len(_acknowledged(log)) >= before[login] + 10, login
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+    with project.open_url(pg_project_url) as p:
+        _nothing_half_written(p, logs)
