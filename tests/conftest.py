@@ -28,7 +28,7 @@ _CORE = os.path.join(os.path.dirname(__file__), "db") + os.sep
 
 def pytest_generate_tests(metafunc):
     if "engine" in metafunc.fixturenames and str(metafunc.definition.path).startswith(_CORE):
-        metafunc.parametrize("engine", ENGINES, scope="function")
+        metafunc.parametrize("engine", ENGINES, scope="module")
 
 
 @pytest.fixture
@@ -67,28 +67,38 @@ def _migrate_template(url):
         engine.dispose()
 
 
-@pytest.fixture
-def pg_project_url(request):
-    """A URL to a fresh PostgreSQL project database (dropped after the test)."""
+def new_project(engine: str, folder, request):
+    """A new, empty project on ``engine``: a SQLite file in ``folder``, or a PostgreSQL
+    database copied from the session's template (dropped when ``request`` ends).
+    Closing the project is the caller's."""
+    from db import project
+
+    if engine == "postgresql":
+        return project.open_url(_pg_database(request))
+    return project.create(folder / "test.quire")
+
+
+def _pg_database(request) -> str:
     from tests.postgres_support import TEMPLATE
 
     cluster = request.getfixturevalue("pg_cluster")
     name = cluster.new_database(template=TEMPLATE)
     cluster.sql("UPDATE project SET uuid = gen_random_uuid()::text, name = 'test'", name)
-    yield cluster.url(name)
-    cluster.drop_database(name)
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return cluster.url(name)
+
+
+@pytest.fixture
+def pg_project_url(request):
+    """A URL to a fresh PostgreSQL project database (dropped after the test)."""
+    return _pg_database(request)
 
 
 @pytest.fixture
 def proj(tmp_path, engine, request):
     """A new, empty project (a SQLite file, or a PostgreSQL database for the core suite's
     second run) that is closed after the test."""
-    from db import project
-
-    if engine == "postgresql":
-        p = project.open_url(request.getfixturevalue("pg_project_url"))
-    else:
-        p = project.create(tmp_path / "test.quire")
+    p = new_project(engine, tmp_path, request)
     yield p
     p.close()
 
