@@ -23,20 +23,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import __version__
 from db.changes import install_change_log
-from db.errors import NewerProjectError, NotAProjectError, ProjectError
+from db import projectfile
+from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
+from db.failures import os_reason, sqlite_error, translate_sqlite_errors
 from db.models import ProjectInfo
 
 SUFFIX = ".quire"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+# SQLite's header field for the application that owns a file ("QUIR"): a file with
+# another id, or with none and without Quire's tables, is never written to.
+APPLICATION_ID = 0x51554952
 
 
 class Project:
     """An open project: its engine, its session factory and its identity."""
 
-    def __init__(self, engine: Engine, path: Path | None = None):
+    def __init__(self, engine: Engine, path: Path | None = None, read_only: str = ""):
         self.engine = engine
         self.path = path
+        self.read_only = read_only  # why it is open for reading only ("": it is not)
+        self.watch = projectfile.FileWatch.of(path) if path else None
+        if self.watch is not None:
+            event.listen(engine, "commit", lambda _conn: self.watch.check())
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         install_change_log(self.sessions)
         with self.sessions() as s:
@@ -56,9 +65,31 @@ class Project:
         with self.sessions() as s, s.begin():
             yield s
 
+    def file_problem(self) -> str | None:
+        """None while the path still names the opened file, else what happened to it."""
+        return self.watch.problem() if self.watch else None
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        """Copy recent commits from the journal into the file (even a moved one)."""
+        if self.path is not None and not self.read_only:
+            projectfile.checkpoint(self.engine, mode)
+
+    def save_copy(self, target: str | Path) -> Path:
+        """Write the open project to a new file ``target`` (works when the opened file
+        was moved or deleted); the open project is unchanged."""
+        return projectfile.save_copy(self.engine, Path(target))
+
     def close(self) -> None:
-        """Release the database; the WAL is checkpointed into the file."""
-        self.engine.dispose()
+        """Checkpoint the journal into the file, then release the database.
+
+        SQLite skips its own close-time checkpoint when the file was moved, which would
+        leave the latest commits in a journal beside the old name."""
+        try:
+            self.checkpoint("TRUNCATE")
+        except Exception:  # noqa: BLE001 - a failed checkpoint loses nothing; close anyway
+            pass
+        finally:
+            self.engine.dispose()
 
     def __enter__(self) -> Project:
         return self
@@ -87,10 +118,17 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def sqlite_engine(path: Path) -> Engine:
-    """An engine on the SQLite file ``path`` with Quire's pragmas on every connection."""
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _set_sqlite_pragmas)
+def _set_read_only_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+
+def sqlite_engine(path: Path, mode: str | None = None) -> Engine:
+    """An engine on the SQLite file ``path`` with Quire's pragmas on every connection;
+    read-only when the file or its folder cannot be written (``mode`` overrides)."""
+    mode = mode or projectfile.open_mode(path)
+    engine = create_engine(projectfile.sqlite_url(path, mode))
+    pragmas = _set_sqlite_pragmas if mode == projectfile.READ_WRITE else _set_read_only_pragmas
+    event.listen(engine, "connect", pragmas)
     return engine
 
 
@@ -115,8 +153,14 @@ def create(path: str | Path, name: str | None = None) -> Project:
         raise ProjectError(f"{path}: a file of that name already exists")
     if not path.parent.is_dir():
         raise ProjectError(f"{path}: the folder {path.parent} does not exist")
-    engine = sqlite_engine(path)
-    _initialise(engine, name or path.stem)
+    engine = sqlite_engine(path, projectfile.READ_WRITE)
+    translate_sqlite_errors(engine, str(path))
+    try:
+        _initialise(engine, name or path.stem)
+    except Exception:
+        engine.dispose()
+        path.unlink(missing_ok=True)  # a half-made project is no project
+        raise
     return Project(engine, path)
 
 
@@ -127,6 +171,9 @@ def create_on(engine: Engine, name: str) -> Project:
 
 
 def _initialise(engine: Engine, name: str) -> None:
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
     _upgrade(engine)
     with Session(engine) as s, s.begin():
         s.add(ProjectInfo(name=name, created_by_version=__version__))
@@ -136,10 +183,20 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
     """Open the project file at ``path``, backing it up and migrating it if it is older."""
     path = Path(path)
     _check_is_sqlite(path)
-    engine = sqlite_engine(path)
+    mode = projectfile.open_mode(path)
+    if mode == projectfile.READ_WRITE:
+        projectfile.check_leftover_journal(path)
+    _check_is_quire(path, mode)
+    reason = "" if mode == projectfile.READ_WRITE else projectfile.read_only_reason(path)
+    engine = sqlite_engine(path, mode)
+    translate_sqlite_errors(engine, str(path), reason)
     try:
-        migrate(engine, backup_of=path)
-        return Project(engine, path)
+        if reason:
+            _refuse_upgrade_read_only(engine, path, reason)
+        else:
+            migrate(engine, backup_of=path)
+            _stamp_application_id(engine)
+        return Project(engine, path, read_only=reason)
     except Exception:
         engine.dispose()
         raise
@@ -207,16 +264,42 @@ def _known_revision(rev: str | None) -> bool:
     return any(r.revision == rev for r in script.walk_revisions())
 
 
+def _stamp_application_id(engine: Engine) -> None:
+    """Mark a project made before Quire set its application id (a header field)."""
+    with engine.begin() as conn:
+        if conn.exec_driver_sql("PRAGMA application_id").scalar() != APPLICATION_ID:
+            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def _refuse_upgrade_read_only(engine: Engine, path: Path, reason: str) -> None:
+    if _current_revision(engine) != head_revision():
+        raise ReadOnlyProjectError(
+            f"{path}: this project comes from another version of Quire and must be "
+            f"upgraded before it can be opened, but {reason}; nothing was changed")
+
+
 def _backup(path: Path, revision: str | None) -> Path:
-    """Copy the project file, consistently even in WAL mode, before migrating it."""
+    """Copy the project file, consistently even in WAL mode, before migrating it.
+
+    Written under a temporary name and renamed when complete: a failed backup (a full
+    disk) leaves no file that looks like one, and stops the upgrade."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-{revision or 'empty'}-{stamp}{path.suffix}")
-    src, dst = sqlite3.connect(path), sqlite3.connect(target)
+    partial = target.with_name(target.name + ".part")
     try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+        src, dst = sqlite3.connect(path), sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise ProjectError(f"{path}: this project must be upgraded to open it, but the "
+                           f"backup made first could not be written ({why}); the project "
+                           "was not upgraded or changed") from exc
     return target
 
 
@@ -229,3 +312,22 @@ def _check_is_sqlite(path: Path) -> None:
         magic = fh.read(16)
     if magic != _SQLITE_MAGIC:
         raise NotAProjectError(f"{path}: this file is not a Quire project")
+
+
+def _check_is_quire(path: Path, mode: str) -> None:
+    """Refuse, before anything is written, a SQLite file that is not Quire's: another
+    application's id, or no id (Quire before 0.2 set none) and no Quire tables."""
+    flag = "immutable=1" if mode == projectfile.IMMUTABLE else "mode=ro"
+    uri = f"file:{projectfile.uri_path(path)}?{flag}"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise sqlite_error(str(path), exc) from exc
+    if app_id != APPLICATION_ID and (app_id or not {"project", "alembic_version"} <= tables):
+        raise NotAProjectError(f"{path}: this is a database of another program, not a "
+                               "Quire project; Quire has not changed it")
