@@ -21,9 +21,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import __version__
+from db import __version__, projectfile
 from db.changes import install_change_log
-from db import projectfile
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
 from db.failures import os_reason, sqlite_error, translate_sqlite_errors
 from db.models import ProjectInfo

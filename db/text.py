@@ -34,6 +34,14 @@ def canonical(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def plain_lines(text: str) -> str:
+    """``text`` with ``\\n`` line endings (CRLF, CR and U+2029 become LF) and no lone
+    surrogate, otherwise exactly as given: how memo bodies are stored, so that an editor
+    shows and saves back every character."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n")
+    return _LONE_SURROGATE.sub("\ufffd", text) if has_lone_surrogate(text) else text
+
+
 def has_lone_surrogate(text: str) -> bool:
     """True if ``text`` holds a lone surrogate (which no UTF-8 file or database can)."""
     return _LONE_SURROGATE.search(text) is not None

@@ -20,7 +20,7 @@ from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
 from desktop import cli_analysis, cli_coding, cli_exchange, cli_export, cli_notes
-from desktop.cli_output import clear_progress, emit, progress
+from desktop.cli_output import clear_progress, emit, os_message, progress, quiet_broken_pipe
 
 HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
             *cli_notes.COMMANDS, *cli_exchange.COMMANDS, *cli_export.COMMANDS,
@@ -42,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except QuireError as exc:
         print(f"quire: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `quire ... | head` stopped reading: not an error
+        return quiet_broken_pipe()
+    except OSError as exc:
+        print(f"quire: {os_message(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("quire: interrupted", file=sys.stderr)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+
+from db.failures import os_reason
 
 
 def emit(args: argparse.Namespace, data, lines: list[str] | str) -> None:
@@ -27,3 +30,20 @@ def clear_progress(quiet: bool = False) -> None:
     """Erase the progress line."""
     if not quiet and sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def os_message(exc: OSError) -> str:
+    """One sentence for a file the command could not use: which file, and why."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{os_reason(exc)}"
+
+
+def quiet_broken_pipe() -> int:
+    """Standard output was closed by the reader (``| head``): stop quietly.
+
+    Standard output is pointed at the null device so that Python's own flush at exit
+    does not fail again with a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0

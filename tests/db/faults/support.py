@@ -97,9 +97,8 @@ def fill(disk: Path, leave_kb: int = 0) -> Path:
     """Fill ``disk`` until only about ``leave_kb`` KB are free; the filler file."""
     filler = disk / "filler"
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize - leave_kb * 1024
-    with open(filler, "ab") as fh:
-        with contextlib.suppress(OSError):
-            fh.write(b"\0" * max(free, 0))
+    with open(filler, "ab") as fh, contextlib.suppress(OSError):
+        fh.write(b"\0" * max(free, 0))
     return filler
 
 

@@ -64,9 +64,9 @@ def test_importing_into_a_file_deleted_mid_run_fails_saying_so(study, tmp_path):
         if done == 1 and study.exists():
             os.unlink(study)
 
-    with project.open(study) as proj, proj.sessions() as s:
-        with pytest.raises(ProjectFileMovedError, match="deleted") as err:
-            import_paths(s, [folder], progress=delete_after_first)
+    with (project.open(study) as proj, proj.sessions() as s,
+          pytest.raises(ProjectFileMovedError, match="deleted") as err):
+        import_paths(s, [folder], progress=delete_after_first)
     assert "1 source(s) from it had been saved before" in str(err.value)
 
 
@@ -174,7 +174,7 @@ def test_a_truncated_or_corrupt_file_is_named_and_left_alone(study, damage):
     else:
         data = data[:4096] + bytes(b ^ 0x5A for b in data[4096:])
     study.write_bytes(data)
-    with pytest.raises(DamagedProjectError, match="study.quire: the project file is damaged"):
-        with project.open(study) as proj, proj.sessions() as s:
-            list(s.scalars(select(Source.text)))
+    with (pytest.raises(DamagedProjectError, match="study.quire: the project file is damaged"),
+          project.open(study) as proj, proj.sessions() as s):
+        list(s.scalars(select(Source.text)))
     assert study.read_bytes() == data
