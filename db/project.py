@@ -43,8 +43,12 @@ class Project:
         self.path = path
         self.read_only = read_only  # why it is open for reading only ("": it is not)
         self.watch = projectfile.FileWatch.of(path) if path else None
+        # One connection held for the project's life: it keeps the opened file reachable
+        # (checkpoints, a copy saved elsewhere) even after its path went away.
+        self._anchor = engine.raw_connection() if path else None
         if self.watch is not None:
             event.listen(engine, "commit", lambda _conn: self.watch.check())
+            event.listen(engine, "handle_error", self._moved_error)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         install_change_log(self.sessions)
         with self.sessions() as s:
@@ -52,6 +56,11 @@ class Project:
         if info is None:
             raise NotAProjectError(f"{self.label}: the file has no Quire project record")
         self.uuid, self.name = info.uuid, info.name
+
+    def _moved_error(self, ctx) -> Exception | None:
+        """A database error after the file went away is that, said plainly."""
+        problem = self.watch.problem()
+        return None if problem is None else self.watch.error(problem)
 
     @property
     def label(self) -> str:
@@ -71,12 +80,17 @@ class Project:
     def checkpoint(self, mode: str = "PASSIVE") -> None:
         """Copy recent commits from the journal into the file (even a moved one)."""
         if self.path is not None and not self.read_only:
-            projectfile.checkpoint(self.engine, mode)
+            try:
+                projectfile.checkpoint(self._anchor.driver_connection, mode)
+            except sqlite3.Error as exc:
+                raise sqlite_error(self.label, exc) from exc
 
     def save_copy(self, target: str | Path) -> Path:
         """Write the open project to a new file ``target`` (works when the opened file
         was moved or deleted); the open project is unchanged."""
-        return projectfile.save_copy(self.engine, Path(target))
+        if self._anchor is None:
+            raise ProjectError(f"{self.label}: only a project file can be saved as a copy")
+        return projectfile.save_copy(self._anchor.driver_connection, Path(target))
 
     def close(self) -> None:
         """Checkpoint the journal into the file, then release the database.
@@ -88,6 +102,8 @@ class Project:
         except Exception:  # noqa: BLE001 - a failed checkpoint loses nothing; close anyway
             pass
         finally:
+            if self._anchor is not None:
+                self._anchor.close()
             self.engine.dispose()
 
     def __enter__(self) -> Project:
@@ -126,7 +142,8 @@ def sqlite_engine(path: Path, mode: str | None = None) -> Engine:
     read-only when the file or its folder cannot be written (``mode`` overrides)."""
     mode = mode or projectfile.open_mode(path)
     engine = create_engine(projectfile.sqlite_url(path, mode))
-    pragmas = _set_sqlite_pragmas if mode == projectfile.READ_WRITE else _set_read_only_pragmas
+    writes = mode in (projectfile.READ_WRITE, projectfile.CREATE)
+    pragmas = _set_sqlite_pragmas if writes else _set_read_only_pragmas
     event.listen(engine, "connect", pragmas)
     return engine
 
@@ -152,7 +169,7 @@ def create(path: str | Path, name: str | None = None) -> Project:
         raise ProjectError(f"{path}: a file of that name already exists")
     if not path.parent.is_dir():
         raise ProjectError(f"{path}: the folder {path.parent} does not exist")
-    engine = sqlite_engine(path, projectfile.READ_WRITE)
+    engine = sqlite_engine(path, projectfile.CREATE)
     translate_sqlite_errors(engine, str(path))
     try:
         _initialise(engine, name or path.stem)

@@ -21,11 +21,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from db.errors import DamagedProjectError, ProjectError, ProjectFileMovedError
+from db.failures import os_reason
 
-READ_WRITE, READ_ONLY, IMMUTABLE = "rw", "ro", "immutable"
+READ_WRITE, READ_ONLY, IMMUTABLE, CREATE = "rw", "ro", "immutable", "rwc"
 _SHM_DEAD_MAN_BYTE = 128  # every connection holds a read lock here (SQLite's unix VFS)
 
 
@@ -107,11 +106,17 @@ def _listdir(folder: Path) -> list[str]:
 
 # -- opening ---------------------------------------------------------------------------
 
+def writable(path: Path) -> bool:
+    """Whether this process may write ``path`` (by its effective user, where the system
+    can tell)."""
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
 def open_mode(path: Path) -> str:
     """How to open ``path``: read-write, read-only (file or folder not writable, the
     journal usable), or immutable (a read-only folder where no journal can be made)."""
-    if os.access(path.parent, os.W_OK):
-        return READ_WRITE if os.access(path, os.W_OK) else READ_ONLY
+    if writable(path.parent):
+        return READ_WRITE if writable(path) else READ_ONLY
     wal = journal(path)
     if wal.exists() and wal.stat().st_size and journal(path, "shm").exists():
         return READ_ONLY  # recent commits are only in the journal: read them with it
@@ -124,10 +129,10 @@ def open_mode(path: Path) -> str:
 
 
 def sqlite_url(path: Path, mode: str) -> str:
-    """The SQLAlchemy URL opening ``path`` in ``mode``."""
-    if mode == READ_WRITE:
-        return f"sqlite:///{path}"
-    flag = "immutable=1" if mode == IMMUTABLE else "mode=ro"
+    """The SQLAlchemy URL opening ``path`` in ``mode``. Only CREATE may make the file: a
+    connection opened after the project file went away fails instead of silently
+    starting an empty database under its name."""
+    flag = "immutable=1" if mode == IMMUTABLE else f"mode={mode}"
     return f"sqlite:///file:{uri_path(path)}?{flag}&uri=true"
 
 
@@ -140,7 +145,7 @@ def uri_path(path: Path) -> str:
 
 def read_only_reason(path: Path) -> str:
     """Why ``path`` opens read-only, in words."""
-    if not os.access(path.parent, os.W_OK):
+    if not writable(path.parent):
         return f"its folder {path.parent} is read-only"
     return "the file is read-only"
 
@@ -222,38 +227,33 @@ def set_journal_aside(path: Path) -> Path:
 
 # -- writing out -----------------------------------------------------------------------
 
-def checkpoint(engine: Engine, mode: str = "TRUNCATE") -> bool:
+def checkpoint(con: sqlite3.Connection, mode: str = "TRUNCATE") -> bool:
     """Copy the journal's commits into the project file; True if all of them went.
 
     TRUNCATE (at close) also empties the journal; PASSIVE (while open) never waits."""
-    raw = engine.raw_connection()
-    try:
-        busy, _log, _done = raw.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
-        return not busy
-    finally:
-        raw.close()
+    busy, _log, _done = con.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+    return not busy
 
 
-def save_copy(engine: Engine, target: Path) -> Path:
-    """Write the open project, as this connection sees it, to a new file ``target``.
+def save_copy(con: sqlite3.Connection, target: Path) -> Path:
+    """Write the open project, as ``con`` sees it, to a new file ``target``.
 
-    Uses SQLite's backup API, so it works when the opened file was moved or deleted."""
+    Uses SQLite's backup API from a connection opened before, so it works when the
+    opened file was moved or deleted since."""
     if target.exists():
         raise ProjectError(f"{target}: a file of that name already exists")
     partial = target.with_name(target.name + ".part")
-    raw = engine.raw_connection()
     try:
         dst = sqlite3.connect(partial)
         try:
-            raw.driver_connection.backup(dst)
+            con.backup(dst)
         finally:
             dst.close()
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
-        raise ProjectError(f"{target}: the copy could not be written ({exc}); the open "
+        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise ProjectError(f"{target}: the copy could not be written ({why}); the open "
                            "project is unchanged") from exc
-    finally:
-        raw.close()
     return target
 
