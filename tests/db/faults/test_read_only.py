@@ -22,15 +22,14 @@ def test_a_read_only_project_is_listed_and_never_written(study, what):
     before, image = holdings(study), study.read_bytes()
     (study if what == "file" else study.parent).chmod(0o444 if what == "file" else 0o555)
     try:
-        with unprivileged():
-            with project.open(study) as proj:
-                assert what in proj.read_only
-                with proj.sessions() as s:
-                    assert len(source_queries.listing(s)) == 3
-                    assert s.scalar(select(func.count()).select_from(Source)) == 3
-                with pytest.raises(ReadOnlyProjectError, match="open for reading only"):
-                    with proj.session() as s:
-                        create_code(s, name="Refused")
+        with unprivileged(), project.open(study) as proj:
+            assert what in proj.read_only
+            with proj.sessions() as s:
+                assert len(source_queries.listing(s)) == 3
+                assert s.scalar(select(func.count()).select_from(Source)) == 3
+            with (pytest.raises(ReadOnlyProjectError, match="open for reading only"),
+                  proj.session() as s):
+                create_code(s, name="Refused")
     finally:
         study.chmod(0o644)
         study.parent.chmod(0o777)
