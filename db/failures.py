@@ -10,7 +10,9 @@ Quire writes itself (exports, backups, the search cache).
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
+from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
@@ -33,9 +35,24 @@ def os_reason(exc: OSError) -> str:
         return "the disk is read-only"
     if exc.errno in (errno.EACCES, errno.EPERM):
         return "permission denied"
-    if exc.errno in (errno.ENOTDIR, errno.EEXIST) and exc.filename:
-        return f"{exc.filename} is in the way (a file where a folder should be)"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "a file is in the way where a folder is needed"
     return exc.strerror or str(exc)
+
+
+def write_reason(exc: OSError | sqlite3.Error) -> str:
+    """Why a file (a backup, a copy) could not be written, from the OS or from SQLite."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return "the disk is full" if name == "SQLITE_FULL" or "disk is full" in str(exc) \
+        else str(exc)
+
+
+def os_sentence(exc: OSError) -> str:
+    """One sentence for a file Quire could not use: which file, and why."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{os_reason(exc)}"
 
 
 def sqlite_error(label: str, exc: BaseException, read_only_reason: str = "") -> Exception:
@@ -54,10 +71,22 @@ def sqlite_error(label: str, exc: BaseException, read_only_reason: str = "") -> 
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or _damaged(text):
         return DamagedProjectError(f"{label}: the project file is damaged ({text}); Quire "
                                    "has not written to it. Restore it from a backup copy")
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) and _no_room_beside(label):
+        return sqlite_error(label, sqlite3.OperationalError("database or disk is full"))
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")):
         return ProjectError(f"{label}: the disk could not be read or written ({text}); the "
                             "last change was not saved, everything saved before it is kept")
     return exc if isinstance(exc, Exception) else ProjectError(f"{label}: {text}")
+
+
+def _no_room_beside(label: str) -> bool:
+    """Whether the disk holding the project file ``label`` is (nearly) full: SQLite says
+    only "disk I/O error" when its journal index cannot grow."""
+    try:
+        st = os.statvfs(Path(label).parent)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
 
 
 def _damaged(text: str) -> bool:

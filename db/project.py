@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import __version__, projectfile
 from db.changes import install_change_log
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
-from db.failures import os_reason, sqlite_error, translate_sqlite_errors
+from db.failures import sqlite_error, translate_sqlite_errors, write_reason
 from db.models import ProjectInfo
 
 SUFFIX = ".quire"
@@ -312,7 +312,7 @@ def _backup(path: Path, revision: str | None) -> Path:
         partial.replace(target)
     except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
-        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        why = write_reason(exc)
         raise ProjectError(f"{path}: this project must be upgraded to open it, but the "
                            f"backup made first could not be written ({why}); the project "
                            "was not upgraded or changed") from exc

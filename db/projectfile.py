@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.errors import DamagedProjectError, ProjectError, ProjectFileMovedError
-from db.failures import os_reason
+from db.failures import write_reason
 
 READ_WRITE, READ_ONLY, IMMUTABLE, CREATE = "rw", "ro", "immutable", "rwc"
 _SHM_DEAD_MAN_BYTE = 128  # every connection holds a read lock here (SQLite's unix VFS)
@@ -252,7 +252,7 @@ def save_copy(con: sqlite3.Connection, target: Path) -> Path:
         os.replace(partial, target)
     except (sqlite3.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
-        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        why = write_reason(exc)
         raise ProjectError(f"{target}: the copy could not be written ({why}); the open "
                            "project is unchanged") from exc
     return target

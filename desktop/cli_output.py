@@ -8,8 +8,6 @@ import json
 import os
 import sys
 
-from db.failures import os_reason
-
 
 def emit(args: argparse.Namespace, data, lines: list[str] | str) -> None:
     """Print ``data`` as JSON when ``--json`` was given, else the human-readable lines."""
@@ -30,12 +28,6 @@ def clear_progress(quiet: bool = False) -> None:
     """Erase the progress line."""
     if not quiet and sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr, flush=True)
-
-
-def os_message(exc: OSError) -> str:
-    """One sentence for a file the command could not use: which file, and why."""
-    where = f"{exc.filename}: " if exc.filename else ""
-    return f"{where}{os_reason(exc)}"
 
 
 def quiet_broken_pipe() -> int:

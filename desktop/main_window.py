@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from db import __version__, project
 from db.changes import Changes
 from db.errors import NotFoundError, QuireError
+from db.failures import os_sentence
 from db.ops import bind
 from db.ops.memos import delete_sources_keeping_memos
 from db.queries import sources as source_queries
@@ -446,7 +447,9 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, exc: BaseException) -> None:
         """Tell the user what went wrong in words, never with a traceback."""
-        if isinstance(exc, QuireError | OSError):
+        if isinstance(exc, OSError):
+            text = os_sentence(exc)
+        elif isinstance(exc, QuireError):
             text = str(exc)
         else:
             text = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
