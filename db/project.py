@@ -26,13 +26,11 @@ from db.changes import install_change_log
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
 from db.failures import sqlite_error, translate_sqlite_errors, write_reason
 from db.models import ProjectInfo
+from db.projectfile import APPLICATION_ID
 
 SUFFIX = ".quire"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-# SQLite's header field for the application that owns a file ("QUIR"): a file with
-# another id, or with none and without Quire's tables, is never written to.
-APPLICATION_ID = 0x51554952
 
 
 class Project:
@@ -202,7 +200,7 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
     mode = projectfile.open_mode(path)
     if mode == projectfile.READ_WRITE:
         projectfile.check_leftover_journal(path)
-    _check_is_quire(path, mode)
+    projectfile.check_is_quire(path, mode)
     reason = "" if mode == projectfile.READ_WRITE else projectfile.read_only_reason(path)
     engine = sqlite_engine(path, mode)
     translate_sqlite_errors(engine, str(path), reason)
@@ -211,7 +209,7 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
             _refuse_upgrade_read_only(engine, path, reason)
         else:
             migrate(engine, backup_of=path)
-            _stamp_application_id(engine)
+            projectfile.stamp_application_id(engine)
         return Project(engine, path, read_only=reason)
     except Exception:
         engine.dispose()
@@ -280,13 +278,6 @@ def _known_revision(rev: str | None) -> bool:
     return any(r.revision == rev for r in script.walk_revisions())
 
 
-def _stamp_application_id(engine: Engine) -> None:
-    """Mark a project made before Quire set its application id (a header field)."""
-    with engine.begin() as conn:
-        if conn.exec_driver_sql("PRAGMA application_id").scalar() != APPLICATION_ID:
-            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-
-
 def _refuse_upgrade_read_only(engine: Engine, path: Path, reason: str) -> None:
     if _current_revision(engine) != head_revision():
         raise ReadOnlyProjectError(
@@ -328,22 +319,3 @@ def _check_is_sqlite(path: Path) -> None:
         magic = fh.read(16)
     if magic != _SQLITE_MAGIC:
         raise NotAProjectError(f"{path}: this file is not a Quire project")
-
-
-def _check_is_quire(path: Path, mode: str) -> None:
-    """Refuse, before anything is written, a SQLite file that is not Quire's: another
-    application's id, or no id (Quire before 0.2 set none) and no Quire tables."""
-    flag = "immutable=1" if mode == projectfile.IMMUTABLE else "mode=ro"
-    uri = f"file:{projectfile.uri_path(path)}?{flag}"
-    try:
-        con = sqlite3.connect(uri, uri=True)
-        try:
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
-        finally:
-            con.close()
-    except sqlite3.Error as exc:
-        raise sqlite_error(str(path), exc) from exc
-    if app_id != APPLICATION_ID and (app_id or not {"project", "alembic_version"} <= tables):
-        raise NotAProjectError(f"{path}: this is a database of another program, not a "
-                               "Quire project; Quire has not changed it")

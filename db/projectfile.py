@@ -21,10 +21,20 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.errors import DamagedProjectError, ProjectError, ProjectFileMovedError
-from db.failures import write_reason
+from sqlalchemy import Engine
+
+from db.errors import (
+    DamagedProjectError,
+    NotAProjectError,
+    ProjectError,
+    ProjectFileMovedError,
+)
+from db.failures import sqlite_error, write_reason
 
 READ_WRITE, READ_ONLY, IMMUTABLE, CREATE = "rw", "ro", "immutable", "rwc"
+# SQLite's header field for the application that owns a file ("QUIR"): a file with
+# another id, or with none and without Quire's tables, is never written to.
+APPLICATION_ID = 0x51554952
 _SHM_DEAD_MAN_BYTE = 128  # every connection holds a read lock here (SQLite's unix VFS)
 
 
@@ -148,6 +158,34 @@ def read_only_reason(path: Path) -> str:
     if not writable(path.parent):
         return f"its folder {path.parent} is read-only"
     return "the file is read-only"
+
+
+# -- whose file it is ------------------------------------------------------------------
+
+def check_is_quire(path: Path, mode: str) -> None:
+    """Refuse, before anything is written, a SQLite file that is not Quire's: another
+    application's id, or none (projects made before Quire set it) and no Quire tables."""
+    flag = "immutable=1" if mode == IMMUTABLE else "mode=ro"
+    uri = f"file:{uri_path(path)}?{flag}"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise sqlite_error(str(path), exc) from exc
+    if app_id != APPLICATION_ID and (app_id or not {"project", "alembic_version"} <= tables):
+        raise NotAProjectError(f"{path}: this is a database of another program, not a "
+                               "Quire project; Quire has not changed it")
+
+
+def stamp_application_id(engine: Engine) -> None:
+    """Mark a project made before Quire set its application id (a header field)."""
+    with engine.begin() as conn:
+        if conn.exec_driver_sql("PRAGMA application_id").scalar() != APPLICATION_ID:
+            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
 
 
 # -- the journal -----------------------------------------------------------------------
