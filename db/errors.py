@@ -8,6 +8,11 @@ from pathlib import Path
 class QuireError(Exception):
     """Base class of every error the core raises on purpose."""
 
+    def add_sentence(self, sentence: str) -> QuireError:
+        """Append ``sentence`` to the message (what was kept, what stopped); returns self."""
+        self.args = (f"{self.args[0]}. {sentence}" if self.args else sentence, *self.args[1:])
+        return self
+
 
 class ProjectError(QuireError):
     """A project file cannot be created, opened or used."""
@@ -19,6 +24,30 @@ class NewerProjectError(ProjectError):
 
 class NotAProjectError(ProjectError):
     """The file is not a Quire project (not SQLite, or SQLite without Quire's tables)."""
+
+
+class ProjectFileMovedError(ProjectError):
+    """The path no longer names the file the project was opened from (moved, renamed,
+    deleted or replaced while open); nothing more is written until it is saved elsewhere.
+
+    ``now_at`` is where the open file is now, when the system can tell (else None)."""
+
+    def __init__(self, message: str, now_at: str | None = None):
+        super().__init__(message)
+        self.now_at = now_at
+
+
+class DamagedProjectError(ProjectError):
+    """The project file is truncated or corrupt (or a leftover journal beside it does
+    not belong to it); Quire has not written to it."""
+
+
+class ReadOnlyProjectError(ProjectError):
+    """The project file (or its folder) cannot be written: it is open for reading only."""
+
+
+class DiskFullError(ProjectError):
+    """The disk holding the project (or an export) is full; the write was undone."""
 
 
 class ImportFileError(QuireError):

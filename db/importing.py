@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from db import changes, importers
 from db.changes import Changes
 from db.citations.csl import csl_for_draft
-from db.errors import ImportCancelled, ImportFileError
+from db.errors import ImportCancelled, ImportFileError, ProjectError
+from db.failures import unreadable_reason
 from db.importers.base import (
     ARTICLE,
     POST,
@@ -47,7 +48,7 @@ from db.models import (
 )
 from db.ops import OpResult, bind
 from db.ops.sources import remove_import
-from db.text import text_hash
+from db.text import has_lone_surrogate, text_hash
 
 CHUNK = 2000
 IMPORTED, SKIPPED, FAILED = "imported", "skipped", "failed"
@@ -148,6 +149,8 @@ def import_paths(
             run.report.files.append(run.import_file(path))
     except ImportCancelled:
         run.report.cancelled = True
+    except ProjectError as exc:  # the project itself failed (full disk, file gone...)
+        raise run.stopped(exc) from exc
     run.finish(len(files))
     result = OpResult(run.changes, bind(remove_import, import_id=run.batch.id),
                       value=run.report, label=_label(run.report))
@@ -185,6 +188,12 @@ class _Run:
         self.s.commit()
         self.progress(total, total, "Import finished")
 
+    def stopped(self, exc: ProjectError) -> ProjectError:
+        """``exc`` saying how much of the import had been saved when the project failed."""
+        self.s.rollback()
+        return exc.add_sentence(f"The import stopped there: {self.report.added} source(s) "
+                                "from it had been saved before")
+
     def tick(self, done: int, total: int, message: str) -> None:
         if self.cancelled():
             raise ImportCancelled()
@@ -206,11 +215,18 @@ class _Run:
         except OSError as exc:
             self.s.rollback()
             out.status, out.reason = FAILED, f"cannot be read ({exc.strerror or exc})"
+        except ProjectError:
+            out.status, out.reason = FAILED, "the project could not be written"
+            self.report.files.append(out)
+            raise
         except ImportCancelled:
             # The chunks committed before Cancel stay in the project: report them too.
             out.reason = "cut short by Cancel; what was read before it is kept"
             self.report.files.append(out)
             raise
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
+            self.s.rollback()
+            out.status, out.reason = FAILED, unreadable_reason(exc) + _kept(out)
         if out.status == IMPORTED and not out.added:
             out.status = SKIPPED
             out.reason = out.reason or "everything in it is already in the project"
@@ -244,13 +260,13 @@ class _Run:
         drafts = self._new_only(read.drafts, out)
         try:
             while chunk := list(islice(drafts, CHUNK)):
-                self._write_chunk(chunk, path, digest, default, out)
+                written = self._write_chunk(chunk, path, digest, default)
                 self.s.commit()
+                out.added += written
                 self.tick(0, 0, f"{path.name}: {out.added} source(s)")
         except ImportFileError as exc:
             self.s.rollback()
-            kept = f"; the {out.added} source(s) read before it are kept" if out.added else ""
-            out.status, out.reason = FAILED, exc.reason + kept
+            out.status, out.reason = FAILED, exc.reason + _kept(out)
         except ImportCancelled:
             self.s.rollback()
             out.reason = "cancelled"
@@ -285,7 +301,7 @@ class _Run:
         return self.s.scalar(q) is not None
 
     def _write_chunk(self, chunk: list[SourceDraft], path: Path, digest: str,
-                     default: str, out: FileOutcome) -> None:
+                     default: str) -> int:
         rows = [_source_row(d, path, digest, self.batch.id) for d in chunk]
         stmt = insert(Source).returning(Source.id, sort_by_parameter_order=True)
         ids = list(self.s.scalars(stmt, rows))
@@ -293,7 +309,7 @@ class _Run:
         self._write_memberships(chunk, ids, default)
         changes.log(self.s, Source.__tablename__, ids)
         self.changes.add(Source.__tablename__, ids)
-        out.added += len(ids)
+        return len(ids)
 
     def _write_footnotes(self, chunk: list[SourceDraft], ids: list[int]) -> None:
         rows = [{"source_id": sid, "label": f.label, "text": f.text, "offset": f.offset,
@@ -326,6 +342,10 @@ class _Run:
                 self.changes.add(Collection.__tablename__, [cid])
             self._collections[name] = cid
         return self._collections[name]
+
+
+def _kept(out: FileOutcome) -> str:
+    return f"; the {out.added} source(s) read before it are kept" if out.added else ""
 
 
 def _skip(out: FileOutcome, reason: str) -> FileOutcome:
@@ -361,10 +381,19 @@ def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int) -> dict:
     row.update(
         uuid=new_uuid(), length=len(d.text), text_hash=text_hash(d.text), file_hash=digest,
         file_name=path.name, format=d.extra.get("format", ""), post_id=d.post_id or None,
-        raw=None if d.raw is None else json.dumps(d.raw, ensure_ascii=False, default=str),
+        raw=_raw_json(d.raw),
         extra=extra, csl=csl_for_draft(d), import_id=batch_id, added_at=utcnow(),
     )
     return row
+
+
+def _raw_json(raw) -> str | None:
+    """The platform's record as JSON; escaped to ASCII when it holds a lone surrogate,
+    which SQLite cannot store as text."""
+    if raw is None:
+        return None
+    text = json.dumps(raw, ensure_ascii=False, default=str)
+    return json.dumps(raw, default=str) if has_lone_surrogate(text) else text
 
 
 def _fit_mapping(mapping: dict, columns: list[str]) -> ColumnMapping:

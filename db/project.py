@@ -21,10 +21,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import __version__
+from db import __version__, projectfile
 from db.changes import install_change_log
-from db.errors import NewerProjectError, NotAProjectError, ProjectError
+from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
+from db.failures import sqlite_error, translate_sqlite_errors, write_reason
 from db.models import ProjectInfo
+from db.projectfile import APPLICATION_ID
 
 SUFFIX = ".quire"
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -34,9 +36,17 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 class Project:
     """An open project: its engine, its session factory and its identity."""
 
-    def __init__(self, engine: Engine, path: Path | None = None):
+    def __init__(self, engine: Engine, path: Path | None = None, read_only: str = ""):
         self.engine = engine
         self.path = path
+        self.read_only = read_only  # why it is open for reading only ("": it is not)
+        self.watch = projectfile.FileWatch.of(path) if path else None
+        # One connection held for the project's life: it keeps the opened file reachable
+        # (checkpoints, a copy saved elsewhere) even after its path went away.
+        self._anchor = engine.raw_connection() if path else None
+        if self.watch is not None:
+            event.listen(engine, "commit", lambda _conn: self.watch.check())
+            event.listen(engine, "handle_error", self._moved_error)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         install_change_log(self.sessions)
         with self.sessions() as s:
@@ -44,6 +54,11 @@ class Project:
         if info is None:
             raise NotAProjectError(f"{self.label}: the file has no Quire project record")
         self.uuid, self.name = info.uuid, info.name
+
+    def _moved_error(self, ctx) -> Exception | None:
+        """A database error after the file went away is that, said plainly."""
+        problem = self.watch.problem()
+        return None if problem is None else self.watch.error(problem)
 
     @property
     def label(self) -> str:
@@ -64,9 +79,38 @@ class Project:
                 lock_change_log(s.connection())
             yield s
 
+    def file_problem(self) -> str | None:
+        """None while the path still names the opened file, else what happened to it."""
+        return self.watch.problem() if self.watch else None
+
+    def checkpoint(self, mode: str = "PASSIVE") -> None:
+        """Copy recent commits from the journal into the file (even a moved one)."""
+        if self.path is not None and not self.read_only:
+            try:
+                projectfile.checkpoint(self._anchor.driver_connection, mode)
+            except sqlite3.Error as exc:
+                raise sqlite_error(self.label, exc) from exc
+
+    def save_copy(self, target: str | Path) -> Path:
+        """Write the open project to a new file ``target`` (works when the opened file
+        was moved or deleted); the open project is unchanged."""
+        if self._anchor is None:
+            raise ProjectError(f"{self.label}: only a project file can be saved as a copy")
+        return projectfile.save_copy(self._anchor.driver_connection, Path(target))
+
     def close(self) -> None:
-        """Release the database; the WAL is checkpointed into the file."""
-        self.engine.dispose()
+        """Checkpoint the journal into the file, then release the database.
+
+        SQLite skips its own close-time checkpoint when the file was moved, which would
+        leave the latest commits in a journal beside the old name."""
+        try:
+            self.checkpoint("TRUNCATE")
+        except Exception:  # noqa: BLE001 - a failed checkpoint loses nothing; close anyway
+            pass
+        finally:
+            if self._anchor is not None:
+                self._anchor.close()
+            self.engine.dispose()
 
     def __enter__(self) -> Project:
         return self
@@ -95,10 +139,18 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
-def sqlite_engine(path: Path) -> Engine:
-    """An engine on the SQLite file ``path`` with Quire's pragmas on every connection."""
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _set_sqlite_pragmas)
+def _set_read_only_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+
+def sqlite_engine(path: Path, mode: str | None = None) -> Engine:
+    """An engine on the SQLite file ``path`` with Quire's pragmas on every connection;
+    read-only when the file or its folder cannot be written (``mode`` overrides)."""
+    mode = mode or projectfile.open_mode(path)
+    engine = create_engine(projectfile.sqlite_url(path, mode))
+    writes = mode in (projectfile.READ_WRITE, projectfile.CREATE)
+    pragmas = _set_sqlite_pragmas if writes else _set_read_only_pragmas
+    event.listen(engine, "connect", pragmas)
     return engine
 
 
@@ -123,8 +175,14 @@ def create(path: str | Path, name: str | None = None) -> Project:
         raise ProjectError(f"{path}: a file of that name already exists")
     if not path.parent.is_dir():
         raise ProjectError(f"{path}: the folder {path.parent} does not exist")
-    engine = sqlite_engine(path)
-    _initialise(engine, name or path.stem)
+    engine = sqlite_engine(path, projectfile.CREATE)
+    translate_sqlite_errors(engine, str(path))
+    try:
+        _initialise(engine, name or path.stem)
+    except Exception:
+        engine.dispose()
+        path.unlink(missing_ok=True)  # a half-made project is no project
+        raise
     return Project(engine, path)
 
 
@@ -135,6 +193,9 @@ def create_on(engine: Engine, name: str) -> Project:
 
 
 def _initialise(engine: Engine, name: str) -> None:
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
     _upgrade(engine)
     with Session(engine) as s, s.begin():
         s.add(ProjectInfo(name=name, created_by_version=__version__))
@@ -144,10 +205,20 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
     """Open the project file at ``path``, backing it up and migrating it if it is older."""
     path = Path(path)
     _check_is_sqlite(path)
-    engine = sqlite_engine(path)
+    mode = projectfile.open_mode(path)
+    if mode == projectfile.READ_WRITE:
+        projectfile.check_leftover_journal(path)
+    projectfile.check_is_quire(path, mode)
+    reason = "" if mode == projectfile.READ_WRITE else projectfile.read_only_reason(path)
+    engine = sqlite_engine(path, mode)
+    translate_sqlite_errors(engine, str(path), reason)
     try:
-        migrate(engine, backup_of=path)
-        return Project(engine, path)
+        if reason:
+            _refuse_upgrade_read_only(engine, path, reason)
+        else:
+            migrate(engine, backup_of=path)
+            projectfile.stamp_application_id(engine)
+        return Project(engine, path, read_only=reason)
     except Exception:
         engine.dispose()
         raise
@@ -216,16 +287,35 @@ def _known_revision(rev: str | None) -> bool:
     return any(r.revision == rev for r in script.walk_revisions())
 
 
+def _refuse_upgrade_read_only(engine: Engine, path: Path, reason: str) -> None:
+    if _current_revision(engine) != head_revision():
+        raise ReadOnlyProjectError(
+            f"{path}: this project comes from another version of Quire and must be "
+            f"upgraded before it can be opened, but {reason}; nothing was changed")
+
+
 def _backup(path: Path, revision: str | None) -> Path:
-    """Copy the project file, consistently even in WAL mode, before migrating it."""
+    """Copy the project file, consistently even in WAL mode, before migrating it.
+
+    Written under a temporary name and renamed when complete: a failed backup (a full
+    disk) leaves no file that looks like one, and stops the upgrade."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.before-{revision or 'empty'}-{stamp}{path.suffix}")
-    src, dst = sqlite3.connect(path), sqlite3.connect(target)
+    partial = target.with_name(target.name + ".part")
     try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+        src, dst = sqlite3.connect(path), sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        why = write_reason(exc)
+        raise ProjectError(f"{path}: this project must be upgraded to open it, but the "
+                           f"backup made first could not be written ({why}); the project "
+                           "was not upgraded or changed") from exc
     return target
 
 

@@ -4,7 +4,9 @@ A source's text is stored once, normalized at import and never changed afterward
 
 * Unicode NFC;
 * ``\\n`` line endings (CRLF and lone CR become LF; U+2028/U+2029 are kept as typed);
-* no byte-order mark.
+* no byte-order mark;
+* no lone surrogate (only a JSON escape such as ``\\ud800`` can make one, and SQLite
+  cannot store it): each becomes U+FFFD, the replacement character.
 
 Every position in the core is an index into that ``str`` (a code point), half-open
 ``[start, end)``. Importers that need positions inside the text (footnote markers) build
@@ -15,9 +17,11 @@ ever has to be re-mapped after normalization.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 
 BOM = "\ufeff"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def canonical(text: str) -> str:
@@ -25,7 +29,22 @@ def canonical(text: str) -> str:
     if text.startswith(BOM):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if has_lone_surrogate(text):
+        text = _LONE_SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
+
+
+def plain_lines(text: str) -> str:
+    """``text`` with ``\\n`` line endings (CRLF, CR and U+2029 become LF) and no lone
+    surrogate, otherwise exactly as given: how memo bodies are stored, so that an editor
+    shows and saves back every character."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n")
+    return _LONE_SURROGATE.sub("\ufffd", text) if has_lone_surrogate(text) else text
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True if ``text`` holds a lone surrogate (which no UTF-8 file or database can)."""
+    return _LONE_SURROGATE.search(text) is not None
 
 
 def is_canonical(text: str) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from db.resources import resource
 from desktop import settings
 from desktop.dialogs.coder import ensure_coder_name
+from desktop.file_guard import install_message_hook
 from desktop.fonts import load_bundled_fonts
 from desktop.main_window import MainWindow
 
@@ -30,6 +31,7 @@ def run(argv: Sequence[str]) -> int:
     """Show the window and run until it closes; returns the exit code."""
     app, args = application(argv)
     window = start(args)
+    install_message_hook(window)  # a failure no view caught is a message, not a traceback
     ensure_coder_name(window)  # asked once, at first run; everything coded records it
     if window.session is not None:
         window.session.set_coder(settings.coder_name())

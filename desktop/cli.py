@@ -15,12 +15,13 @@ from pathlib import Path
 
 from db import project
 from db.errors import QuireError
+from db.failures import os_sentence
 from db.importers import by_name, importers
 from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
 from desktop import cli_analysis, cli_coding, cli_exchange, cli_export, cli_notes, cli_team
-from desktop.cli_output import clear_progress, emit, progress
+from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
 
 HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
             *cli_notes.COMMANDS, *cli_exchange.COMMANDS, *cli_export.COMMANDS,
@@ -42,6 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except QuireError as exc:
         print(f"quire: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `quire ... | head` stopped reading: not an error
+        return quiet_broken_pipe()
+    except OSError as exc:
+        print(f"quire: {os_sentence(exc)}; nothing in the project was changed", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("quire: interrupted", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
@@ -27,3 +28,14 @@ def clear_progress(quiet: bool = False) -> None:
     """Erase the progress line."""
     if not quiet and sys.stderr.isatty():
         print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def quiet_broken_pipe() -> int:
+    """Standard output was closed by the reader (``| head``): stop quietly.
+
+    Standard output is pointed at the null device so that Python's own flush at exit
+    does not fail again with a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0

@@ -30,12 +30,14 @@ from PySide6.QtWidgets import (
 from db import __version__, project
 from db.changes import Changes
 from db.errors import NotFoundError, QuireError
+from db.failures import os_sentence
 from db.ops import bind
 from db.ops.memos import delete_sources_keeping_memos
 from db.queries import sources as source_queries
 from desktop import settings
 from desktop.analysis_pane import AnalysisPane
 from desktop.dialogs.import_dialog import ImportDialog
+from desktop.file_guard import FileGuard, open_refusal
 from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self._dock_state = None  # the docks' layout while a project is open
         self._tasks = TaskRunner(self)  # work before a project is open (the sample)
         self.undo_group = QUndoGroup(self)
+        self.file_guard = FileGuard(self)  # checkpoints; a moved, deleted or read-only file
         self._make_actions()
         self.reader = Reader(self)
         self.welcome = WelcomePage([self.action_new, self.action_open, self.action_sample], self)
@@ -143,6 +146,7 @@ class MainWindow(QMainWindow):
         self.action_import = self.make_action("&Import…", self._on_import_action_triggered,
                                           "Ctrl+Shift+I")
         self.action_close = self.make_action("&Close Project", self.close_project, keys.Close)
+        self.action_save_copy = self.make_action("Save a &Copy As…", self._on_save_copy)
         self.action_quit = self.make_action("&Quit", self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.action_undo = self.undo_group.createUndoAction(self, "Undo")
@@ -192,7 +196,7 @@ class MainWindow(QMainWindow):
         file.addActions([self.action_sample, self.action_import])
         self.panes.fill_file_menu(file)
         file.addSeparator()
-        file.addActions([self.action_close, self.action_quit])
+        file.addActions([self.action_save_copy, self.action_close, self.action_quit])
         edit = bar.addMenu("&Edit")
         edit.addActions([self.action_undo, self.action_redo])
         edit.addSeparator()
@@ -216,6 +220,8 @@ class MainWindow(QMainWindow):
         try:
             proj = project.open(Path(path))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            if open_refusal(self, Path(path), exc):
+                return self.open_project(path)
             self.show_error(f"Could not open {Path(path).name}", exc)
             return False
         self._set_session(ProjectSession(proj, self))
@@ -255,6 +261,7 @@ class MainWindow(QMainWindow):
         """Close the open project (if any) and show the welcome page."""
         if self.session is None:
             return
+        self.file_guard.project_closing()
         self._dock_state = self.saveState()
         self._close_project_dialogs()
         session, self.session = self.session, None
@@ -278,10 +285,12 @@ class MainWindow(QMainWindow):
         self.sources.set_session(session)
         self.panes.set_session(session)
         self.analysis.set_session(session)
-        self.setWindowTitle(f"{TITLE} — {session.project.name}")
+        ro = " (read-only)" if session.project.read_only else ""
+        self.setWindowTitle(f"{TITLE} — {session.project.name}{ro}")
         self.pages.setCurrentWidget(self.reader)
         self._show_docks()
         self._enable_project_actions(True)
+        self.file_guard.project_opened()
         self.project_opened.emit(session)
 
     def _show_welcome(self) -> None:
@@ -309,8 +318,8 @@ class MainWindow(QMainWindow):
             self.sources_dock.show()  # never leave the reader alone with no way to pick
 
     def _enable_project_actions(self, enabled: bool) -> None:
-        for action in (self.action_import, self.action_close, *self.panes.project_actions(),
-                       *self.analysis.project_actions()):
+        for action in (self.action_import, self.action_close, self.action_save_copy,
+                       *self.panes.project_actions(), *self.analysis.project_actions()):
             action.setEnabled(enabled)
         self.action_delete.setEnabled(enabled and bool(self.sources.selected_ids()))
 
@@ -352,6 +361,10 @@ class MainWindow(QMainWindow):
         self._import_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._import_dialog.finished.connect(self._on_import_dialog_finished)
         self._import_dialog.open()
+
+    def _on_save_copy(self) -> None:
+        if self.session is not None:
+            self.file_guard.save_copy(reopen=self.session.project.file_problem() is not None)
 
     def _on_import_dialog_finished(self, _result: int) -> None:
         self._import_dialog = None
@@ -434,7 +447,9 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, exc: BaseException) -> None:
         """Tell the user what went wrong in words, never with a traceback."""
-        if isinstance(exc, QuireError | OSError):
+        if isinstance(exc, OSError):
+            text = os_sentence(exc)
+        elif isinstance(exc, QuireError):
             text = str(exc)
         else:
             text = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -64,6 +64,9 @@ def parse_bibtex(text: str) -> Library:
         except (ValueError, TypeError, AttributeError) as exc:
             lib.problems.append(Problem(entry.start_line + 1,
                                         f"entry '{entry.key}' could not be read: {exc}"))
+        except RecursionError:
+            lib.problems.append(Problem(entry.start_line + 1, f"entry '{entry.key}' could "
+                                        "not be read: its braces are nested too deeply"))
     lib.problems.sort(key=lambda p: p.line)
     return lib
 

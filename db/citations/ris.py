@@ -66,7 +66,7 @@ def parse_ris(text: str) -> Library:
         try:
             lib.entries.append(Entry("", record_csl(_rispy(rec)), rec.start))
         except Exception as exc:  # noqa: BLE001 - rispy's errors are not typed; report, go on
-            lib.problems.append(Problem(rec.start, f"the reference could not be read: {exc}"))
+            lib.problems.append(Problem(rec.start, _unreadable(rec, exc)))
     lib.problems.sort(key=lambda p: p.line)
     return lib
 
@@ -127,6 +127,14 @@ def _add_line(rec: _Record, n: int, line: str, tag: str) -> None:
     elif rec.bad is None:
         rec.bad = Problem(n, f"{line[:50]!r} is not a RIS field ('XX  - value'); the "
                              f"reference starting on line {rec.start} was not imported")
+
+
+def _unreadable(rec: _Record, exc: Exception) -> str:
+    """Why a record could not be read, always with a reason and the record's title."""
+    reason = str(exc).strip() or f"{type(exc).__name__} in the RIS reader"
+    title = next((ln[6:].strip() for ln in rec.lines if ln[:2] in ("TI", "T1")), "")
+    what = f"the reference '{title[:60]}'" if title else "the reference"
+    return f"{what} could not be read ({reason}) and was not imported"
 
 
 def _unended(rec: _Record) -> Problem:

@@ -25,8 +25,6 @@ name and renamed, so a failed export never leaves half a file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +47,7 @@ from db.exchange.refi_model import (
     timestamp,
     untitled_name,
 )
+from db.export.atomic import atomic_target
 
 Progress = Callable[[int, int, str], None]
 
@@ -69,7 +68,7 @@ def export_qdc(session: Session, path: str | Path) -> Path:
 def write_qdpx(bundle: Bundle, path: Path) -> Path:
     """Write ``bundle`` as a .qdpx at ``path`` (replacing it whole, or not at all)."""
     xml = project_xml(bundle)
-    with _atomic(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+    with atomic_target(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("project.qde", xml)
         for s in bundle.sources:
             zf.writestr(f"Sources/{s.uuid}.txt", s.text.encode("utf-8"))
@@ -82,28 +81,9 @@ def write_qdc(codes: list[BCode], path: Path) -> Path:
                          origin=ORIGIN)
     _code_tree(etree.SubElement(root, ns("Codes", CODEBOOK_NS)), codes, {}, CODEBOOK_NS)
     data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    with _atomic(path) as tmp:
+    with atomic_target(path) as tmp:
         Path(tmp).write_bytes(data)
     return path
-
-
-class _atomic:
-    """A temporary file beside ``path``, renamed onto it when the block succeeds."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self) -> str:
-        fd, self.tmp = tempfile.mkstemp(prefix=".quire-", suffix=".part",
-                                        dir=self.path.parent)
-        os.close(fd)
-        return self.tmp
-
-    def __exit__(self, exc_type, *_exc) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            Path(self.tmp).unlink(missing_ok=True)
 
 
 # --- project.qde -----------------------------------------------------------------------------

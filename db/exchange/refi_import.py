@@ -32,6 +32,7 @@ from db.text import canonical
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 MAX_ERRORS_SHOWN = 5
+MAX_CODE_DEPTH = 100  # levels of sub-codes read; deeper is a broken or hostile file
 _CRLF_IN_TEXT = re.compile(rb"(<(?:[\w.-]+:)?PlainTextContent\b[^>]*>)(.*?)"
                            rb"(</(?:[\w.-]+:)?PlainTextContent>)", re.S)
 
@@ -107,7 +108,22 @@ def _parse(path: Path, data: bytes, root_tag: str, namespace: str, schema: str):
                                     f"is <{found}> in {where}, not <{root_tag}> in "
                                     f"{namespace})")
     validate(path, data, schema)
+    _check_depth(path, root, namespace)
     return root
+
+
+def _check_depth(path: Path, root, namespace: str) -> None:
+    """Refuse codes nested deeper than :data:`MAX_CODE_DEPTH` (walked without recursion)."""
+    tag, stack = ns("Code", namespace), [(root, 0)]
+    while stack:
+        el, depth = stack.pop()
+        for child in el:
+            below = depth + (child.tag == tag)
+            if below > MAX_CODE_DEPTH:
+                raise ImportFileError(path, f"refused: its codes are nested more than "
+                                            f"{MAX_CODE_DEPTH} levels deep (Quire reads "
+                                            f"codebooks up to {MAX_CODE_DEPTH} levels)")
+            stack.append((child, below))
 
 
 def _check_unique(path: Path, guids: list[str], what: str) -> None:

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+import regex
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
@@ -33,6 +34,11 @@ from db.export import fonts
 from db.export.bidi_levels import paragraph_levels, visual_order
 
 _UNITS = re.compile(r"[^\s\u200b]+[\s\u200b]*|[\s\u200b]+")  # a zero-width space: a break
+_GRAPHEME = regex.compile(r"\X")  # a letter with its marks, an emoji with its modifiers
+# A word this many times longer (in characters) than the line is wide (in points) cannot
+# fit on it: no glyph is narrower than a quarter point. Such a word (a 1 MB field) is cut
+# without being measured whole.
+_CHARS_PER_POINT = 4
 _FEATURES = {"kern": True, "liga": True}
 _PUA_TEXT: dict[tuple[str, int], str] = {}
 _UNI = re.compile(r"uni([0-9A-Fa-f]{4})|(?<![0-9A-Za-z])u([0-9A-Fa-f]{4,6})")
@@ -259,6 +265,7 @@ class _Meter:
 
     def __init__(self, text: str, pieces: list[tuple[int, int, Face]]):
         self.text, self.pieces, self.k = text, pieces, 0
+        self._alone: dict[tuple[str, int], float] = {}
 
     def __call__(self, start: int, end: int) -> float:
         pieces, k = self.pieces, self.k
@@ -272,6 +279,14 @@ class _Meter:
                            face.script == fonts.ARABIC)
             k += 1
         return total
+
+    def alone(self, start: int, end: int) -> float:
+        """The width of one grapheme, remembered by its letters (and face piece)."""
+        key = (self.text[start:end], self.k)
+        found = self._alone.get(key)
+        if found is None:
+            found = self._alone[key] = self(start, end)
+        return found
 
 
 def layout(text: str, pieces: list[tuple[int, int, Face]], avail: float,
@@ -308,36 +323,42 @@ def _breaks(text: str, p0: int, p1: int, meter: _Meter, avail: float
     for m in _UNITS.finditer(text, p0, p1):
         s, e = m.start(), m.end()
         t = s + len(m.group().rstrip())
-        word = meter(s, t)
+        word = meter(s, t) if t - s <= avail * _CHARS_PER_POINT else float("inf")
         if s > start and used + word > avail + 0.01:
             out.append((start, s, trimmed))
             start, used = s, 0.0
         if word > avail and used == 0.0:
-            for a, b, w in _split_word(s, t, meter, avail)[:-1]:
-                out.append((a, b, w))
-                start = b
-            word = meter(start, t)
+            *whole, (start, _, word) = _split_word(text, s, t, meter, avail)
+            out += whole
         trimmed = used + word
         used = trimmed + meter(t, e)
     out.append((start, p1, trimmed))
     return out
 
 
-def _split_word(s: int, t: int, meter: _Meter, avail: float) -> list[tuple[int, int, float]]:
-    """A word wider than the line cut into pieces that fit (at least a character each)."""
-    out = []
-    while s < t:
-        lo, hi = s + 1, t
-        while lo < hi:  # the longest prefix that fits
-            mid = (lo + hi + 1) // 2
-            meter.k = 0
-            if meter(s, mid) <= avail:
-                lo = mid
-            else:
-                hi = mid - 1
-        meter.k = 0
-        out.append((s, lo, meter(s, lo)))
-        s = lo
+def _split_word(text: str, s: int, t: int, meter: _Meter, avail: float
+                ) -> list[tuple[int, int, float]]:
+    """A word wider than the line cut, between graphemes, into pieces that fit (at least
+    one grapheme each), with their widths.
+
+    Linear in the word's length: each grapheme's width is looked up once to find where a
+    piece ends, and each piece is measured whole once (more only where shaping made it
+    wider than its graphemes' sum), so a 1 MB field costs seconds, not hours."""
+    ends = [m.end() for m in _GRAPHEME.finditer(text, s, t)]
+    out, start, i = [], s, 0
+    while i < len(ends):
+        j, used = i, 0.0
+        while j < len(ends):
+            w = meter.alone(ends[j - 1] if j > i else start, ends[j])
+            if j > i and used + w > avail:
+                break
+            used, j = used + w, j + 1
+        width = meter(start, ends[j - 1])
+        while j - 1 > i and width > avail:
+            j -= 1
+            width = meter(start, ends[j - 1])
+        out.append((start, ends[j - 1], width))
+        start, i = ends[j - 1], j
     return out
 
 

@@ -151,8 +151,9 @@ def scripts(text: str) -> list[tuple[int, int, str]]:
     if not _ARABIC.search(text):
         return _with_emoji(text, [(0, len(text), LATIN)])
     arabic = [(m.start(), m.end(), ARABIC) for m in _ARABIC.finditer(text)]
+    starts = [a for a, _, _ in arabic]
     latin = [piece for m in _LETTERS.finditer(text) if not _ARABIC.fullmatch(m.group())
-             for piece in _outside(m.start(), m.end(), arabic)]
+             for piece in _outside(m.start(), m.end(), arabic, starts)]
     return _with_emoji(text, _fill_neutrals(text, sorted(arabic + latin)))
 
 
@@ -161,16 +162,21 @@ def _with_emoji(text: str, pieces: list[tuple[int, int, str]]) -> list[tuple[int
     runs = [(m.start(), m.end(), EMOJI) for m in _emoji().finditer(text)]
     if not runs:
         return pieces
-    out = [p for a, b, script in pieces for p in _outside(a, b, runs, script)]
+    starts = [a for a, _, _ in runs]
+    out = [p for a, b, script in pieces for p in _outside(a, b, runs, starts, script)]
     return sorted(out + runs)
 
 
-def _outside(start: int, end: int, runs: list[tuple[int, int, str]],
+def _outside(start: int, end: int, runs: list[tuple[int, int, str]], starts: list[int],
              script: str = LATIN) -> list[tuple[int, int, str]]:
-    """The parts of [start, end) that none of ``runs`` covers, as ``script`` pieces."""
+    """The parts of [start, end) that none of ``runs`` covers, as ``script`` pieces (the
+    runs near it found by bisection on their ``starts``: a long mixed text stays linear)."""
     out, pos = [], start
-    for a, b, _ in runs:
-        if b <= pos or a >= end:
+    for k in range(max(bisect.bisect_right(starts, start) - 1, 0), len(runs)):
+        a, b, _ = runs[k]
+        if a >= end:
+            break
+        if b <= pos:
             continue
         if a > pos:
             out.append((pos, a, script))
@@ -186,25 +192,29 @@ def _fill_neutrals(text: str, strong: list[tuple[int, int, str]]) -> list[tuple[
     keeps Arabic brackets on both sides)."""
     out: list[tuple[int, int, str]] = []
     pos, firsts = 0, [s for s, _, _ in strong]
+    breaks = [m.start() for m in re.finditer("\n", text)]
     for k, (start, end, script) in enumerate(strong + [(len(text), len(text), "")]):
         if start > pos:
             before = strong[k - 1][2] if k else ""
-            out += _gap(text, pos, start, before, script, strong, firsts)
+            out += _gap(text, (pos, start), (before, script), strong, firsts, breaks)
         if script:
             out.append((start, end, script))
         pos = end
     return _joined(out)
 
 
-def _gap(text: str, a: int, b: int, before: str, after: str,
-         strong: list[tuple[int, int, str]], firsts: list[int]) -> list[tuple[int, int, str]]:
+def _gap(text: str, span: tuple[int, int], sides: tuple[str, str],
+         strong: list[tuple[int, int, str]], firsts: list[int], breaks: list[int]
+         ) -> list[tuple[int, int, str]]:
+    (a, b), (before, after) = span, sides
     newline = text.rfind("\n", a, b)
     if newline >= 0:  # each side of a paragraph break belongs to its own paragraph
         return (_neutral(text, a, newline + 1, before or after or LATIN)
                 + _neutral(text, newline + 1, b, after or before or LATIN))
     if not before or not after or before == after:
         return _neutral(text, a, b, before or after or LATIN)
-    para = text.rfind("\n", 0, a) + 1
+    above = bisect.bisect_left(breaks, a)  # the paragraph's start, without a scan back
+    para = breaks[above - 1] + 1 if above else 0
     k = bisect.bisect_left(firsts, para)
     return _neutral(text, a, b, strong[k][2] if k < len(strong) else before)
 

@@ -29,6 +29,7 @@ _MODULES = [
 ]
 
 HEAD_BYTES = 64 * 1024
+FIRST_RECORD_BYTES = 16 * 1024 * 1024  # how far sniffing reads on to finish a JSON line
 
 
 @cache
@@ -56,9 +57,15 @@ def by_name(name: str) -> Importer:
 
 
 def read_head(path: Path) -> bytes:
-    """The first bytes of ``path``, for sniffing."""
+    """The first bytes of ``path``, for sniffing: at least its first line when that is a
+    JSON record (a twarc2 page whose first post is long names its tweet keys only after
+    the text), up to :data:`FIRST_RECORD_BYTES`."""
     with open(path, "rb") as fh:
-        return fh.read(HEAD_BYTES)
+        head = fh.read(HEAD_BYTES)
+        if len(head) == HEAD_BYTES and b"\n" not in head and \
+                head.lstrip(b"\xef\xbb\xbf \t\r")[:1] == b"{":
+            head += fh.readline(FIRST_RECORD_BYTES)
+    return head
 
 
 def detect(path: Path, head: bytes | None = None) -> Importer:

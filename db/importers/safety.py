@@ -22,7 +22,8 @@ def check_size(path: Path, limit: int = MAX_TEXT_FILE) -> int:
     if size == 0:
         raise ImportFileError(path, "the file is empty")
     if size > limit:
-        raise ImportFileError(path, f"the file is too large ({size // 2**20} MB)")
+        raise ImportFileError(path, f"the file is too large ({size // 2**20} MB; Quire "
+                                    f"imports files of up to {limit // 2**20} MB)")
     return size
 
 

@@ -27,6 +27,7 @@ from db.ops import OpResult, bind
 from db.ops.compose import sequence
 from db.ops.rowstate import RowState, capture, no_op, restore
 from db.queries.memos import TARGET_COLUMNS, snippet, target_label
+from db.text import plain_lines
 
 MEMOS = Memo.__tablename__
 MAX_TITLE = 500
@@ -82,7 +83,7 @@ def create_memo(session: Session, *, target: str, target_id: int | None = None,
     if not clean and not (body or "").strip():
         raise NotesError("a memo needs a title or some text")
     now = utcnow()
-    memo = Memo(target=target, title=clean, body=body or "", coder_id=coder_id,
+    memo = Memo(target=target, title=clean, body=plain_lines(body or ""), coder_id=coder_id,
                 created_at=now, updated_at=now, **_target_values(target, target_id))
     session.add(memo)
     session.flush()
@@ -101,7 +102,7 @@ def edit_memo(session: Session, *, memo_id: int, title: str | None = None,
     """Change a memo's title and/or body (None leaves it); its update time moves on."""
     memo = get_memo(session, memo_id)
     new_title = memo.title if title is None else _clean_title(title)
-    new_body = memo.body if body is None else body
+    new_body = memo.body if body is None else plain_lines(body)
     label = _label("Edit memo", new_title, new_body)
     if (new_title, new_body) == (memo.title, memo.body):
         return no_op(session, label=label, value=memo.id)

@@ -151,7 +151,11 @@ def _after_name(text: str, name: str, fold: bool) -> str | None:
     tail = text[len(name):].lstrip()
     if not tail:
         return ""
-    return tail[1:].lstrip() if tail.startswith(SEP) else None
+    if not tail.startswith(SEP):
+        return None
+    while tail.startswith(SEP):  # "A//B" is "A/B", as when the codes were made from it
+        tail = tail[1:].lstrip()
+    return tail
 
 
 def impact(session: Session, code_id: int) -> dict[str, int]:

@@ -138,9 +138,13 @@ def backup_copy(server: Engine, local: Path) -> Path:
 
     if local.exists():
         raise TeamError(f"{local}: a file of that name already exists")
+    from db import projectfile
+
     revision = project._current_revision(server)
-    engine = project.sqlite_engine(local)
+    engine = project.sqlite_engine(local, projectfile.CREATE)
     try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id={projectfile.APPLICATION_ID}")
         project._upgrade(engine, revision)
         source = MetaData()
         source.reflect(server)

@@ -7,6 +7,7 @@ import html
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
+from db.errors import QuireError
 from db.importing import SKIPPED, ImportReport
 
 RED, ORANGE, GREY = QColor("#b00020"), QColor("#a05a00"), QColor("#666666")
@@ -84,9 +85,13 @@ class RunPanel(QWidget):
         """An import that stopped with an error: its message first, details below."""
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
+        self.report_view.clear()
+        if isinstance(exc, QuireError):  # a full disk, a project file gone: said in words
+            self.set_message(str(exc), RED)
+            self.append(str(exc), RED)
+            return
         message = f"The import stopped because of an error: {exc}"
         self.set_message(message + " Sources imported before it are kept.", RED)
-        self.report_view.clear()
         self.append(message, RED)
         self.append("")
         self.append("Technical details (for a bug report):", GREY)

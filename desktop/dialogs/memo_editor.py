@@ -1,10 +1,13 @@
 """The memo editor: a title, a formatted body stored as Markdown, and links that open
 the excerpts, sources and codes they point to.
 
-The body is edited as rich text (bold, italic, headings, bulleted and numbered lists)
-and stored with ``QTextDocument.toMarkdown``; links are ``quire://excerpt/12`` (also
-``source``, ``code``), inserted with Link… (Ctrl+K) and opened with Ctrl+click or from
-the list of links under the text, through :attr:`MemoEditor.link_activated`. Saving is
+The body is Markdown, edited as its own text and styled as it is typed
+(:mod:`desktop.widgets.markdown_source`): the buttons write the marks (bold, italic,
+headings, bulleted and numbered lists), and what is stored is exactly what is in the
+editor, so a memo holding raw HTML, stray marks or another tool's plain notes comes back
+unchanged. Links are ``quire://excerpt/12`` (also ``source``, ``code``), inserted with
+Link… (Ctrl+K) and opened with Ctrl+click or from the list of links under the text,
+through :attr:`MemoEditor.link_activated`. Saving is
 one undoable step (``db.ops.memos.create_memo`` or ``edit_memo``); Cancel changes
 nothing. The editor is not modal, so the researcher can read while writing.
 """
@@ -15,18 +18,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QFont,
-    QKeySequence,
-    QMouseEvent,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextFormat,
-    QTextListFormat,
-)
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QTextEdit,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -48,11 +39,11 @@ from desktop.dialogs.memo_links import LinkDialog, link_url
 from desktop.models.memos import KIND_NAMES, isolated, kind_icon, local_date
 from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
+from desktop.widgets.markdown_source import BULLET, NUMBER, MarkdownEdit
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
-LINK_COLOR = "#1565c0"
 MAX_LINKS_SHOWN = 12
 
 
@@ -63,27 +54,6 @@ def load_memo(session: ProjectSession, memo_id: int) -> dict[str, Any]:
         names = {c["id"]: c["name"] for c in excerpt_queries.coders(s)}
     row["author"] = names.get(row["coder_id"], "")
     return row
-
-
-class MemoTextEdit(QTextEdit):
-    """The body: rich text whose links open with Ctrl+click."""
-
-    link_clicked = Signal(str)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        anchor = self.anchorAt(event.position().toPoint())
-        if anchor and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.link_clicked.emit(anchor)
-            return
-        super().mouseReleaseEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        anchor = self.anchorAt(event.position().toPoint())
-        self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if anchor and
-                                  event.modifiers() & Qt.KeyboardModifier.ControlModifier
-                                  else Qt.CursorShape.IBeamCursor)
-        self.setToolTip(f"{anchor}\nCtrl+click to open" if anchor else "")
-        super().mouseMoveEvent(event)
 
 
 class MemoEditor(QDialog):
@@ -115,8 +85,7 @@ class MemoEditor(QDialog):
         self.title_edit = QLineEdit(self)
         self.title_edit.setPlaceholderText("Title")
         self.title_edit.setFont(_bigger(reading_font(self.title_edit.font())))
-        self.body = MemoTextEdit(self)
-        self.body.setAcceptRichText(False)  # pasted text comes in plain: Markdown stays clean
+        self.body = MarkdownEdit(self)
         self.body.setFont(reading_font(self.body.font()))
         self.body.setPlaceholderText("Write the memo. Select words and use the buttons above "
                                      "to format them; Ctrl+K links an excerpt, source or code.")
@@ -133,8 +102,9 @@ class MemoEditor(QDialog):
         self._connect()
 
     def _make_actions(self) -> dict[str, QAction]:
-        specs = (("bold", "Bold", "Ctrl+B", self._toggle_bold, True),
-                 ("italic", "Italic", "Ctrl+I", self._toggle_italic, True), None,
+        specs = (("bold", "Bold", "Ctrl+B", lambda: self.body.toggle_wrap("**"), False),
+                 ("italic", "Italic", "Ctrl+I", lambda: self.body.toggle_wrap("*"), False),
+                 None,
                  ("heading1", "Heading", "Ctrl+1", lambda: self.set_heading(1), False),
                  ("heading2", "Subheading", "Ctrl+2", lambda: self.set_heading(2), False),
                  ("paragraph", "Text", "Ctrl+0", lambda: self.set_heading(0), False), None,
@@ -177,7 +147,6 @@ class MemoEditor(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.body.link_clicked.connect(self._on_body_link_clicked)
-        self.body.currentCharFormatChanged.connect(self._on_body_current_char_format_changed)
         self.body.textChanged.connect(self._timer.start)
         self._timer.timeout.connect(self._show_links)
         self.links_label.linkActivated.connect(self._on_body_link_clicked)
@@ -195,7 +164,7 @@ class MemoEditor(QDialog):
                                      "deleted." if orphaned else "")
         self.setWindowIcon(icon)
         self.title_edit.setText(row.get("title", ""))
-        self.body.setMarkdown(row.get("body", ""))
+        self.body.setPlainText(row.get("body", ""))
         self.body.document().setModified(False)
         self._initial_title = self.title_edit.text()
         self._show_info()
@@ -216,75 +185,32 @@ class MemoEditor(QDialog):
     # -- the text --------------------------------------------------------------------------
 
     def markdown(self) -> str:
-        """The body as it will be stored."""
-        return self.body.document().toMarkdown().strip() + "\n" \
-            if self.body.toPlainText().strip() else ""
+        """The body as it will be stored: exactly what the editor holds."""
+        return self.body.text()
 
     def is_modified(self) -> bool:
         """True when the title or the body changed since the memo was opened."""
         return (self.title_edit.text() != self._initial_title
                 or self.body.document().isModified())
 
-    def _toggle_bold(self) -> None:
-        fmt = QTextCharFormat()
-        fmt.setFontWeight(QFont.Weight.Bold if self.actions_by_name["bold"].isChecked()
-                          else QFont.Weight.Normal)
-        self.body.mergeCurrentCharFormat(fmt)
-
-    def _toggle_italic(self) -> None:
-        fmt = QTextCharFormat()
-        fmt.setFontItalic(self.actions_by_name["italic"].isChecked())
-        self.body.mergeCurrentCharFormat(fmt)
-
     def set_heading(self, level: int) -> None:
-        """Make the current paragraph a heading of ``level`` (0: plain text)."""
-        cursor = self.body.textCursor()
-        cursor.beginEditBlock()
-        block = cursor.blockFormat()
-        block.setHeadingLevel(level)
-        cursor.setBlockFormat(block)
-        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
-        fmt = QTextCharFormat()
-        fmt.setProperty(QTextFormat.Property.FontSizeAdjustment, 4 - level if level else 0)
-        fmt.setFontWeight(QFont.Weight.Bold if level else QFont.Weight.Normal)
-        cursor.mergeCharFormat(fmt)
-        cursor.endEditBlock()
+        """Make the current lines headings of ``level`` (0: plain text)."""
+        self.body.set_line_prefix(lambda _i: "#" * level + " " if level else "")
 
     def toggle_list(self, numbered: bool) -> None:
-        """Put the selected paragraphs in a bulleted (numbered) list, or take them out."""
-        cursor = self.body.textCursor()
-        style = QTextListFormat.Style.ListDecimal if numbered else \
-            QTextListFormat.Style.ListDisc
-        current = cursor.currentList()
-        cursor.beginEditBlock()
-        if current is not None and current.format().style() == style:
-            for block in _selected_blocks(cursor):
-                current.remove(block)
-                fmt = QTextBlockFormat(block.blockFormat())
-                fmt.setIndent(0)
-                QTextCursor(block).setBlockFormat(fmt)
-        elif current is not None:
-            fmt = current.format()
-            fmt.setStyle(style)
-            current.setFormat(fmt)
+        """Put the selected lines in a bulleted (numbered) list, or take them out."""
+        pattern = NUMBER if numbered else BULLET
+        lines = [b.text() for b in self.body.selected_blocks()]
+        if all(pattern.match(line) for line in lines):
+            self.body.set_line_prefix(lambda _i: "", pattern)
+        elif numbered:
+            self.body.set_line_prefix(lambda i: f"{i + 1}. ")
         else:
-            cursor.createList(style)
-        cursor.endEditBlock()
+            self.body.set_line_prefix(lambda _i: "- ")
 
     def insert_link(self, kind: str, target_id: int, text: str = "") -> None:
         """Link the selected words (or ``text``, inserted) to an excerpt, source or code."""
-        cursor = self.body.textCursor()
-        fmt = QTextCharFormat()
-        fmt.setAnchor(True)
-        fmt.setAnchorHref(link_url(kind, target_id))
-        fmt.setForeground(QColor(LINK_COLOR))
-        fmt.setFontUnderline(True)
-        if cursor.hasSelection():
-            cursor.mergeCharFormat(fmt)
-        else:
-            cursor.insertText(text or f"{kind} {target_id}", fmt)
-            self.body.setTextCursor(cursor)
-        self.body.setCurrentCharFormat(QTextCharFormat())  # what is typed next is no link
+        self.body.insert_link(link_url(kind, target_id), text or f"{kind} {target_id}")
         self._show_links()
 
     def _show_links(self) -> None:
@@ -305,10 +231,6 @@ class MemoEditor(QDialog):
         self.links_label.show()
 
     # -- what the widgets report ---------------------------------------------------------
-
-    def _on_body_current_char_format_changed(self, fmt: QTextCharFormat) -> None:
-        self.actions_by_name["bold"].setChecked(fmt.fontWeight() >= QFont.Weight.Bold)
-        self.actions_by_name["italic"].setChecked(fmt.fontItalic())
 
     def _on_body_link_clicked(self, url: str) -> None:
         found = parse_link(url)
@@ -365,19 +287,6 @@ class MemoEditor(QDialog):
                 QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Discard:
             return
         super().reject()
-
-
-def _selected_blocks(cursor: QTextCursor) -> list:
-    doc = cursor.document()
-    first = doc.findBlock(cursor.selectionStart())
-    last = doc.findBlock(cursor.selectionEnd())
-    blocks, block = [], first
-    while block.isValid():
-        blocks.append(block)
-        if block == last:
-            break
-        block = block.next()
-    return blocks
 
 
 def _bigger(font: QFont) -> QFont:

@@ -351,6 +351,24 @@ def test_a_failed_import_shows_its_message(make_dialog, session, qtbot, monkeypa
     assert session.undo_stack.count() == 0
 
 
+def test_a_full_disk_during_an_import_is_one_sentence(make_dialog, session, qtbot,
+                                                       monkeypatch, tmp_path):
+    from db.errors import DiskFullError
+
+    said = "p.quire: the disk is full. The import stopped there: 6 source(s) were saved"
+
+    def full(*args, **kwargs):
+        raise DiskFullError(said)
+
+    monkeypatch.setattr(import_dialog, "import_paths", full)
+    dialog = make_dialog()
+    _add_files(dialog, qtbot, monkeypatch, [_write(tmp_path, "water.md", ARTICLE)])
+    dialog.start_import()
+    _finish(dialog, qtbot)
+    assert dialog.run_panel.message_label.text() == said
+    assert dialog.report_text().strip() == said  # no traceback under it
+
+
 def test_forcing_a_format_and_removing_files(make_dialog, qtbot, monkeypatch, tmp_path):
     md = _write(tmp_path, "notes.md", "Just a few words.")
     tw = _twarc(tmp_path)

@@ -51,6 +51,23 @@ def test_a_word_wider_than_the_line_is_cut():
     assert len(lines) > 3 and "".join(url[ln.start:ln.end] for ln in lines) == url
 
 
+def test_a_huge_unbroken_word_is_cut_in_linear_time_between_graphemes():
+    import time
+    import unicodedata
+
+    unit = "e\u0301" + "👩🏽\u200d🔬" + "ب\u0651" + "x" * 7  # marks, a ZWJ emoji, Arabic
+    word = "Title: " + unit * 5_000 + " end"  # 60,000 characters, no space
+    pieces = faces(word, [(0, len(word), Style())])
+    started = time.process_time()
+    lines = layout(word, pieces, 300)
+    assert time.process_time() - started < 5  # was quadratic: about 25 s here, hours for 1 MB
+    assert "".join(word[ln.start:ln.end] for ln in lines) == word
+    assert all(ln.width <= 300.01 for ln in lines)
+    for ln in lines[1:]:  # never a mark, a joiner or a modifier cut from its letter
+        first = word[ln.start]
+        assert not unicodedata.combining(first) and first not in "\u200d🏽🔬"
+
+
 def test_harfbuzz_shapes_right_to_left_runs_in_visual_order():
     fonts.register()
     shaped = shape("والكهرباء", fonts.font_name(fonts.ARABIC), True)

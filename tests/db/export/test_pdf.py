@@ -183,7 +183,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(sample, tmp_path, monkeyp
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pdf_module.NotesDoc, "build", broken)
-    with proj.sessions() as s, pytest.raises(ExportError, match="No space left"):
+    with proj.sessions() as s, pytest.raises(ExportError, match="the disk is full"):
         export_pdf(s, Selection(), tmp_path / "out.pdf")
     assert list(tmp_path.iterdir()) == []
 
