@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Change, ColumnMappingRow
+from db.models import Change, ColumnMappingRow, HistoryStep
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -55,7 +55,7 @@ def log(session: Session, table: str, ids: Iterable[int], action: str = UPSERT) 
 
 
 # Tables whose rows the search index and the views do not follow.
-_UNLOGGED = {Change.__tablename__, ColumnMappingRow.__tablename__}
+_UNLOGGED = {Change.__tablename__, ColumnMappingRow.__tablename__, HistoryStep.__tablename__}
 
 
 def _loggable(obj) -> bool:

@@ -25,6 +25,7 @@ from db import __version__, projectfile
 from db.changes import install_change_log
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
 from db.failures import sqlite_error, translate_sqlite_errors, write_reason
+from db.migrations import foreign_keys_off
 from db.models import ProjectInfo
 from db.projectfile import APPLICATION_ID
 
@@ -161,7 +162,7 @@ def _current_revision(engine: Engine) -> str | None:
 
 def _upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = _alembic_config()
-    with engine.begin() as conn:
+    with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
