@@ -164,7 +164,6 @@ class Recorder:
 
     def started(self, session: Session, before: State, label: str) -> None:
         """The task has begun: ``before`` covers (by query) every row it will add."""
-        _clear_redo(session, self.coder_id)
         step = HistoryStep(coder_id=self.coder_id, label=label, status=RUNNING,
                            seq_first=_last_seq(session) + 1, owner=_owner())
         _store(session, step, before)
@@ -178,6 +177,7 @@ class Recorder:
         if not result.changes:
             session.delete(step)
             return
+        _clear_redo(session, self.coder_id)  # only now: a task may change nothing
         step.label, step.status, step.owner = result.label, DONE, ""
         _store(session, step, step_state(step))
         session.flush()

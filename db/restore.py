@@ -313,10 +313,10 @@ def _insert(session: Session, target: State, table: Table, keys: set[Key],
             done: Changes) -> None:
     if not keys:
         return
-    batches = [[r for r in chunk if key_of(table, r) in keys]
-               for chunk in target.rows(table.name)]
-    if _self_parent(table):
-        batches = [_parents_first(table, [r for b in batches for r in b])]
+    batches = ([r for r in chunk if key_of(table, r) in keys]
+               for chunk in target.rows(table.name))  # a chunk at a time
+    if _self_parent(table):  # codes, collections: few, and parents must come first
+        batches = iter([_parents_first(table, [r for b in batches for r in b])])
     for rows in batches:
         for r in rows:
             if "version" in r:

@@ -23,6 +23,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -44,9 +45,9 @@ from db.state import BY_NAME, TABLES
 from tests.db.coding_support import run
 from tests.project_support import new_project_file
 
-# The suite runs the same 20 sequences every time; QUIRE_PROPERTY_EXAMPLES=500 searches
+# The suite runs the same 12 sequences every time; QUIRE_PROPERTY_EXAMPLES=500 searches
 # longer, from a random seed (QUIRE_PROPERTY_NO_SHRINK=1 reports a failure unshrunk).
-EXAMPLES = int(os.environ.get("QUIRE_PROPERTY_EXAMPLES", "0")) or 20
+EXAMPLES = int(os.environ.get("QUIRE_PROPERTY_EXAMPLES", "0")) or 12
 SETTINGS = settings(max_examples=EXAMPLES, stateful_step_count=20, deadline=None,
                     derandomize="QUIRE_PROPERTY_EXAMPLES" not in os.environ, database=None,
                     suppress_health_check=[HealthCheck.too_slow],
@@ -71,7 +72,7 @@ POSTS = [{"id_str": f"9{n}", "full_text": f"Post {n}: the bridge is gone, the ro
          for n in range(3)]
 picks = st.integers(min_value=0, max_value=10**6)
 KINDS = ("import", "import", "new_code", "code", "code", "recode", "resize", "merge_codes",
-         "delete_excerpt", "delete_source", "memo", "cite", "merge_project")
+         "delete_excerpt", "delete_source", "memo", "cite", "merge_project", "reopen")
 
 
 def dump(proj) -> dict[str, list[tuple]]:
@@ -137,8 +138,10 @@ class HistoryMachine(RuleBasedStateMachine):
     OTHER = ""
     counter = itertools.count()
 
-    @initialize()
-    def open_project(self):
+    @initialize(a=picks, b=picks, posts=st.booleans())
+    def open_project(self, a, b, posts):
+        """A new project, and a first import and code (steps too), so that most
+        operations find something to work on from the start."""
         self.folder = self.FOLDER / f"p{next(self.counter)}"
         self.folder.mkdir()
         self.path = new_project_file(self.folder / "p.quire")
@@ -148,6 +151,8 @@ class HistoryMachine(RuleBasedStateMachine):
         self.undone: list[Step] = []
         self.expected = dump(self.proj)
         self.seen = identities(self.proj)
+        self.op_import(a, b, 0, posts)
+        self.op_new_code(a, b, 0, True)
 
     def teardown(self):
         if hasattr(self, "proj"):
@@ -156,7 +161,7 @@ class HistoryMachine(RuleBasedStateMachine):
     # -- the model -------------------------------------------------------------------------
 
     def do(self, op) -> None:
-        before = dump(self.proj)
+        before = self.expected  # what the project is now: checked after every step
         try:
             with self.proj.session() as s:
                 result = history.run(s, op, coder_id=self.coder)
@@ -204,7 +209,7 @@ class HistoryMachine(RuleBasedStateMachine):
             path = self.folder / f"leaving{variant}.md"
             path.write_text(ARTICLE.format(n=variant), encoding="utf-8")
         where = ("", "Study", f"New {next(self.counter)}")[b % 3]
-        before = dump(self.proj)
+        before = self.expected  # what the project is now: checked after every step
         with self.proj.sessions() as s:
             _, result = import_paths(s, [path], collection=where,
                                      recorder=history.Recorder(self.coder))
@@ -269,19 +274,23 @@ class HistoryMachine(RuleBasedStateMachine):
     def op_merge_project(self, a, b, c, flag):
         self.do(bind(merge, path=self.OTHER))
 
-    @rule()
-    def reopen(self):
+    def op_reopen(self, a, b, c, flag):
         """Close the project and open it again: the history is in the file."""
         self.proj.close()
         self.proj = project.open(self.path)
 
     # -- undo and redo -----------------------------------------------------------------------
 
+    @precondition(lambda self: self.done or self.undone)
     @rule(moves=st.lists(st.booleans(), min_size=1, max_size=4))
     def undo_and_redo(self, moves):
-        """A burst of undo (True) and redo (False), each checked as it goes."""
+        """A burst of undo (True) and redo (False), each checked as it goes; a move that
+        has nothing to work on does the other one instead (and checks it has nothing)."""
         for undo in moves:
-            self.undo() if undo else self.redo()
+            if (undo and self.done) or not self.undone:
+                self.undo()
+            else:
+                self.redo()
             self.project_is_as_expected()
 
     def undo(self):
