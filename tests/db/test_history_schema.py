@@ -3,13 +3,11 @@ before it is migrated without losing a row, and ends up with the same schema as 
 
 import sqlite3
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
 from db import project
-from db.migrations import foreign_keys_off
 from db.models import Base, Excerpt, Source
 from db.state import TABLES
 from tests.db.coding_support import add_source
@@ -17,11 +15,11 @@ from tests.db.coding_support import add_source
 
 def _file_at(path, revision: str):
     """A project file migrated only up to ``revision``."""
+    con = sqlite3.connect(path)
+    con.execute(f"PRAGMA application_id={project.APPLICATION_ID}")
+    con.close()
     engine = project.sqlite_engine(path)
-    cfg = project._alembic_config()
-    with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    project._upgrade(engine, revision)
     engine.dispose()
 
 
