@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Change, ColumnMappingRow
+from db.models import Change, ColumnMappingRow, HistoryStep, utcnow
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -49,13 +49,14 @@ class Changes:
 
 def log(session: Session, table: str, ids: Iterable[int], action: str = UPSERT) -> None:
     """Append ``ids`` of ``table`` to the change log (for writes that bypass the ORM)."""
-    rows = [{"entity": table, "entity_id": i, "action": action} for i in ids]
+    at = utcnow()  # one time for the whole write, not a call per row
+    rows = [{"entity": table, "entity_id": i, "action": action, "at": at} for i in ids]
     if rows:
-        session.execute(insert(Change), rows)
+        session.execute(insert(Change.__table__), rows)  # Core: no ORM bookkeeping per row
 
 
 # Tables whose rows the search index and the views do not follow.
-_UNLOGGED = {Change.__tablename__, ColumnMappingRow.__tablename__}
+_UNLOGGED = {Change.__tablename__, ColumnMappingRow.__tablename__, HistoryStep.__tablename__}
 
 
 def _loggable(obj) -> bool:

@@ -138,3 +138,19 @@ class AnalysisError(QuireError):
 
 class AnalysisCancelled(QuireError):
     """A long statistic was cancelled; nothing is shown."""
+
+
+class ConflictError(QuireError):
+    """An undo, redo or edit would overwrite what someone else did since (another window,
+    a ``quire`` command, a teammate): it is refused and nothing has been changed.
+
+    ``problems`` lists what changed, one phrase each ("excerpt 12 was changed since").
+    """
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+
+class HistoryError(QuireError):
+    """The history cannot do what was asked (a step still running, nothing to undo...)."""

@@ -4,7 +4,10 @@ This is a long task (DESIGN.md rule 5): it takes ``progress`` and ``cancelled``
 callables, and unlike a plain operation it commits as it goes, in chunks, so that
 Cancel or a crash leaves a valid project holding every source finished so far. A
 source is written whole (text, footnotes, collections) or not at all. The whole run is
-one :class:`ImportBatch`, whose inverse operation removes what it added (rule 4).
+one :class:`ImportBatch`, whose inverse operation removes what it added (rule 4), found
+by the batch's id; given a :class:`db.history.Recorder`, the run is recorded as a history
+step in its first commit and completed in its last, so a run killed half-way can still
+be undone as one step after a restart.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from db.changes import Changes
 from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError, ProjectError
 from db.failures import unreadable_reason
+from db.history import Recorder
 from db.importers.base import (
     ARTICLE,
     POST,
@@ -46,8 +50,10 @@ from db.models import (
     source_collections,
     utcnow,
 )
-from db.ops import OpResult, bind
-from db.ops.sources import remove_import
+from db.ops import OpResult
+from db.ops.sources import import_cover
+from db.restore import undoable
+from db.state import State
 from db.text import has_lone_surrogate, text_hash
 
 CHUNK = 2000
@@ -135,14 +141,16 @@ def import_paths(
     coder: str = "",
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    recorder: Recorder | None = None,
 ) -> tuple[ImportReport, OpResult]:
     """Import files and folders into the project; commits after every chunk of sources.
 
     Returns the report and an :class:`OpResult` whose inverse removes what was imported.
+    ``recorder`` records the run as one step of the history from its first commit.
     """
     files = expand(paths)
     run = _Run(session, collection, options or ReadOptions(), progress, cancelled)
-    run.start(coder)
+    run.start(coder, recorder, _label([str(f) for f in files]))
     try:
         for i, path in enumerate(files):
             run.tick(i, len(files), f"Reading {path.name}")
@@ -151,15 +159,16 @@ def import_paths(
         run.report.cancelled = True
     except ProjectError as exc:  # the project itself failed (full disk, file gone...)
         raise run.stopped(exc) from exc
-    run.finish(len(files))
-    result = OpResult(run.changes, bind(remove_import, import_id=run.batch.id),
-                      value=run.report, label=_label(run.report))
+    result = undoable(run.changes, State().covering(*import_cover(run.batch.id)),
+                      _label([f.path for f in run.report.files if f.added]), run.report)
+    run.finish(len(files), result)
     return run.report, result
 
 
-def _label(report: ImportReport) -> str:
-    names = [Path(f.path).name for f in report.files if f.added]
-    what = names[0] if len(names) == 1 else f"{len(names)} files"
+def _label(paths: list[str]) -> str:
+    if not paths:
+        return "Import"
+    what = Path(paths[0]).name if len(paths) == 1 else f"{len(paths)} files"
     return f"Import {what}"
 
 
@@ -175,16 +184,28 @@ class _Run:
         self._collections: dict[str, int] = {}
         self._post_ids: dict[str, set[str]] = {}
 
-    def start(self, coder: str) -> None:
+    def start(self, coder: str, recorder: Recorder | None, label: str) -> None:
         coder_id = _coder_id(self.s, coder) if coder else None
         self.batch = ImportBatch(coder_id=coder_id)
         self.s.add(self.batch)
+        self.s.flush()
+        self.recorder = recorder
+        if recorder is not None:
+            recorder.started(self.s, State().covering(*import_cover(self.batch.id)), label)
         self.s.commit()
         self.report.batch_id = self.batch.id
 
-    def finish(self, total: int) -> None:
-        self.batch.finished_at = utcnow()
-        self.batch.report = self.report.to_dict()
+    def finish(self, total: int, result: OpResult) -> None:
+        """Complete the batch record; a run that added nothing leaves none (nor a step)."""
+        if result.changes:
+            self.batch.finished_at = utcnow()
+            self.batch.report = self.report.to_dict()
+        else:
+            self.s.delete(self.batch)
+            self.report.batch_id = None
+        if self.recorder is not None:
+            self.s.flush()
+            self.recorder.finished(self.s, result)
         self.s.commit()
         self.progress(total, total, "Import finished")
 
@@ -318,7 +339,8 @@ class _Run:
         if rows:
             for r in rows:
                 r["uuid"] = new_uuid()
-            self.s.execute(insert(Footnote), rows)
+            ids = self.s.scalars(insert(Footnote).returning(Footnote.id), rows)
+            changes.log(self.s, Footnote.__tablename__, list(ids))
 
     def _write_memberships(self, chunk: list[SourceDraft], ids: list[int], default: str) -> None:
         rows = []

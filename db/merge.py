@@ -29,7 +29,7 @@ from db.exchange.bundle import Bundle, read_project
 from db.exchange.merge_plan import KINDS, Plan, plan_merge
 from db.exchange.merge_write import Writer
 from db.ops import OpResult
-from db.ops.rowstate import no_op
+from db.restore import no_op, undoable
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -154,7 +154,7 @@ def merge_bundle(session: Session, *, bundle: Bundle, label: str = "",
     writer = Writer(session, plan, cancelled or (lambda: False))
     done = writer.run(progress or (lambda *a: None))
     session.expire_all()
-    return OpResult(done, writer.inverse(label, report), value=report, label=label)
+    return undoable(done, writer.before(), label, report)
 
 
 def merge(session: Session, *, path: str | Path, progress: Progress | None = None,

@@ -24,14 +24,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    literal_column,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -78,14 +80,37 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
 
 
-class Entity:
-    """Columns every entity has: an integer key and a stable UUID."""
+# Ids are never reused (SQLite's AUTOINCREMENT; PostgreSQL's sequences never reuse), so
+# a row put back by undo can never take the place of a row someone else made since.
+AUTOINCREMENT = {"sqlite_autoincrement": True}
+
+
+def version_column() -> Mapped[int]:
+    """A row's version: 1 when inserted, one more on every update. ORM updates bump it
+    through ``version_id_col`` (refusing a stale update); Core ``update()`` statements
+    through ``onupdate``, so that no bulk write can forget it."""
+    return mapped_column(default=1, server_default="1",
+                         onupdate=literal_column("version") + 1)
+
+
+class Versioned:
+    """A ``version`` column the ORM checks and bumps on every update (revision 0003)."""
+
+    version: Mapped[int] = version_column()
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Entity(Versioned):
+    """Columns every entity has: an integer key, a stable UUID and a version."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
 
 
-class ProjectInfo(Base):
+class ProjectInfo(Versioned, Base):
     """One row: the project's identity and settings."""
 
     __tablename__ = "project"
@@ -96,6 +121,7 @@ class ProjectInfo(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_version: Mapped[str] = mapped_column(String(40), default="")
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    __table_args__ = AUTOINCREMENT
 
 
 source_collections = Table(
@@ -115,6 +141,7 @@ class ImportBatch(Entity, Base):
     finished_at: Mapped[dt.datetime | None]
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    __table_args__ = AUTOINCREMENT
 
 
 class Collection(Entity, Base):
@@ -129,7 +156,7 @@ class Collection(Entity, Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="SET NULL"))
     sources: Mapped[list[Source]] = relationship(
         secondary=source_collections, back_populates="collections")
-    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    __table_args__ = (UniqueConstraint("parent_id", "name"), AUTOINCREMENT)
 
 
 class Source(Entity, Base):
@@ -180,6 +207,7 @@ class Source(Entity, Base):
         CheckConstraint("kind in ('article', 'post')", name="kind"),
         Index("ix_sources_title", "title"),
         Index("ix_sources_author", "author"),
+        AUTOINCREMENT,
     )
 
 
@@ -196,7 +224,7 @@ class Footnote(Entity, Base):
     kind: Mapped[str] = mapped_column(String(16), default="footnote")  # or "endnote"
     source: Mapped[Source] = relationship(back_populates="footnotes")
     __table_args__ = (CheckConstraint("0 <= \"offset\" AND \"offset\" <= \"end\"",
-                                      name="span"),)
+                                      name="span"), AUTOINCREMENT)
 
 
 class Coder(Entity, Base):
@@ -206,6 +234,7 @@ class Coder(Entity, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     color: Mapped[str] = mapped_column(String(9), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = AUTOINCREMENT
 
 
 class Code(Entity, Base):
@@ -220,7 +249,7 @@ class Code(Entity, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
-    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+    __table_args__ = (UniqueConstraint("parent_id", "name"), AUTOINCREMENT)
 
 
 class Excerpt(Entity, Base):
@@ -235,7 +264,8 @@ class Excerpt(Entity, Base):
                                                  index=True)
     color: Mapped[str] = mapped_column(String(9), default="")  # a marker without a code
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    __table_args__ = (CheckConstraint("0 <= start AND start < \"end\"", name="span"),)
+    __table_args__ = (CheckConstraint("0 <= start AND start < \"end\"", name="span"),
+                      AUTOINCREMENT)
 
 
 class Coding(Entity, Base):
@@ -247,7 +277,7 @@ class Coding(Entity, Base):
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"), index=True)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    __table_args__ = (UniqueConstraint("excerpt_id", "code_id", "coder_id"),)
+    __table_args__ = (UniqueConstraint("excerpt_id", "code_id", "coder_id"), AUTOINCREMENT)
 
 
 MEMO_TARGETS = ("project", "collection", "source", "code", "excerpt")
@@ -266,9 +296,9 @@ class Memo(Entity, Base):
     """A memo on the project, a collection, a source, a code or an excerpt.
 
     Exactly the foreign key named by ``target`` is set (none for the project). A memo
-    whose target is deleted by an operation is kept as *orphaned*: the operation clears
-    its key and records in ``detached_from`` what it was on (``db.ops.memos.
-    detach_memos``). A row deleted behind Quire's back (plain SQL) still takes its
+    whose target is deleted by Quire is kept as *orphaned*: every deletion is a restore,
+    and restore clears the memo's key and records in ``detached_from`` what it was on
+    (``db.restore``). A row deleted behind Quire's back (plain SQL) still takes its
     memos with it, through ON DELETE CASCADE, on any database.
     """
 
@@ -292,6 +322,7 @@ class Memo(Entity, Base):
     detached_from: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (
         CheckConstraint(MEMO_TARGET_CHECK, name="target"),
+        AUTOINCREMENT,
     )
 
 
@@ -302,6 +333,7 @@ class Reference(Entity, Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)  # citation key
     csl: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = AUTOINCREMENT
 
 
 class Citation(Entity, Base):
@@ -324,6 +356,7 @@ class Citation(Entity, Base):
     position: Mapped[int] = mapped_column(default=0)
     coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = AUTOINCREMENT
 
 
 class SavedSearch(Entity, Base):
@@ -334,6 +367,7 @@ class SavedSearch(Entity, Base):
     query: Mapped[str] = mapped_column(Text)
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = AUTOINCREMENT
 
 
 class ColumnMappingRow(Base):
@@ -358,3 +392,30 @@ class Change(Base):
     entity_id: Mapped[int]
     action: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    __table_args__ = AUTOINCREMENT
+
+
+class HistoryStep(Base):
+    """One step of a coder's undo history (:mod:`db.history`), kept in the project.
+
+    ``state`` holds the rows the next undo (or redo) puts back, ``expect`` the versions
+    the rows it covers had when it was last done or undone (compressed JSON, never
+    pickles: project files are mailed). ``coder_id`` is a plain integer, not a foreign
+    key: a step outlives the coder rows that undoing it removes and redoing it restores.
+    """
+
+    __tablename__ = "history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    coder_id: Mapped[int | None] = mapped_column(index=True)
+    label: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(8))  # "done" | "undone" | "running"
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    seq_first: Mapped[int | None]  # the change-log entries of its last doing or undoing
+    seq_last: Mapped[int | None]
+    size: Mapped[int] = mapped_column(default=0)  # bytes of state and expect
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    expect: Mapped[bytes] = mapped_column(LargeBinary)
+    owner: Mapped[str] = mapped_column(String(200), default="")  # host/pid of a running task
+    __table_args__ = AUTOINCREMENT

@@ -16,16 +16,26 @@ from pathlib import Path
 from db import project
 from db.errors import QuireError
 from db.failures import os_sentence
+from db.history import Recorder
 from db.importers import by_name, importers
 from db.importers.base import ReadOptions
 from db.importing import import_paths
 from db.queries import sources as source_queries
-from desktop import cli_analysis, cli_coding, cli_exchange, cli_export, cli_notes, cli_team
+from desktop import (
+    cli_analysis,
+    cli_coding,
+    cli_exchange,
+    cli_export,
+    cli_history,
+    cli_notes,
+    cli_team,
+)
+from desktop.cli_history import coder_name, coder_of
 from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
 
 HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
             *cli_notes.COMMANDS, *cli_exchange.COMMANDS, *cli_export.COMMANDS,
-            *cli_analysis.COMMANDS, *cli_team.COMMANDS)
+            *cli_analysis.COMMANDS, *cli_team.COMMANDS, *cli_history.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--collection", default="", help="put everything into this collection")
     imp.add_argument("--format", default="", help="force a format: " + _format_names())
-    imp.add_argument("--coder", default=os.environ.get("QUIRE_CODER", ""))
+    imp.add_argument("--coder", default="", metavar="NAME",
+                     help="who imports (default: $QUIRE_CODER, else 'cli')")
     imp.set_defaults(run=cmd_import)
     src = sub.add_parser("sources", help="list the sources of a project")
     src.add_argument("project", type=Path)
@@ -97,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_export.add_commands(sub)
     cli_analysis.add_commands(sub)
     cli_team.add_commands(sub)
+    cli_history.add_commands(sub)
     return p
 
 
@@ -119,10 +131,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"quire: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
-    with project.open(args.project) as proj, proj.sessions() as s:
-        report, _ = import_paths(s, args.paths, collection=args.collection,
-                                 options=ReadOptions(format=args.format), coder=args.coder,
-                                 progress=None if args.json else progress)
+    with project.open(args.project) as proj:
+        recorder = Recorder(coder_of(proj, args))  # undo removes it all, even if killed
+        with proj.sessions() as s:
+            report, _ = import_paths(s, args.paths, collection=args.collection,
+                                     options=ReadOptions(format=args.format),
+                                     coder=coder_name(args), recorder=recorder,
+                                     progress=None if args.json else progress)
     clear_progress(args.json)
     emit(args, report.to_dict(), report.lines())
     return 1 if report.failed else 0

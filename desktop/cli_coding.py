@@ -9,25 +9,24 @@ Positions are code points of the source's text, half-open ``[start, end)``.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from db import project
 from db.errors import CodingError, NotFoundError
-from db.ops.coders import ensure_coder
+from db.ops import OpResult, bind
 from db.ops.codes import ensure_code_path
-from db.ops.coding import code_span, code_spans
-from db.ops.memos import delete_excerpt_keeping_memos, remove_code_keeping_memos
+from db.ops.coding import code_span, code_spans, delete_excerpt, remove_code
 from db.queries.codes import code_by_path, code_path, code_tree
 from db.queries.excerpts import coder_id, retrieve
 from db.queries.sources import text_of
+from db.restore import combine
 from db.units import UNITS, expand
+from desktop.cli_history import coder_name, record
 from desktop.cli_output import clear_progress, emit, progress
 
 COMMANDS = ("codes", "code", "excerpts", "uncode")
-DEFAULT_CODER = "cli"
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -70,6 +69,8 @@ def _add_uncode(subparsers: argparse._SubParsersAction) -> None:
     un = subparsers.add_parser("uncode", help="remove a code from an excerpt, or the excerpt")
     un.add_argument("project", type=Path)
     un.add_argument("--excerpt", type=int, required=True, metavar="ID")
+    un.add_argument("--coder", default="", metavar="NAME",
+                    help="whose undo step it is (default: $QUIRE_CODER, else 'cli')")
     un.add_argument("--code", default="", metavar="PATH",
                     help="the code to remove (without it, the whole excerpt is deleted)")
     un.set_defaults(run=cmd_uncode)
@@ -95,11 +96,6 @@ def _code_line(r: dict[str, Any]) -> str:
 
 # --- quire code -------------------------------------------------------------------------------
 
-def coder_name(args: argparse.Namespace) -> str:
-    """The coder named by ``--coder``, else $QUIRE_CODER, else "cli"."""
-    return (args.coder or os.environ.get("QUIRE_CODER", "")).strip() or DEFAULT_CODER
-
-
 def cmd_code(args: argparse.Namespace) -> int:
     """``quire code PROJECT --code PATH (--source ID --start S --end E | --query Q)``."""
     with project.open(args.project) as proj:
@@ -107,12 +103,12 @@ def cmd_code(args: argparse.Namespace) -> int:
         if not spans:
             print(f"quire: nothing to code: no hits for {args.query!r}", file=sys.stderr)
             return 1
-        with proj.session() as s:
-            coder = ensure_coder(s, name=coder_name(args)).value
-            code_id = ensure_code_path(s, path=args.code, coder_id=coder).value
-            ids = _code(s, spans, code_id, coder, single=args.query is None)
-            path = code_path(s, code_id)
+        done = record(proj, args, lambda coder: bind(
+            code_path_on, path=args.code, spans=spans, coder_id=coder,
+            single=args.query is None))
+        code_id, ids = done.value
         with proj.sessions() as s:
+            path = code_path(s, code_id)
             rows = retrieve(s, code_ids=None, excerpt_ids=ids)
     lines = [line for r in rows for line in _excerpt_lines(r)]
     lines.append(f"{len(rows)} excerpt(s) coded '{path}' by {coder_name(args)}")
@@ -120,13 +116,20 @@ def cmd_code(args: argparse.Namespace) -> int:
     return 0
 
 
-def _code(s, spans: list[tuple[int, int, int]], code_id: int, coder: int,
-          single: bool) -> list[int]:
+def code_path_on(s, *, path: str, spans: list[tuple[int, int, int]], coder_id: int,
+                 single: bool) -> OpResult:
+    """Code the spans with the code at ``path``, made when missing: one step (value =
+    the code id and the excerpt ids)."""
+    made = ensure_code_path(s, path=path, coder_id=coder_id)
     if single:
         sid, start, end = spans[0]
-        return [code_span(s, source_id=sid, start=start, end=end, code_id=code_id,
-                          coder_id=coder).value]
-    return code_spans(s, spans=spans, code_id=code_id, coder_id=coder).value
+        coded = code_span(s, source_id=sid, start=start, end=end, code_id=made.value,
+                          coder_id=coder_id)
+        ids = [coded.value]
+    else:
+        coded = code_spans(s, spans=spans, code_id=made.value, coder_id=coder_id)
+        ids = coded.value
+    return combine([made, coded], coded.label, value=(made.value, ids))
 
 
 def _given_span(proj, args: argparse.Namespace) -> list[tuple[int, int, int]]:
@@ -200,14 +203,14 @@ def _excerpt_lines(r: dict[str, Any]) -> list[str]:
 
 def cmd_uncode(args: argparse.Namespace) -> int:
     """``quire uncode PROJECT --excerpt ID [--code PATH]``."""
-    with project.open(args.project) as proj, proj.session() as s:
-        if args.code:
-            code_id = _existing_code(s, args.code)
-            path = code_path(s, code_id)
-            deleted = remove_code_keeping_memos(s, excerpt_id=args.excerpt, code_id=code_id).value
-        else:
-            path, deleted = None, True
-            delete_excerpt_keeping_memos(s, excerpt_id=args.excerpt)
+    with project.open(args.project) as proj:
+        with proj.sessions() as s:
+            code_id = _existing_code(s, args.code) if args.code else None
+            path = code_path(s, code_id) if args.code else None
+        op = (bind(remove_code, excerpt_id=args.excerpt, code_id=code_id) if args.code else
+              bind(delete_excerpt, excerpt_id=args.excerpt))
+        done = record(proj, args, lambda _: op)
+        deleted = done.value if args.code else True
     line = f"removed code '{path}' from excerpt {args.excerpt}" if path else ""
     if deleted:
         line += (" (it had no other code, so the excerpt was deleted)" if path

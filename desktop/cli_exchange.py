@@ -21,7 +21,9 @@ from db.exchange.refi_export import export_qdc, export_qdpx
 from db.exchange.refi_import import import_qdc, import_qdpx
 from db.merge import load_other, merge_bundle, preview_merge
 from db.models import Coder
+from db.ops import bind
 from db.queries.codes import code_by_path
+from desktop.cli_history import record
 from desktop.cli_output import emit
 
 COMMANDS = ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc", "merge", "agreement")
@@ -46,6 +48,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     _add_agreement(subparsers)
     for name in COMMANDS:
         subparsers.choices[name].add_argument("--json", action="store_true", help="print JSON")
+    for name in ("import-qdpx", "import-qdc", "merge"):
+        subparsers.choices[name].add_argument(
+            "--coder", default="", metavar="NAME",
+            help="whose undo step it is (default: $QUIRE_CODER, else 'cli')")
 
 
 def _add_merge(subparsers: argparse._SubParsersAction) -> None:
@@ -102,16 +108,16 @@ def cmd_export_qdc(args: argparse.Namespace) -> int:
 
 def cmd_import_qdpx(args: argparse.Namespace) -> int:
     """``quire import-qdpx PROJECT IN.qdpx``: all or nothing, with a report."""
-    with project.open(args.project) as proj, proj.session() as s:
-        report = import_qdpx(s, path=args.file).value
+    with project.open(args.project) as proj:
+        report = record(proj, args, lambda _: bind(import_qdpx, path=args.file)).value
     emit(args, report.to_dict(), [f"imported {args.file.name}", *report.lines()])
     return 0
 
 
 def cmd_import_qdc(args: argparse.Namespace) -> int:
     """``quire import-qdc PROJECT IN.qdc``."""
-    with project.open(args.project) as proj, proj.session() as s:
-        report = import_qdc(s, path=args.file).value
+    with project.open(args.project) as proj:
+        report = record(proj, args, lambda _: bind(import_qdc, path=args.file)).value
     emit(args, report.to_dict(), [f"imported codebook {args.file.name}", *report.lines()])
     return 0
 
@@ -127,8 +133,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 report = preview_merge(s, bundle=bundle, source=args.other.name)
             head = f"merging {args.other.name} would do (nothing changed):"
         else:
-            with proj.session() as s:
-                report = merge_bundle(s, bundle=bundle, label=f"Merge {args.other.name}").value
+            report = record(proj, args, lambda _: bind(merge_bundle, bundle=bundle,
+                                                       label=f"Merge {args.other.name}")).value
             head = f"merged {args.other.name}:"
     emit(args, report.to_dict(), [head, *report.lines()])
     return 0

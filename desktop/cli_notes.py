@@ -20,8 +20,8 @@ from db.citations.errors import NotesError
 from db.citations.format import DEFAULT_STYLE, STYLES
 from db.errors import NotFoundError
 from db.models import MEMO_TARGETS, Memo
+from db.ops import bind
 from db.ops.citations import cite
-from db.ops.coders import ensure_coder
 from db.ops.memos import create_memo
 from db.ops.references import import_references, reference_by_key
 from db.queries.citations import citations_for_excerpt, reference_list
@@ -29,7 +29,7 @@ from db.queries.codes import code_by_path
 from db.queries.excerpts import coder_id
 from db.queries.memos import memo_list, memo_row
 from db.queries.sources import collection_id
-from desktop.cli_coding import coder_name
+from desktop.cli_history import coder_name, record
 from desktop.cli_output import emit
 
 COMMANDS = ("memo", "memos", "references", "cite", "citations")
@@ -135,11 +135,11 @@ def parse_target(session, text: str) -> tuple[str, int | None]:
 def cmd_memo(args: argparse.Namespace) -> int:
     """``quire memo PROJECT --on TARGET --text TEXT [--title T]``."""
     with project.open(args.project) as proj:
-        with proj.session() as s:
+        with proj.sessions() as s:
             target, target_id = parse_target(s, args.target)
-            coder = ensure_coder(s, name=coder_name(args)).value
-            memo_id = create_memo(s, target=target, target_id=target_id, title=args.title,
-                                  body=args.text, coder_id=coder).value
+        memo_id = record(proj, args, lambda coder: bind(
+            create_memo, target=target, target_id=target_id, title=args.title,
+            body=args.text, coder_id=coder)).value
         with proj.sessions() as s:
             row = memo_row(s, s.get(Memo, memo_id), coder_name(args))
     emit(args, row, [f"memo {row['id']} on {row['target_label']} by {row['author']}"])
@@ -180,9 +180,9 @@ def cmd_references(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace, path: Path, file: Path) -> int:
-    with project.open(path) as proj, proj.session() as s:
-        report = import_references(s, path=file, fmt=args.format,
-                                   link=not args.no_link).value
+    with project.open(path) as proj:
+        report = record(proj, args, lambda _: bind(
+            import_references, path=file, fmt=args.format, link=not args.no_link)).value
     emit(args, report.to_dict(), report.lines())
     return 1 if report.problems else 0
 
@@ -207,11 +207,11 @@ def _reference_line(r: dict[str, Any]) -> str:
 def cmd_cite(args: argparse.Namespace) -> int:
     """``quire cite PROJECT --excerpt ID [--reference KEY] [--locator L] [--note T]``."""
     with project.open(args.project) as proj:
-        with proj.session() as s:
+        with proj.sessions() as s:
             ref = reference_by_key(s, args.reference).id if args.reference else None
-            coder = ensure_coder(s, name=coder_name(args)).value
-            made = cite(s, excerpt_id=args.excerpt, reference_id=ref, locator=args.locator,
-                        note=args.note, coder_id=coder).value
+        made = record(proj, args, lambda coder: bind(
+            cite, excerpt_id=args.excerpt, reference_id=ref, locator=args.locator,
+            note=args.note, coder_id=coder)).value
         with proj.sessions() as s:
             rows = citations_for_excerpt(s, args.excerpt, args.style)
     row = next(r for r in rows if r["id"] == made)

@@ -32,7 +32,7 @@ from db.changes import Changes
 from db.errors import NotFoundError, QuireError
 from db.failures import os_sentence
 from db.ops import bind
-from db.ops.memos import delete_sources_keeping_memos
+from db.ops.sources import delete_sources
 from db.queries import sources as source_queries
 from desktop import settings
 from desktop.analysis_pane import AnalysisPane
@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
         if self.session is None or not ids or not self._confirm_delete(ids):
             return
         label = "Delete source" if len(ids) == 1 else f"Delete {len(ids):,} sources"
-        self.session.apply(bind(delete_sources_keeping_memos, source_ids=ids), label=label,
+        self.session.apply(bind(delete_sources, source_ids=ids), label=label,
                            initiator=self)
 
     def _confirm_delete(self, ids: list[int]) -> bool:

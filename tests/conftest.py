@@ -72,10 +72,11 @@ def new_project(engine: str, folder, request):
     database copied from the session's template (dropped when ``request`` ends).
     Closing the project is the caller's."""
     from db import project
+    from tests.project_support import new_project_file
 
     if engine == "postgresql":
         return project.open_url(_pg_database(request))
-    return project.create(folder / "test.quire")
+    return project.open(new_project_file(folder / "test.quire"))
 
 
 def _pg_database(request) -> str:

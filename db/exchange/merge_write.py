@@ -1,11 +1,9 @@
 """Writing a merge plan into the project, and the operation that takes it back exactly.
 
 Everything the plan adds is inserted in one transaction (the caller's), parents
-first. The inverse removes exactly what was added, and nothing else: the coders,
-codes, excerpts, codings and memos through :mod:`db.ops.rowstate`, the new sources
-(with their footnotes and memberships) through :func:`db.ops.sources.delete_sources`,
-the links of sources already there to collections, then the new collections. Redo puts
-back the same rows with the same ids and UUIDs.
+first, and every row added is remembered: the inverse is a restore to a state in which
+they are all absent (:mod:`db.restore`), so it removes exactly what was added and
+nothing else, and redo puts back the same rows with the same ids and UUIDs.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db import changes
@@ -34,11 +32,8 @@ from db.models import (
     source_collections,
     utcnow,
 )
-from db.ops import OpResult, bind
-from db.ops.compose import delete_rows, sequence
-from db.ops.rowstate import RowState, restore
-from db.ops.sources import delete_sources
 from db.palette import next_color
+from db.state import State
 from db.text import text_hash
 
 _TABLE = {"coders": Coder, "codes": Code, "collections": Collection, "sources": Source,
@@ -52,7 +47,8 @@ class Writer:
     def __init__(self, session: Session, plan: Plan, cancelled: Callable[[], bool]):
         self.s, self.plan, self.cancelled = session, plan, cancelled
         self.ids: dict[str, dict[str, int]] = {k: {} for k in _TABLE}
-        self.linked: list[tuple[int, int]] = []  # (source, collection) of sources already here
+        self.footnotes: list[int] = []
+        self.links: list[tuple[int, int]] = []  # (source, collection) memberships added
         self.done = Changes()
         self._bundle_excerpts = {e.uuid: e for e in plan.bundle.excerpts}
 
@@ -156,8 +152,10 @@ class Writer:
                              "source_id": self.ids["sources"][s.uuid], "label": f.label,
                              "text": f.text, "offset": f.offset, "end": f.end, "kind": f.kind})
                 taken.add(rows[-1]["uuid"])
-        if rows:
-            self.s.execute(insert(Footnote), rows)
+        for i in range(0, len(rows), _CHUNK):
+            stmt = insert(Footnote).returning(Footnote.id, sort_by_parameter_order=True)
+            self.footnotes += list(self.s.scalars(stmt, rows[i:i + _CHUNK]))
+        changes.log(self.s, Footnote.__tablename__, self.footnotes)
 
     def _links(self) -> None:
         rows, old = [], set()
@@ -167,8 +165,7 @@ class Writer:
                 continue
             old.add((sid, cid))
             rows.append({"source_id": sid, "collection_id": cid})
-            if self.plan.resolve("sources", source)[0] == "old":
-                self.linked.append((sid, cid))
+            self.links.append((sid, cid))
         if rows:
             self.s.execute(insert(source_collections), rows)
             changes.log(self.s, Source.__tablename__, sorted({r["source_id"] for r in rows}))
@@ -214,37 +211,10 @@ class Writer:
 
     # -- the inverse ---------------------------------------------------------------------------
 
-    def inverse(self, label: str, value: Any) -> Callable[[Session], OpResult]:
-        """The operation that removes exactly what :meth:`run` added."""
-        rows = RowState()
-        for kind in ("coders", "codes", "excerpts", "codings", "memos"):
-            rows.include(_TABLE[kind].__tablename__, self.ids[kind].values())
-        steps = [bind(restore, target=rows, label=label),
-                 bind(unlink, pairs=self.linked),
-                 bind(delete_sources, source_ids=sorted(self.ids["sources"].values())),
-                 bind(delete_rows, table=Collection.__table__,
-                      ids=sorted(self.ids["collections"].values()), label=label)]
-        return bind(sequence, steps=steps, label=label, value=value)
-
-
-def unlink(session: Session, *, pairs: list[tuple[int, int]]) -> OpResult:
-    """Take sources out of collections (``(source id, collection id)`` pairs)."""
-    for i in range(0, len(pairs), 200):  # an OR of pairs, kept short for SQLite
-        cond = or_(*[and_(source_collections.c.source_id == s,
-                          source_collections.c.collection_id == c)
-                     for s, c in pairs[i:i + 200]])
-        session.execute(delete(source_collections).where(cond))
-    if pairs:
-        changes.log(session, Source.__tablename__, sorted({s for s, _ in pairs}))
-    done = Changes().add(Source.__tablename__, {s for s, _ in pairs})
-    return OpResult(done, bind(link, pairs=pairs))
-
-
-def link(session: Session, *, pairs: list[tuple[int, int]]) -> OpResult:
-    """Put sources into collections (the inverse of :func:`unlink`)."""
-    if pairs:
-        session.execute(insert(source_collections),
-                        [{"source_id": s, "collection_id": c} for s, c in pairs])
-        changes.log(session, Source.__tablename__, sorted({s for s, _ in pairs}))
-    done = Changes().add(Source.__tablename__, {s for s, _ in pairs})
-    return OpResult(done, bind(unlink, pairs=pairs))
+    def before(self) -> State:
+        """The project as it was: every row :meth:`run` added, absent."""
+        state = State().include("footnotes", self.footnotes)
+        state.include("source_collections", self.links)
+        for kind, model in _TABLE.items():
+            state.include(model.__tablename__, self.ids[kind].values())
+        return state

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from db.exchange.refi_import import import_qdc
 from db.ops import OpResult, bind
-from db.ops.compose import sequence
 from db.ops.memos import create_memo
 from db.resources import resource
+from db.restore import compose
 from db.text import canonical
 
 
@@ -40,4 +40,4 @@ def add_teaching_set(session: Session) -> OpResult:
     title, body = exercise_memo()
     steps = [bind(import_qdc, path=codebook_path()),
              bind(create_memo, target="project", title=title, body=body)]
-    return sequence(session, steps=steps, label="Add the teaching set")
+    return compose(session, steps=steps, label="Add the teaching set")

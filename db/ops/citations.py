@@ -20,20 +20,17 @@ from db.citations.errors import NotesError
 from db.citations.format import parse_locator
 from db.errors import NotFoundError
 from db.models import Citation, Footnote, Reference
-from db.ops import OpResult, bind
+from db.ops import OpResult
 from db.ops.coding import get_excerpt
-from db.ops.rowstate import RowState, capture, no_op, restore
 from db.queries.citations import citation_count
+from db.restore import no_op, remove, undoable
+from db.state import capture
 
 CITATIONS = Citation.__tablename__
 UNCHANGED: Any = object()  # "leave as it is", for arguments where None means something
 MAX_LABEL, MAX_LOCATOR = 40, 100
 __all__ = ["cite", "edit_citation", "move_citation", "delete_citation", "citation_count",
            "clean_locator", "get_citation", "UNCHANGED"]
-
-
-def _op(done: Changes, before: RowState, label: str, value=None) -> OpResult:
-    return OpResult(done, bind(restore, target=before, label=label), value=value, label=label)
 
 
 def get_citation(session: Session, citation_id: int) -> Citation:
@@ -106,7 +103,7 @@ def cite(session: Session, *, excerpt_id: int, reference_id: int | None = None,
     order = _insert_at(siblings, made.id, position)
     _renumber(session, order)
     before.include(CITATIONS, [made.id])
-    return _op(Changes().add(CITATIONS, order), before,
+    return undoable(Changes().add(CITATIONS, order), before,
                f"Cite {_what(session, reference_id, footnote_id)}", made.id)
 
 
@@ -152,7 +149,7 @@ def edit_citation(session: Session, *, citation_id: int, reference_id: Any = UNC
     for key, value in wanted.items():
         setattr(row, key, value)
     session.flush()
-    return _op(Changes().add(CITATIONS, [row.id]), before, label, row.id)
+    return undoable(Changes().add(CITATIONS, [row.id]), before, label, row.id)
 
 
 def _wanted(row: Citation, reference_id: Any, locator_label: str | None,
@@ -177,13 +174,11 @@ def move_citation(session: Session, *, citation_id: int, position: int) -> OpRes
         return no_op(session, label="Move citation", value=row.id)
     before = capture(session, {CITATIONS: ids})
     _renumber(session, order)
-    return _op(Changes().add(CITATIONS, ids), before, "Move citation", row.id)
+    return undoable(Changes().add(CITATIONS, ids), before, "Move citation", row.id)
 
 
 def delete_citation(session: Session, *, citation_id: int) -> OpResult:
     """Delete a citation (undo puts it back in its place)."""
     row = get_citation(session, citation_id)
-    before = capture(session, {CITATIONS: [row.id]})
-    session.delete(row)
-    session.flush()
-    return _op(Changes().add(CITATIONS, [citation_id]), before, "Delete citation", citation_id)
+    return remove(session, keys={CITATIONS: [row.id]}, label="Delete citation",
+                  value=citation_id)

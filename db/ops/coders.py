@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from db.changes import Changes
 from db.errors import CodingError
 from db.models import Coder
-from db.ops import OpResult, bind
-from db.ops.rowstate import RowState, no_op, restore
+from db.ops import OpResult
+from db.restore import no_op, undoable
+from db.state import State
 
 MAX_NAME = 200
 
@@ -38,7 +39,5 @@ def ensure_coder(session: Session, *, name: str) -> OpResult:
     coder = Coder(name=clean)
     session.add(coder)
     session.flush()
-    before = RowState().include(Coder.__tablename__, [coder.id])
-    done = Changes().add(Coder.__tablename__, [coder.id])
-    return OpResult(done, bind(restore, target=before, label=label), value=coder.id,
-                    label=label)
+    before = State().include(Coder.__tablename__, [coder.id])
+    return undoable(Changes().add(Coder.__tablename__, [coder.id]), before, label, coder.id)

@@ -1,7 +1,7 @@
 """The codebook: creating, renaming, recolouring, moving, merging and deleting codes.
 
-Every operation captures the rows it will touch (:mod:`db.ops.rowstate`), so its
-inverse puts them back exactly, and the inverse of that redoes it exactly.
+Every operation captures the rows it will touch (:mod:`db.state`), so its inverse
+puts them back exactly (:mod:`db.restore`), and the inverse of that redoes it exactly.
 Names are unique among siblings, ignoring case ("Despair" and "despair" side by side
 would only confuse); white space in a name is tidied to single spaces.
 """
@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session, aliased
 from db import changes
 from db.changes import Changes
 from db.errors import CodingError, NotFoundError
-from db.models import Citation, Code, Coding, Excerpt, Memo
-from db.ops import OpResult, bind
-from db.ops.rowstate import RowState, capture, restore
+from db.models import Code, Coding, Excerpt, Memo
+from db.ops import OpResult
 from db.palette import next_color, normalize_color
 from db.queries.codes import (
     SEP,
@@ -26,10 +25,12 @@ from db.queries.codes import (
     resolve_path,
     subtree,
 )
+from db.restore import remove, undoable
+from db.state import State, capture
 
 MAX_NAME = 300
 CODES, CODINGS, EXCERPTS = Code.__tablename__, Coding.__tablename__, Excerpt.__tablename__
-MEMOS, CITATIONS = Memo.__tablename__, Citation.__tablename__
+MEMOS = Memo.__tablename__
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -72,10 +73,6 @@ def _next_position(session: Session, parent_id: int | None) -> int:
     return 0 if top is None else top + 1
 
 
-def _changes_op(done: Changes, before: RowState, label: str, value=None) -> OpResult:
-    return OpResult(done, bind(restore, target=before, label=label), value=value, label=label)
-
-
 # --- creating and editing ---------------------------------------------------------------------
 
 def create_code(session: Session, *, name: str, parent_id: int | None = None, color: str = "",
@@ -93,8 +90,8 @@ def create_code(session: Session, *, name: str, parent_id: int | None = None, co
                 description=description or "", coder_id=coder_id)
     session.add(code)
     session.flush()
-    before = RowState().include(CODES, [code.id])
-    return _changes_op(Changes().add(CODES, [code.id]), before, f"New code '{clean}'", code.id)
+    before = State().include(CODES, [code.id])
+    return undoable(Changes().add(CODES, [code.id]), before, f"New code '{clean}'", code.id)
 
 
 def ensure_code_path(session: Session, *, path: str, coder_id: int | None = None) -> OpResult:
@@ -102,7 +99,7 @@ def ensure_code_path(session: Session, *, path: str, coder_id: int | None = None
     found, missing = resolve_path(session, path)
     if found is None and not missing:
         raise CodingError("a code path needs at least one name")
-    before = RowState()
+    before = State()
     done = Changes()
     parent = found
     for name in missing:
@@ -111,7 +108,7 @@ def ensure_code_path(session: Session, *, path: str, coder_id: int | None = None
         before.include(CODES, [parent])
         done.add(CODES, [parent])
     label = f"New code '{path.strip()}'" if missing else ""
-    return _changes_op(done, before, label, parent)
+    return undoable(done, before, label, parent)
 
 
 def rename_code(session: Session, *, code_id: int, name: str) -> OpResult:
@@ -122,7 +119,7 @@ def rename_code(session: Session, *, code_id: int, name: str) -> OpResult:
     before = capture(session, {CODES: [code.id]})
     old, code.name = code.name, clean
     session.flush()
-    return _changes_op(Changes().add(CODES, [code.id]), before,
+    return undoable(Changes().add(CODES, [code.id]), before,
                        f"Rename code '{old}' to '{clean}'", code.id)
 
 
@@ -138,7 +135,7 @@ def update_code(session: Session, *, code_id: int, color: str | None = None,
     session.flush()
     what = "colour" if description is None else "description" if color is None else "code"
     label = f"Edit code '{code.name}'" if what == "code" else f"Change {what} of '{code.name}'"
-    return _changes_op(Changes().add(CODES, [code.id]), before, label, code.id)
+    return undoable(Changes().add(CODES, [code.id]), before, label, code.id)
 
 
 # --- moving -----------------------------------------------------------------------------------
@@ -164,7 +161,7 @@ def move_code(session: Session, *, code_id: int, parent_id: int | None,
     code.parent_id = parent_id
     _renumber(session, [new, old] if moved_out else [new])
     session.flush()
-    return _changes_op(Changes().add(CODES, set(old) | set(new)), before,
+    return undoable(Changes().add(CODES, set(old) | set(new)), before,
                        f"Move code '{code.name}'", code.id)
 
 
@@ -202,7 +199,7 @@ def merge_code(session: Session, *, code_id: int, into_id: int) -> OpResult:
         MEMOS: session.scalars(select(Memo.id).where(Memo.code_id.in_(gone)))})
     done = _do_merge(session, pairs, moves)
     session.expire_all()
-    return _changes_op(done.add(CODES, [into_id]), before, label, into_id)
+    return undoable(done.add(CODES, [into_id]), before, label, into_id)
 
 
 def _merge_plan(session: Session, kids: dict, src: int, dst: int
@@ -275,41 +272,16 @@ def _log(session: Session, done: Changes, table: str, ids: list[int],
 def delete_code(session: Session, *, code_id: int) -> OpResult:
     """Delete a code with its sub-codes and their codings (value = what was removed).
 
-    Excerpts left with no code and no marker colour are deleted too (with their memos
-    and citations); memos on the deleted codes go with them. The inverse restores all.
+    Excerpts left with no code and no marker colour are deleted too (with their
+    citations); the memos on all of them are kept as orphans. The inverse restores all.
     """
     name = get_code(session, code_id).name
     ids = descendants(session, code_id)
     orphans = list(session.scalars(orphaned_excerpts(ids)))
-    keys = _delete_keys(session, ids, orphans)
-    before = capture(session, keys)
-    done = Changes()
-    for table, model in ((MEMOS, Memo), (CITATIONS, Citation), (CODINGS, Coding),
-                         (EXCERPTS, Excerpt), (CODES, Code)):
-        _delete_ids(session, model, sorted(keys[table]))
-        _log(session, done, table, sorted(keys[table]), changes.DELETE)
-    session.expire_all()
-    value = {"codes": len(ids), "codings": len(keys[CODINGS]), "excerpts_deleted": len(orphans)}
-    return _changes_op(done, before, f"Delete code '{name}'", value)
-
-
-def _delete_keys(session: Session, ids: list[int], orphans: list[int]) -> dict[str, set[int]]:
-    def found(q) -> set[int]:
-        return set(session.scalars(q))
-
-    return {
-        CODES: set(ids),
-        CODINGS: found(select(Coding.id).where(Coding.code_id.in_(ids))),
-        EXCERPTS: set(orphans),
-        MEMOS: found(select(Memo.id).where(or_(Memo.code_id.in_(ids),
-                                               Memo.excerpt_id.in_(orphans)))),
-        CITATIONS: found(select(Citation.id).where(Citation.excerpt_id.in_(orphans))),
-    }
-
-
-def _delete_ids(session: Session, model, ids: list[int], size: int = 900) -> None:
-    for i in range(0, len(ids), size):
-        session.execute(delete(model).where(model.id.in_(ids[i:i + size])))
+    codings = list(session.scalars(select(Coding.id).where(Coding.code_id.in_(ids))))
+    value = {"codes": len(ids), "codings": len(codings), "excerpts_deleted": len(orphans)}
+    return remove(session, keys={CODES: ids, EXCERPTS: orphans}, label=f"Delete code '{name}'",
+                  value=value)
 
 
 __all__ = ["SEP", "create_code", "ensure_code_path", "rename_code", "update_code",

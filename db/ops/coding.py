@@ -4,7 +4,7 @@ An excerpt is a span ``[start, end)`` of a source's text (code points, DESIGN.md
 made by one coder; a coding is one code on it by one coder. An excerpt without codes
 lives on only as a marker (it has a colour); removing the last code of an excerpt
 without a colour removes the excerpt. Inverses restore rows exactly
-(:mod:`db.ops.rowstate`).
+(:mod:`db.restore`); deleting an excerpt keeps its memos, as orphans.
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db import changes
 from db.changes import Changes
 from db.errors import CodingError, NotFoundError
-from db.models import Citation, Code, Coding, Excerpt, Memo, Source, new_uuid, utcnow
-from db.ops import OpResult, bind
+from db.models import Code, Coding, Excerpt, Source, new_uuid, utcnow
+from db.ops import OpResult
 from db.ops.codes import get_code
-from db.ops.rowstate import RowState, capture, no_op, restore
 from db.palette import normalize_color
+from db.restore import no_op, remove, undoable
+from db.state import State, capture
 
 EXCERPTS, CODINGS = Excerpt.__tablename__, Coding.__tablename__
-MEMOS, CITATIONS = Memo.__tablename__, Citation.__tablename__
 _CHUNK = 900
 
 
@@ -73,10 +73,6 @@ def _same_coder(column, coder_id: int | None):
     return column.is_(None) if coder_id is None else column == coder_id
 
 
-def _op(done: Changes, before: RowState, label: str, value=None) -> OpResult:
-    return OpResult(done, bind(restore, target=before, label=label), value=value, label=label)
-
-
 # --- coding one span -----------------------------------------------------------------------------
 
 def code_span(session: Session, *, source_id: int, start: int, end: int,
@@ -110,13 +106,13 @@ def _code_new(session: Session, span: tuple[int, int, int], code: Code | None, c
                       color=color)
     session.add(excerpt)
     session.flush()
-    before = RowState().include(EXCERPTS, [excerpt.id])
+    before = State().include(EXCERPTS, [excerpt.id])
     done = Changes().add(EXCERPTS, [excerpt.id])
     if code is not None:
         coding = _add_coding(session, excerpt.id, code.id, coder_id)
         before.include(CODINGS, [coding])
         done.add(CODINGS, [coding])
-    return _op(done, before, label, excerpt.id)
+    return undoable(done, before, label, excerpt.id)
 
 
 def _code_existing(session: Session, excerpt_id: int, code: Code | None, color: str,
@@ -137,7 +133,7 @@ def _code_existing(session: Session, excerpt_id: int, code: Code | None, color: 
         coding = _add_coding(session, excerpt_id, code.id, coder_id)
         before.include(CODINGS, [coding])
         done.add(CODINGS, [coding])
-    return _op(done, before, label, excerpt_id)
+    return undoable(done, before, label, excerpt_id)
 
 
 def _coding_of(session: Session, excerpt_id: int, code_id: int,
@@ -175,10 +171,10 @@ def code_spans(session: Session, *, spans: Iterable[tuple[int, int, int]], code_
                                             if e not in coded], code.id, coder_id)
     if not new_codings:
         raise CodingError(f"every one of these passages already has code '{code.name}'")
-    before = RowState().include(EXCERPTS, new_excerpts.values()).include(CODINGS, new_codings)
+    before = State().include(EXCERPTS, new_excerpts.values()).include(CODINGS, new_codings)
     done = Changes().add(EXCERPTS, new_excerpts.values()).add(CODINGS, new_codings)
     label = f"Apply code '{code.name}' to {len(new_codings)} passage(s)"
-    return _op(done, before, label, excerpt_ids)
+    return undoable(done, before, label, excerpt_ids)
 
 
 def _check_many(session: Session, spans: list[tuple[int, int, int]]) -> None:
@@ -265,8 +261,8 @@ def apply_code(session: Session, *, excerpt_id: int, code_id: int,
     if _coding_of(session, excerpt.id, code.id, coder_id):
         raise CodingError(f"this passage already has code '{code.name}'")
     coding = _add_coding(session, excerpt.id, code.id, coder_id)
-    before = RowState().include(CODINGS, [coding])
-    return _op(Changes().add(CODINGS, [coding]), before, f"Apply code '{code.name}'", coding)
+    before = State().include(CODINGS, [coding])
+    return undoable(Changes().add(CODINGS, [coding]), before, f"Apply code '{code.name}'", coding)
 
 
 def remove_code(session: Session, *, excerpt_id: int, code_id: int) -> OpResult:
@@ -282,10 +278,8 @@ def remove_code(session: Session, *, excerpt_id: int, code_id: int) -> OpResult:
         Coding.excerpt_id == excerpt.id, Coding.code_id != code.id))
     label = f"Remove code '{code.name}'"
     if not others and not excerpt.color:
-        return _delete_excerpts(session, [excerpt.id], label, True)
-    before = capture(session, {CODINGS: ids})
-    _delete_rows(session, Coding, ids)
-    return _op(Changes().add(CODINGS, ids), before, label, False)
+        return remove(session, keys={EXCERPTS: [excerpt.id]}, label=label, value=True)
+    return remove(session, keys={CODINGS: ids}, label=label, value=False)
 
 
 # --- excerpts themselves ---------------------------------------------------------------------
@@ -299,39 +293,11 @@ def resize_excerpt(session: Session, *, excerpt_id: int, start: int, end: int) -
     before = capture(session, {EXCERPTS: [excerpt.id]})
     excerpt.start, excerpt.end = start, end
     session.flush()
-    return _op(Changes().add(EXCERPTS, [excerpt.id]), before, "Resize excerpt", excerpt.id)
+    return undoable(Changes().add(EXCERPTS, [excerpt.id]), before, "Resize excerpt", excerpt.id)
 
 
 def delete_excerpt(session: Session, *, excerpt_id: int) -> OpResult:
-    """Delete an excerpt with its codings, memos and citations."""
+    """Delete an excerpt with its codings and citations; its memos are kept as orphans."""
     excerpt = get_excerpt(session, excerpt_id)
-    return _delete_excerpts(session, [excerpt.id], "Delete excerpt", excerpt.id)
-
-
-def excerpt_keys(session: Session, excerpt_ids: list[int]) -> dict[str, set[int]]:
-    """The rows deleting these excerpts removes: them, their codings, memos and citations."""
-    def ids(model) -> set[int]:
-        return set(session.scalars(select(model.id).where(model.excerpt_id.in_(excerpt_ids))))
-
-    return {EXCERPTS: set(excerpt_ids), CODINGS: ids(Coding), MEMOS: ids(Memo),
-            CITATIONS: ids(Citation)}
-
-
-def _delete_excerpts(session: Session, excerpt_ids: list[int], label: str,
-                     value) -> OpResult:
-    keys = excerpt_keys(session, excerpt_ids)
-    before = capture(session, keys)
-    done = Changes()
-    for table, model in ((MEMOS, Memo), (CITATIONS, Citation), (CODINGS, Coding),
-                         (EXCERPTS, Excerpt)):
-        _delete_rows(session, model, sorted(keys[table]))
-        done.add(table, keys[table])
-    session.expire_all()
-    return _op(done, before, label, value)
-
-
-def _delete_rows(session: Session, model, ids: list[int]) -> None:
-    """Delete rows by id with Core, and log them (the ORM hook does not see these)."""
-    for i in range(0, len(ids), _CHUNK):
-        session.execute(delete(model).where(model.id.in_(ids[i:i + _CHUNK])))
-    changes.log(session, model.__tablename__, ids, changes.DELETE)
+    return remove(session, keys={EXCERPTS: [excerpt.id]}, label="Delete excerpt",
+                  value=excerpt.id)

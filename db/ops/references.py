@@ -1,5 +1,5 @@
 """The reference library and sources' bibliographic data: importing, editing, linking,
-deleting -- each one undoable step (:mod:`db.ops.compose`).
+deleting -- each one undoable step (:mod:`db.restore`).
 
 Importing a BibTeX, RIS or CSL-JSON file adds its new references (duplicates of ones
 already in the project are skipped, clashing keys renamed), reports the entries it could
@@ -35,10 +35,10 @@ from db.citations.references import (
 )
 from db.errors import NotFoundError
 from db.models import Citation, Reference, Source, new_uuid, utcnow
-from db.ops import OpResult, bind
-from db.ops.compose import delete_rows, sequence, set_values
-from db.ops.rowstate import no_op
+from db.ops import OpResult
 from db.queries.citations import citation_count
+from db.restore import change, combine, no_op, remove, undoable
+from db.state import State
 
 REFS, SOURCES = Reference.__table__, Source.__table__
 __all__ = ["import_references", "create_reference", "edit_reference", "edit_source_csl",
@@ -97,13 +97,9 @@ def import_references(session: Session, *, path: str | Path | None = None, text:
     label = f"Import {len(ids)} reference(s)"
     if not ids:
         return no_op(session, label=label, value=report)
+    results = [undoable(Changes().add(REFS.name, ids), State().include(REFS.name, ids))]
     linked = _link_new(session, report) if link else None
-    steps = [bind(delete_rows, table=REFS, ids=ids, label=label)]
-    if linked is not None:
-        steps.insert(0, linked.inverse)
-    done = Changes().add(REFS.name, ids).merge(linked.changes if linked else Changes())
-    return OpResult(done, bind(sequence, steps=steps, label=label, value=report),
-                    value=report, label=label)
+    return combine(results + ([linked] if linked else []), label, value=report)
 
 
 def _new_rows(session: Session, lib: Library, report: ReferenceImport) -> list[dict]:
@@ -161,7 +157,7 @@ def _link_new(session: Session, report: ReferenceImport) -> OpResult | None:
                 report.links.append({"key": added["key"], "source_id": sid, "by": how})
     if not wanted:
         return None
-    return set_values(session, table=SOURCES, values=wanted)
+    return change(session, table=SOURCES.name, values=wanted)
 
 
 def sources_matching(session: Session, csl: dict[str, Any]) -> list[tuple[int, str]]:
@@ -240,9 +236,8 @@ def create_reference(session: Session, *, csl: dict[str, Any], key: str = "") ->
         key = make_key(data, {k.lower() for k in session.scalars(select(Reference.key))})
     data["id"] = key
     ids = _insert(session, [{"key": key, "csl": data}])
-    label = f"New reference '{key}'"
-    return OpResult(Changes().add(REFS.name, ids),
-                    bind(delete_rows, table=REFS, ids=ids, label=label), ids[0], label)
+    return undoable(Changes().add(REFS.name, ids), State().include(REFS.name, ids),
+                    f"New reference '{key}'", ids[0])
 
 
 def edit_reference(session: Session, *, reference_id: int, csl: dict[str, Any] | None = None,
@@ -256,10 +251,8 @@ def edit_reference(session: Session, *, reference_id: int, csl: dict[str, Any] |
     label = f"Edit reference '{new_key}'"
     if (data, new_key) == (ref.csl, ref.key):
         return no_op(session, label=label, value=ref.id)
-    result = set_values(session, table=REFS, values={ref.id: {"csl": data, "key": new_key}},
-                        label=label)
-    result.value = ref.id
-    return result
+    return change(session, table=REFS.name, values={ref.id: {"csl": data, "key": new_key}},
+                  label=label, value=ref.id)
 
 
 def edit_source_csl(session: Session, *, source_id: int, csl: dict[str, Any] | None = None,
@@ -272,10 +265,8 @@ def edit_source_csl(session: Session, *, source_id: int, csl: dict[str, Any] | N
     label = f"Edit bibliographic data of source {source_id}"
     if data == source.csl:
         return no_op(session, label=label, value=source_id)
-    result = set_values(session, table=SOURCES, values={source_id: {"csl": data}},
-                        label=label)
-    result.value = source_id
-    return result
+    return change(session, table=SOURCES.name, values={source_id: {"csl": data}},
+                  label=label, value=source_id)
 
 
 def link_reference(session: Session, *, source_id: int, reference_id: int) -> OpResult:
@@ -295,24 +286,17 @@ def _set_link(session: Session, source_id: int, reference_id: int | None) -> OpR
     label = "Link reference" if reference_id is not None else "Unlink reference"
     if current[0] == reference_id:
         return no_op(session, label=label, value=source_id)
-    result = set_values(session, table=SOURCES,
-                        values={source_id: {"reference_id": reference_id}}, label=label)
-    result.value = source_id
-    return result
+    return change(session, table=SOURCES.name,
+                  values={source_id: {"reference_id": reference_id}}, label=label,
+                  value=source_id)
 
 
 def delete_reference(session: Session, *, reference_id: int) -> OpResult:
     """Delete a reference with its citations, unlinking its sources (value = how many
     citations and sources it had); undo puts everything back."""
     ref = get_reference(session, reference_id)
-    cited = list(session.scalars(select(Citation.id).where(Citation.reference_id == ref.id)))
-    linked = list(session.scalars(select(Source.id).where(Source.reference_id == ref.id)))
-    label = f"Delete reference '{ref.key}'"
-    steps = [bind(delete_rows, table=REFS, ids=[ref.id], label=label)]
-    if cited:
-        steps.insert(0, bind(delete_rows, table=Citation.__table__, ids=cited, label=label))
-    if linked:
-        steps.insert(0, bind(set_values, table=SOURCES, label=label,
-                             values={s: {"reference_id": None} for s in linked}))
-    value = {"citations": len(cited), "sources": len(linked)}
-    return sequence(session, steps=steps, label=label, value=value)
+    cited = session.scalar(select(func.count(Citation.id)).where(
+        Citation.reference_id == ref.id))
+    linked = session.scalar(select(func.count(Source.id)).where(Source.reference_id == ref.id))
+    return remove(session, keys={REFS.name: [ref.id]}, label=f"Delete reference '{ref.key}'",
+                  value={"citations": cited, "sources": linked})

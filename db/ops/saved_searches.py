@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.errors import NotFoundError, SavedSearchNameError
-from db.models import SavedSearch, new_uuid
-from db.ops import OpResult, bind
+from db.models import SavedSearch
+from db.ops import OpResult
+from db.restore import remove, undoable
+from db.state import State, capture
 
 TABLE = SavedSearch.__tablename__
 
@@ -33,41 +35,31 @@ def _get(session: Session, search_id: int) -> SavedSearch:
 
 
 def save_search(session: Session, *, name: str, query: str,
-                options: dict[str, Any] | None = None, search_id: int | None = None,
-                uuid: str | None = None) -> OpResult:
-    """Save ``query`` with its options (e.g. ``{"stemmed": True}``) under ``name``.
-
-    ``search_id`` and ``uuid`` are given only when undo puts a deleted search back.
-    """
+                options: dict[str, Any] | None = None) -> OpResult:
+    """Save ``query`` with its options (e.g. ``{"stemmed": True}``) under ``name``."""
     row = SavedSearch(name=_check_name(session, name), query=query,
-                      options=dict(options or {}), uuid=uuid or new_uuid())
-    if search_id is not None:
-        row.id = search_id
+                      options=dict(options or {}))
     session.add(row)
     session.flush()
-    return OpResult(Changes().add(TABLE, [row.id]), bind(delete_search, search_id=row.id),
-                    value=row.id, label=f"Save search '{row.name}'")
+    return undoable(Changes().add(TABLE, [row.id]), State().include(TABLE, [row.id]),
+                    f"Save search '{row.name}'", row.id)
 
 
 def rename_search(session: Session, *, search_id: int, name: str) -> OpResult:
     """Give a saved search a new name."""
     row = _get(session, search_id)
+    before = capture(session, {TABLE: [row.id]})
     old, row.name = row.name, _check_name(session, name, except_id=search_id)
     session.flush()
-    return OpResult(Changes().add(TABLE, [row.id]),
-                    bind(rename_search, search_id=search_id, name=old),
-                    value=row.id, label=f"Rename search '{old}' to '{row.name}'")
+    return undoable(Changes().add(TABLE, [row.id]), before,
+                    f"Rename search '{old}' to '{row.name}'", row.id)
 
 
 def delete_search(session: Session, *, search_id: int) -> OpResult:
     """Delete a saved search (undo saves it again with the same id and UUID)."""
     row = _get(session, search_id)
-    inverse = bind(save_search, name=row.name, query=row.query, options=dict(row.options),
-                   search_id=row.id, uuid=row.uuid)
-    session.delete(row)
-    session.flush()
-    return OpResult(Changes().add(TABLE, [search_id]), inverse, value=search_id,
-                    label=f"Delete search '{row.name}'")
+    return remove(session, keys={TABLE: [row.id]}, label=f"Delete search '{row.name}'",
+                  value=search_id)
 
 
 def saved_searches(session: Session) -> list[dict[str, Any]]:

@@ -42,12 +42,12 @@ from db.ops.codes import ensure_code_path
 from db.ops.coding import code_spans
 from db.queries import codes as code_queries
 from db.queries import sources as source_queries
+from db.restore import combine
 from db.units import expand
 from desktop.models.codes import swatch
 from desktop.models.sources import is_rtl
 from desktop.steps import apply_step
 from desktop.views.reader import reading_font
-from desktop.views.reader_coding import sequence
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -375,7 +375,7 @@ def _new_code_for_spans(session: Session, *, path: str, spans: list[tuple[int, i
     made = ensure_code_path(session, path=path, coder_id=coder_id)
     coded = code_spans(session, spans=spans, code_id=made.value, coder_id=coder_id)
     label = f"New code '{path}' on {_count(len(spans), 'passage')}"
-    return sequence([made, coded], label, value=coded.value)
+    return combine([made, coded], label, value=coded.value)
 
 
 def code_hits(session: ProjectSession, hits: list[Hit], parent: QWidget | None = None) -> bool:

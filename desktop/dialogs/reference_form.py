@@ -31,8 +31,8 @@ from db.citations.format import DEFAULT_STYLE, format_citation
 from db.errors import QuireError
 from db.ops import bind
 from db.ops import references as reference_ops
-from db.ops.compose import sequence
 from db.queries import citations as citation_queries
+from db.restore import compose
 from desktop.steps import apply_step
 from desktop.views.reader_header import reading_font
 
@@ -368,7 +368,7 @@ class SourceReferenceDialog(QDialog):
             self.accept()
             return True
         label = f"Edit reference of source {self.source_id}"
-        op = bind(sequence, steps=steps, label=label, value=self.source_id)
+        op = bind(compose, steps=steps, label=label, value=self.source_id)
         return _finish(self, apply_step(self._session, op, label=label, initiator=self))
 
 

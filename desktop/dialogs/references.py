@@ -40,10 +40,10 @@ from db.citations.format import DEFAULT_STYLE, STYLES, format_entry
 from db.errors import QuireError
 from db.ops import bind
 from db.ops import references as reference_ops
-from db.ops.compose import sequence
 from db.queries import citations as citation_queries
 from db.queries import sources as source_queries
 from db.queries.memos import snippet
+from db.restore import compose
 from desktop.dialogs.reference_form import ReferenceEditor
 from desktop.models.references import (
     AUTHORS,
@@ -420,7 +420,7 @@ class LinkSourcesDialog(QDialog):
                   for s in sorted(self._linked - self._ticked)]
         if steps:
             label = f"Link sources to '{self._row['key']}'"
-            step = apply_step(self._session, bind(sequence, steps=steps, label=label),
+            step = apply_step(self._session, bind(compose, steps=steps, label=label),
                                  label=label, initiator=self)
             if not step.ok:
                 QMessageBox.warning(self, "Not Linked", step.message)

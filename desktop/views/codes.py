@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 from db.ops import bind
 from db.ops import codes as code_ops
 from db.ops import coding as coding_ops
-from db.ops import memos as memo_ops
 from db.palette import PALETTE
 from db.queries import codes as queries
 from desktop.dialogs.codebook import DescriptionDialog, MergeDialog, confirm_delete
@@ -339,7 +338,7 @@ class CodesPane(QWidget):
         with self._session.read() as s:
             impact = queries.impact(s, code_id)
         if confirm_delete(self, self.model.row(code_id)["name"], impact):
-            self._apply(bind(memo_ops.delete_code_keeping_memos, code_id=code_id), "Delete Code")
+            self._apply(bind(code_ops.delete_code, code_id=code_id), "Delete Code")
 
     # -- what the model reports --------------------------------------------------------
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from db.ops import bind
 from db.ops import memos as memo_ops
-from db.ops.compose import sequence
 from db.queries import excerpts as excerpt_queries
 from db.queries.memos import memo_list, target_label
+from db.restore import compose
 from desktop.dialogs.memo_editor import MemoEditor
 from desktop.models.memos import (
     AUTHOR,
@@ -278,7 +278,7 @@ class MemosPane(QWidget):
         label = (f"Delete memo '{memo_heading(rows[0])}'" if len(ids) == 1
                  else f"Delete {len(ids)} memos")
         steps = [bind(memo_ops.delete_memo, memo_id=i) for i in ids]
-        step = apply_step(self._session, bind(sequence, steps=steps, label=label), label=label,
+        step = apply_step(self._session, bind(compose, steps=steps, label=label), label=label,
                           initiator=self)
         if step.ok:
             self.message.emit(f"{label[0].upper()}{label[1:]}: Edit ▸ Undo brings "

@@ -24,10 +24,10 @@ from db.changes import Changes
 from db.models import Code, Coder, Coding, Excerpt
 from db.ops import OpResult, bind
 from db.ops import coding as coding_ops
-from db.ops import memos as memo_ops
 from db.ops.codes import create_code
 from db.queries import codes as code_queries
 from db.queries import excerpts as excerpt_queries
+from db.restore import combine
 from desktop.steps import Step, apply_step
 from desktop.views import reader_layers as layers
 from desktop.views.reader_menu import coding_menu
@@ -57,20 +57,6 @@ def in_vivo_name(text: str) -> str:
     return name
 
 
-def sequence(results: list[OpResult], label: str, value: Any = None) -> OpResult:
-    """Operations that already ran, as one: their changes, and an inverse that undoes
-    them in reverse order (and whose own inverse redoes them)."""
-    changes = Changes()
-    for result in results:
-        changes.merge(result.changes)
-    inverses = [result.inverse for result in reversed(results)]
-
-    def undo(session: Session) -> OpResult:
-        return sequence([inverse(session) for inverse in inverses], label, value)
-
-    return OpResult(changes, undo, value=value, label=label)
-
-
 def code_in_vivo(session: Session, *, name: str, source_id: int, start: int, end: int,
                  coder_id: int) -> OpResult:
     """Create a top-level code called ``name`` and apply it to the span: one step."""
@@ -78,7 +64,7 @@ def code_in_vivo(session: Session, *, name: str, source_id: int, start: int, end
     made = create_code(session, name=name, coder_id=coder_id)
     coded = coding_ops.code_span(session, source_id=source_id, start=start, end=end,
                                  code_id=made.value, coder_id=coder_id)
-    return sequence([made, coded], label, value=made.value)
+    return combine([made, coded], label, value=made.value)
 
 
 class ReaderCoding(QObject):
@@ -296,12 +282,12 @@ class ReaderCoding(QObject):
 
     def remove_code(self, excerpt_id: int, code_id: int) -> bool:
         """Take one code off an excerpt."""
-        op = bind(memo_ops.remove_code_keeping_memos, excerpt_id=excerpt_id, code_id=code_id)
+        op = bind(coding_ops.remove_code, excerpt_id=excerpt_id, code_id=code_id)
         return self._run(op, f"Remove code '{self.code_name(code_id)}'") is not None
 
     def delete_excerpt(self, excerpt_id: int) -> bool:
         """Delete an excerpt with all its codes."""
-        op = bind(memo_ops.delete_excerpt_keeping_memos, excerpt_id=excerpt_id)
+        op = bind(coding_ops.delete_excerpt, excerpt_id=excerpt_id)
         return self._run(op, "Delete excerpt") is not None
 
     def resize_excerpt(self, excerpt_id: int) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent.parent), str(HERE)]
+from child import run_child  # noqa: E402
+
 N = int(os.environ.get("QUIRE_BENCH_POSTS", "100000"))
 
 
@@ -66,10 +67,7 @@ def _pane(workdir: Path) -> dict:
 
 
 def _child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
-    if out.returncode:
-        raise SystemExit(f"benchmark {args[0]} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, *args)
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ from db import project
 from desktop.cli_coding import COMMANDS, add_commands
 from tests.cli.support import group_parser, run_quire
 from tests.db.coding_support import add_source, dump
+from tests.project_support import new_project
 
 ARTICLE = ("They left at dawn. Nobody came back.\n\n"
            "The town was empty. In the spring, a few came back to the town.")
@@ -20,7 +21,7 @@ POST = "😀 عاد السكان إلى المدينة؟ لا أحد."
 def study(tmp_path):
     """A project file with an article (id 1) and a post (id 2)."""
     path = tmp_path / "study.quire"
-    with project.create(path) as proj, proj.session() as s:
+    with new_project(path) as proj, proj.session() as s:
         add_source(s, ARTICLE, title="Dawn")
         add_source(s, POST, kind="post", platform="telegram", post_id="5")
     return path

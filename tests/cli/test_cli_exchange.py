@@ -15,12 +15,13 @@ from desktop.cli_exchange import COMMANDS
 from tests.cli.support import run_quire
 from tests.db.coding_support import dump
 from tests.db.exchange.support import build_study
+from tests.project_support import new_project
 
 
 @pytest.fixture
 def study(tmp_path):
     path = tmp_path / "study.quire"
-    with project.create(path) as proj:
+    with new_project(path) as proj:
         build_study(proj)
     return path
 
@@ -28,7 +29,7 @@ def study(tmp_path):
 @pytest.fixture
 def empty(tmp_path):
     path = tmp_path / "empty.quire"
-    project.create(path).close()
+    new_project(path).close()
     return path
 
 

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from db import project
 from desktop.cli_notes import COMMANDS, add_commands
 from tests.cli.support import group_parser, run_quire
 from tests.db.notes_support import coder, excerpt, import_samples
+from tests.project_support import new_project
 
 WIDE = "They left at dawn.[1] Nobody came back to the town that spring.[2]"
 BIBTEX = """@article{hoffman2017,
@@ -32,7 +32,7 @@ def study(tmp_path):
     path = tmp_path / "study.quire"
     samples = tmp_path / "samples"
     samples.mkdir()
-    with project.create(path) as proj:
+    with new_project(path) as proj:
         ids = import_samples(proj, samples)
         who = coder(proj)
         excerpt(proj, ids["article"], WIDE, who)

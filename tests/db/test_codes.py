@@ -281,7 +281,10 @@ def test_delete_code_removes_its_subtree_and_orphaned_excerpts_and_undoes(book):
     with book.proj.sessions() as s:
         assert sorted(s.scalars(select(Excerpt.id))) == sorted([shared, marked])
         assert list(s.scalars(select(Code.name))) == ["Places"]
-        assert s.scalars(select(Memo)).all() == [] and s.scalars(select(Citation)).all() == []
+        assert s.scalars(select(Citation)).all() == []
+        kept = s.scalars(select(Memo)).all()  # memos are kept, as orphans
+        assert sorted(m.detached_from for m in kept) == [
+            "code “Emotions/Hope”", f"excerpt {lone} of “Dawn”: “dawn”"]
 
 
 def test_delete_missing_code(book):

@@ -18,6 +18,8 @@ sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
 import make_posts  # noqa: E402
 
+from tests.project_support import new_project  # noqa: E402
+
 
 def _count(path: Path) -> int:
     con = sqlite3.connect(path, timeout=10)
@@ -33,7 +35,7 @@ def test_killing_an_import_keeps_whole_chunks(tmp_path):
     posts = tmp_path / "posts.jsonl"
     make_posts.write_jsonl(posts, 60000)
     path = tmp_path / "crash.quire"
-    project.create(path).close()
+    new_project(path).close()
     code = ("import sys; from desktop.cli import main; "
             "sys.exit(main(['import', sys.argv[1], sys.argv[2]]))")
     proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(posts)], cwd=ROOT)
@@ -51,6 +53,19 @@ def test_killing_an_import_keeps_whole_chunks(tmp_path):
         assert batch.finished_at is None  # the record shows the run never finished
         lengths = s.execute(select(Source.length, func.length(Source.text))).all()
         assert all(a == b for a, b in lengths)
+    # After the restart, the killed import is still one step: `quire undo` removes it all.
+    listed = _quire("imports", path)
+    assert "NOT FINISHED" in listed.stdout and f"{n} source(s)" in listed.stdout
+    undone = _quire("undo", path)
+    assert undone.returncode == 0 and "undid: Import posts.jsonl" in undone.stdout, undone.stderr
+    assert _count(path) == 0
+    assert _quire("redo", path).returncode == 0 and _count(path) == n
+
+
+def _quire(*argv) -> subprocess.CompletedProcess:
+    code = "import sys; from desktop.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *map(str, argv)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
 
 
 def test_importing_the_file_again_after_a_crash_adds_the_rest(tmp_path, monkeypatch):
@@ -66,7 +81,7 @@ def test_importing_the_file_again_after_a_crash_adds_the_rest(tmp_path, monkeypa
         calls["n"] += 1
         return calls["n"] > 3
 
-    with project.create(tmp_path / "p.quire") as proj, proj.sessions() as s:
+    with new_project(tmp_path / "p.quire") as proj, proj.sessions() as s:
         first, _ = import_paths(s, [posts], cancelled=cancelled)
         again, _ = import_paths(s, [posts])
         total = s.scalar(select(func.count()).select_from(Source))

@@ -8,21 +8,13 @@ from db.citations.errors import NotesError
 from db.errors import NotFoundError
 from db.models import Collection, Excerpt, Memo, Source
 from db.ops import bind
-from db.ops.codes import create_code
-from db.ops.coding import code_span
-from db.ops.memos import (
-    create_memo,
-    delete_code_keeping_memos,
-    delete_excerpt_keeping_memos,
-    delete_memo,
-    delete_sources_keeping_memos,
-    detach_memos,
-    edit_memo,
-    move_memo,
-)
+from db.ops.codes import create_code, delete_code
+from db.ops.coding import code_span, delete_excerpt
+from db.ops.memos import create_memo, delete_memo, edit_memo, move_memo
+from db.ops.sources import delete_sources
 from db.queries.memos import link_for, links_in, memo_counts, memo_list, memos_on, parse_link
 from tests.db.coding_support import run
-from tests.db.notes_support import coder, dump, excerpt, import_samples, round_trip, unchanged
+from tests.db.notes_support import coder, excerpt, import_samples, round_trip, unchanged
 
 
 @pytest.fixture
@@ -106,9 +98,9 @@ def test_bad_memos_change_nothing(study):
 
 def test_a_memo_on_a_deleted_excerpt_is_kept_as_orphaned_and_undo_reattaches_it(study):
     memo = _memo(study, target="excerpt", target_id=study.excerpt, body="Why dawn")
-    done, _ = round_trip(study, bind(delete_excerpt_keeping_memos, excerpt_id=study.excerpt))
+    done, _ = round_trip(study, bind(delete_excerpt, excerpt_id=study.excerpt))
     assert done.label == "Delete excerpt"
-    run(study, bind(delete_excerpt_keeping_memos, excerpt_id=study.excerpt))
+    run(study, bind(delete_excerpt, excerpt_id=study.excerpt))
     with study.sessions() as s:
         assert s.get(Excerpt, study.excerpt) is None
         row = memo_list(s)[0]
@@ -121,7 +113,7 @@ def test_a_memo_on_a_deleted_excerpt_is_kept_as_orphaned_and_undo_reattaches_it(
 
 def test_an_orphan_can_be_attached_elsewhere_or_deleted(study):
     memo = _memo(study, target="excerpt", target_id=study.excerpt, body="Why dawn")
-    run(study, bind(delete_excerpt_keeping_memos, excerpt_id=study.excerpt))
+    run(study, bind(delete_excerpt, excerpt_id=study.excerpt))
     round_trip(study, bind(move_memo, memo_id=memo, target="source",
                            target_id=study.ids["article"]))
     run(study, bind(move_memo, memo_id=memo, target="source", target_id=study.ids["article"]))
@@ -141,8 +133,8 @@ def test_memos_on_a_deleted_code_and_the_excerpts_it_takes_are_kept(study):
                           end=start + 6, code_id=study.code, coder_id=study.coder)).value
     _memo(study, target="code", target_id=study.code, body="on the code")
     _memo(study, target="excerpt", target_id=eid, body="on its excerpt")
-    round_trip(study, bind(delete_code_keeping_memos, code_id=study.code))
-    run(study, bind(delete_code_keeping_memos, code_id=study.code))
+    round_trip(study, bind(delete_code, code_id=study.code))
+    run(study, bind(delete_code, code_id=study.code))
     with study.sessions() as s:
         labels = sorted(r["target_label"] for r in memo_list(s, orphaned=True))
     assert labels == ["code “Leaving”", f"excerpt {eid} of “The Prophet of Dystopia”: “Nobody”"]
@@ -151,18 +143,15 @@ def test_memos_on_a_deleted_code_and_the_excerpts_it_takes_are_kept(study):
 def test_memos_on_deleted_sources_and_their_excerpts_are_kept(study):
     _memo(study, target="source", target_id=study.ids["article"], body="on the article")
     _memo(study, target="excerpt", target_id=study.excerpt, body="on its excerpt")
-    done, _ = round_trip(study, bind(delete_sources_keeping_memos,
+    done, _ = round_trip(study, bind(delete_sources,
                                      source_ids=[study.ids["article"]]))
     assert done.value == 1
-    run(study, bind(delete_sources_keeping_memos, source_ids=[study.ids["article"]]))
+    run(study, bind(delete_sources, source_ids=[study.ids["article"]]))
     with study.sessions() as s:
         assert len(memo_list(s, orphaned=True)) == 2
 
 
-def test_detaching_nothing_is_a_no_op_and_orphans_need_a_label(study):
-    before = dump(study)
-    result = run(study, bind(detach_memos, targets={"excerpt": [study.excerpt]}))
-    assert result.value == [] and dump(study) == before
+def test_orphans_need_a_label(study):
     with pytest.raises(IntegrityError), study.session() as s:
         s.add(Memo(target="excerpt", body="detached without saying from what"))
     with pytest.raises(IntegrityError), study.session() as s:

@@ -26,13 +26,14 @@ from tests.db.exchange.support import (
     entities,
     span,
 )
+from tests.project_support import new_project
 
 
 @pytest.fixture
 def handout(tmp_path):
     """The instructor's project: three sources and a codebook, nobody's coding yet."""
     path = tmp_path / "class.quire"
-    with project.create(path) as proj, proj.session() as s:
+    with new_project(path) as proj, proj.session() as s:
         add_source(s, ENGLISH, title="Return to Raqqa", collection="Raqqa")
         add_source(s, ARABIC, title="العودة إلى الرقة", collection="Raqqa")
         add_source(s, POST, kind="post", platform="twitter", post_id="42")
@@ -151,7 +152,7 @@ def test_merging_again_adds_nothing_and_the_students_files_are_untouched(handout
 
 def test_a_separately_built_project_matches_by_text_and_code_path(handout, tmp_path):
     other = tmp_path / "own.quire"
-    with project.create(other) as proj, proj.session() as s:
+    with new_project(other) as proj, proj.session() as s:
         sid = add_source(s, ENGLISH, title="my copy")
         water = create_code(s, name="water", parent_id=create_code(s, name="THEMES").value)
         coder = ensure_coder(s, name="Layla").value

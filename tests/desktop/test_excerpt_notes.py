@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from db.ops import bind
 from db.ops.citations import cite
-from db.ops.memos import delete_excerpt_keeping_memos
+from db.ops.coding import delete_excerpt
 from db.ops.references import import_references
 from desktop.dialogs.citation_editor import CitationDialog
 from desktop.models.citations import ltr_safe
@@ -237,7 +237,7 @@ def test_links_in_a_memo_reach_the_window(notes, session, data, qtbot):
 
 
 def test_the_excerpt_deleted_empties_the_panel(notes, session, data):
-    session.apply(bind(delete_excerpt_keeping_memos, excerpt_id=data["en"]))
+    session.apply(bind(delete_excerpt, excerpt_id=data["en"]))
     assert notes.stack.currentIndex() == 0
     session.undo_stack.undo()
     notes.set_excerpt(data["en"])

@@ -15,6 +15,7 @@ from db.models import Collection, Source
 from desktop import app as desktop_app
 from desktop import cli, settings
 from desktop.main_window import MainWindow
+from tests.project_support import new_project
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 UTC = dt.UTC
@@ -70,7 +71,7 @@ def window(qtbot):
 @pytest.fixture
 def project_file(tmp_path) -> Path:
     path = tmp_path / "Fieldwork.quire"
-    project.create(path).close()
+    new_project(path).close()
     return path
 
 
@@ -131,7 +132,7 @@ def test_open_project_adds_it_to_recent_and_closes_the_previous(window, monkeypa
                                                                   project_file, tmp_path):
     add_sources(project_file)
     other = tmp_path / "Other.quire"
-    project.create(other).close()
+    new_project(other).close()
     patch_dialog(monkeypatch, "getOpenFileName", other)
     window.action_open.trigger()
     first = window.session

@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from db.ops import bind
-from db.ops.memos import delete_excerpt_keeping_memos
+from db.ops.coding import delete_excerpt
 from db.queries.memos import memo_list
 from desktop.dialogs import memo_editor as editor_module
 from desktop.dialogs.memo_editor import MemoEditor
@@ -173,7 +173,7 @@ def test_an_empty_memo_is_refused_and_the_editor_stays_open(session, qtbot, monk
 
 def test_an_orphaned_memo_says_what_it_was_on(session, data, qtbot):
     memo_id = add_memo(session, "excerpt", data["en"], title="Kept")
-    session.apply(bind(delete_excerpt_keeping_memos, excerpt_id=data["en"]))
+    session.apply(bind(delete_excerpt, excerpt_id=data["en"]))
     editor = make(qtbot, session, memo_id=memo_id)
     assert editor.target_label.text().startswith("Was on (deleted): excerpt")
 

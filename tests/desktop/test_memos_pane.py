@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from db.ops import bind
 from db.ops.coders import ensure_coder
-from db.ops.memos import delete_excerpt_keeping_memos
+from db.ops.coding import delete_excerpt
 from desktop.models.memos import AUTHOR, CREATED, KIND, ROW_ROLE, TARGET, TITLE
 from desktop.views.memos import ORPHANED, MemosPane, excerpt_span
 from tests.desktop.codebook_support import ARTIFACTS
@@ -111,7 +111,7 @@ def test_sorts_by_date_both_ways(pane, data):
 
 
 def test_memo_on_a_deleted_excerpt_is_kept_and_flagged(pane, session, data):
-    session.apply(bind(delete_excerpt_keeping_memos, excerpt_id=data["ex_en"]))
+    session.apply(bind(delete_excerpt, excerpt_id=data["ex_en"]))
     pane.refresh()
     r = row_of(pane, data["m_excerpt"])
     assert pane.proxy.index(r, KIND).data() == "Excerpt (orphaned)"
@@ -217,7 +217,7 @@ def test_cancel_with_changes_asks_and_keeps_the_memo(pane, session, data, monkey
 def test_screenshot(pane, session, data, qtbot):
     add_memo(session, "excerpt", data["ex_ar"], title="لا ماء ولا كهرباء",
              body="The Arabic article says the same as the English one.")
-    session.apply(bind(delete_excerpt_keeping_memos, excerpt_id=data["ex_ar"]))
+    session.apply(bind(delete_excerpt, excerpt_id=data["ex_ar"]))
     add_memo(session, "excerpt", data["ex_en"], title="Infrastructure as hope",
              body="They speak of water before they speak of homes.")
     pane.refresh()

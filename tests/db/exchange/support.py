@@ -22,7 +22,7 @@ from db.models import (
 from db.ops.coders import ensure_coder
 from db.ops.codes import create_code
 from db.ops.coding import code_span, delete_excerpt
-from db.ops.memos import create_memo, detach_memos
+from db.ops.memos import create_memo
 from db.text import text_hash
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -95,8 +95,7 @@ def build_study(proj) -> dict[str, int]:
                     body="The *bridge* again.", coder_id=ids["omar"])
         gone = _code(s, ids, "english", ENGLISH, "Many feel hopeless", "emotions", "omar")
         create_memo(s, target="excerpt", target_id=gone, title="Orphan", body="kept")
-        detach_memos(s, targets={"excerpt": [gone]})
-        delete_excerpt(s, excerpt_id=gone)
+        delete_excerpt(s, excerpt_id=gone)  # keeps its memo, orphaned
     return ids
 
 

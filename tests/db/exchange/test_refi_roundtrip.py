@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from db import project
 from db.exchange.refi_export import export_qdc, export_qdpx
 from db.exchange.refi_import import import_qdc, import_qdpx
 from db.models import Code
 from tests.db.coding_support import dump
 from tests.db.exchange.support import build_study, change_count, entities
+from tests.project_support import new_project
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def exported(proj, tmp_path):
 
 @pytest.fixture
 def fresh(tmp_path):
-    p = project.create(tmp_path / "fresh.quire")
+    p = new_project(tmp_path / "fresh.quire")
     yield p
     p.close()
 

@@ -25,6 +25,7 @@ from db.ops.coding import code_span
 from db.ops.memos import create_memo
 from db.resources import resource
 from tests.db.coding_support import run
+from tests.project_support import new_project
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CODES = {"Displacement": "#1f4e9e", "Displacement/Return": "#2e9e44", "Fear": "#000000",
@@ -133,7 +134,5 @@ def render(pdf: Path, page: int, name: str, dpi: int = 110) -> Path:
 
 def make_project(folder: Path):
     """A new project file in ``folder`` holding the coded sample; (project, Sample)."""
-    from db import project
-
-    proj = project.create(folder / "export.quire", name="Raqqa study")
+    proj = new_project(folder / "export.quire", name="Raqqa study")
     return proj, build(proj)

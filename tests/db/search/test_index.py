@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from db import project
 from db.errors import IndexBusyError, IndexCancelled
 from db.importing import import_paths
 from db.models import Change, Code, Coding, Collection, Excerpt, Footnote, Memo, Source
 from db.ops.sources import delete_sources
 from db.search import SearchIndex, search
 from db.search.index import STAMP, index_dir
+from tests.project_support import new_project
 
 from .conftest import make_source
 
@@ -130,7 +130,7 @@ def test_an_index_from_elsewhere_is_never_opened(proj, index, two, tmp_path, mon
     opened = []
     real = windex.open_dir
     monkeypatch.setattr(windex, "open_dir", lambda d, **kw: opened.append(d) or real(d, **kw))
-    other = project.create(tmp_path / "other.quire")
+    other = new_project(tmp_path / "other.quire")
     try:
         with other.session() as s:
             make_source(s, "another project's text about Raqqa")
