@@ -30,6 +30,7 @@ from db.errors import (
     ProjectFileMovedError,
 )
 from db.failures import sqlite_error, write_reason
+from db.walcheck import journal_mismatch
 
 READ_WRITE, READ_ONLY, IMMUTABLE, CREATE = "rw", "ro", "immutable", "rwc"
 # SQLite's header field for the application that owns a file ("QUIR"): a file with
@@ -223,7 +224,8 @@ def check_leftover_journal(path: Path) -> None:
     A leftover journal that fits (after a crash) is left for SQLite to replay."""
     if not leftover_journal(path):
         return
-    problem = _quick_check(f"file:{uri_path(path)}?mode=ro")
+    problem = (journal_mismatch(path, journal(path))
+               or _integrity_check(f"file:{uri_path(path)}?mode=ro"))
     if problem is None:
         return
     raise DamagedProjectError(
@@ -233,14 +235,15 @@ def check_leftover_journal(path: Path) -> None:
         "(the window offers to do this)")
 
 
-def _quick_check(uri: str) -> str | None:
-    """None if SQLite's quick check passes on ``uri``, else its first complaint."""
+def _integrity_check(uri: str) -> str | None:
+    """None if SQLite's integrity check (indexes compared with their tables, not only the
+    quick check's page structure) passes on ``uri``, else its first complaint."""
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         return str(exc)
     try:
-        rows = con.execute("PRAGMA quick_check(1)").fetchall()
+        rows = con.execute("PRAGMA integrity_check(1)").fetchall()
         answer = rows[0][0] if rows else "no answer"
         return None if answer == "ok" else answer.splitlines()[-1]
     except sqlite3.Error as exc:
