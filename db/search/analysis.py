@@ -4,11 +4,12 @@ The same function, :func:`tokens`, tokenizes a source when it is indexed, the wo
 of a query, and a source again when its hits are located, so a hit is exactly where
 the index said a term was, in code points of the canonical text (DESIGN.md rule 6).
 
-Folding (:data:`FOLD`) maps every character to one character or to nothing, so a
-folded text is as long as the original unless characters were removed, and offsets
-come back through a small map only then. It removes Arabic harakat, Quranic marks
-and tatweel; folds alef variants (أ إ آ ٱ) to ا and ى to ي, Arabic-Indic digits to
-0-9; lower-cases; and removes Latin accents (é→e). The tokens, in priority order:
+Folding (:mod:`db.fold`, which find in a source shares) maps every character to one
+character or to nothing, so a folded text is as long as the original unless characters
+were removed, and offsets come back through a small map only then. It removes Arabic
+harakat, Quranic marks and tatweel; folds alef variants (أ إ آ ٱ) to ا and ى to ي,
+Arabic-Indic digits to 0-9; lower-cases; and removes Latin accents (é→e). The tokens, in
+priority order:
 
 * URLs (``https://…``, ``www.…``) and e-mail addresses, whole;
 * hashtags and mentions, whole (``#sdffreedraqqa``, ``@raqqa_sl``); at index time also
@@ -34,56 +35,7 @@ from typing import NamedTuple
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-_ARABIC_MARKS = ("\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
-                 "\u0640")  # the last one is tatweel
-_INVISIBLE = "\u00ad\u200b\u200d-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
-_ALEFS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"}
-_APOSTROPHES = {"’": "'", "ʼ": "'", "‘": "'"}
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_REMOVED = re.compile(f"[{_ARABIC_MARKS}{_INVISIBLE}]|{_COMBINING.pattern}")
-
-
-def _fold_char(c: str) -> str:
-    """What one character folds to: one character, or '' when it is removed."""
-    if _REMOVED.fullmatch(c):
-        return ""
-    if c in _ALEFS:
-        return _ALEFS[c]
-    if c in _APOSTROPHES:
-        return _APOSTROPHES[c]
-    if "\u0660" <= c <= "\u0669" or "\u06f0" <= c <= "\u06f9":
-        return str(unicodedata.digit(c))
-    lower = c.lower()
-    c2 = lower if len(lower) == 1 else c
-    if "\u0600" <= c2 <= "\u06ff":  # Arabic letters keep their hamza (ؤ ئ) and shape
-        return c2
-    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", c2))
-    bare = "".join(_ALEFS.get(ch, ch) for ch in _REMOVED.sub("", bare))
-    if len(bare.lower()) == 1:
-        bare = bare.lower()
-    return bare if len(bare) == 1 else c2
-
-
-def _build_fold() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for cp in range(0x10000):
-        if 0x3400 <= cp < 0xA640 or 0xAC00 <= cp < 0xF900:  # CJK, Hangul, surrogates
-            continue
-        c = chr(cp)
-        f = _fold_char(c)
-        if f != c:
-            table[cp] = f
-    return table
-
-
-FOLD: dict[int, str] = _build_fold()
-"""``str.translate`` table: each character to one character or '' (removed)."""
-
-
-def fold(text: str) -> str:
-    """``text`` folded for matching: lower case, no accents, harakat or tatweel."""
-    return unicodedata.normalize("NFC", text).translate(FOLD)
-
+from db.fold import FOLD, fold, kept_offsets  # noqa: F401 - fold is this module's API too
 
 _W = r"\w"
 _URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}'’»]"
@@ -102,13 +54,6 @@ class Tok(NamedTuple):
     pos: int
     start: int
     end: int
-
-
-def kept_offsets(text: str) -> list[int] | None:
-    """For each character of ``fold(text)``, its offset in ``text``; None if they agree."""
-    if not _REMOVED.search(text):
-        return None
-    return [i for i, c in enumerate(text) if FOLD.get(ord(c), c) != ""]
 
 
 # The last text tokenized for indexing and its tokens, as one tuple (swapped atomically,

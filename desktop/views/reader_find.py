@@ -1,10 +1,10 @@
 """Find in the Reader's source: a find bar, hits painted on the text, next and previous.
 
-Matching folds both the text and the query (:func:`fold`): case, Arabic harakat and
-tatweel, and the alef variants, so ``الرقة`` finds ``الرَّقَّة``. The text is folded as a
-copy together with a map from each folded character back to the code point it came
-from, so every hit is an exact code-point span of the original text (DESIGN.md rule 6;
-Qt positions come only from the Reader's :class:`desktop.offsets.OffsetMap`).
+Matching folds both the text and the query exactly as full-text search does
+(:func:`db.fold.find_all`): case, accents, Arabic harakat and tatweel, and the alef
+variants, so ``cafe`` finds ``café`` and ``الرقة`` finds ``الرَّقَّة``. Every hit is an
+exact code-point span of the original text (DESIGN.md rule 6; Qt positions come only
+from the Reader's :class:`desktop.offsets.OffsetMap`).
 """
 
 from __future__ import annotations
@@ -16,49 +16,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from db.fold import find_all
+
 if TYPE_CHECKING:
     from desktop.views.reader import Reader
-
-# Harakat, Quranic marks, superscript alef and tatweel: left out when matching.
-_IGNORED = frozenset(
-    [chr(c) for c in range(0x0610, 0x061B)] + [chr(c) for c in range(0x064B, 0x0660)]
-    + ["\u0670", "\u0640"] + [chr(c) for c in range(0x06D6, 0x06DD)]
-    + [chr(c) for c in range(0x06DF, 0x06E9)] + [chr(c) for c in range(0x06EA, 0x06EE)])
-# Alef with hamza above / below / madda, alef wasla -> alef; alef maksura -> yeh.
-_LETTERS = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
-            "\u0649": "\u064a"}
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` folded for matching, and for each folded character the code point of
-    ``text`` it came from, plus ``len(text)`` at the end."""
-    out: list[str] = []
-    back: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _IGNORED:
-            continue
-        folded = _LETTERS.get(ch) or ch.casefold()
-        out.append(folded)
-        back.extend([i] * len(folded))
-    back.append(len(text))
-    return "".join(out), back
-
-
-def find_all(text: str, query: str) -> list[tuple[int, int]]:
-    """Every non-overlapping occurrence of ``query`` in ``text``, folded as :func:`fold`
-    folds them, as code-point spans of ``text``. A span ends after any harakat or tatweel
-    that follow its last letter."""
-    needle, _ = fold(query)
-    if not needle:
-        return []
-    hay, back = fold(text)
-    spans = []
-    at = hay.find(needle)
-    while at >= 0:
-        stop = at + len(needle)
-        spans.append((back[at], max(back[stop - 1] + 1, back[stop])))
-        at = hay.find(needle, stop)
-    return spans
 
 
 class FindField(QLineEdit):

@@ -7,8 +7,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication
 
+from db.fold import find_all
 from desktop.views.reader import Reader
-from desktop.views.reader_find import find_all, fold
 from desktop.views.reader_paint import CURRENT_HIT_BACKGROUND, HIT_BACKGROUND
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -65,24 +65,6 @@ def press(qtbot, widget, keys: str) -> None:
 
 
 # -- matching ------------------------------------------------------------------------
-
-
-def test_fold_maps_back_to_code_points():
-    folded, back = fold("🕊️ أَحمد")
-    assert folded == "🕊️ احمد"
-    assert [back[i] for i in range(len(folded))] == [0, 1, 2, 3, 5, 6, 7]
-    assert back[-1] == len("🕊️ أَحمد")
-
-
-def test_find_all_ignores_case_harakat_and_alef_forms():
-    assert find_all(ENGLISH, "raqqa") == [(0, 5), (33, 38), (52, 57)]
-    spans = find_all(MIXED, "الرقة")
-    assert [MIXED[a:b] for a, b in spans] == [HARAKAT, "الرقة"]
-    assert spans[0][0] == len("🕊️ ")
-    assert find_all("قالت أُمّ", "ام") == [(5, 9)]  # alef with hamza, damma, shadda
-    assert find_all("مستشفى", "مستشفي") == [(0, 6)]
-    assert find_all("قَتَـــلَ", "قتل") == [(0, len("قَتَـــلَ"))]  # tatweel
-    assert find_all("abc", "") == [] and find_all("abc", "\u064e") == []
 
 
 # -- show_hits, next, previous ----------------------------------------------------------
@@ -198,6 +180,17 @@ def test_find_bar_finds_arabic_with_harakat_after_emoji(reader, qtbot):
     # The view selects exactly that text (the emoji is two UTF-16 units before it).
     assert reader.view.textCursor().selectedText() == HARAKAT
     assert reader.find_bar.count.text() == "1 of 2"
+
+
+def test_find_bar_folds_accents_as_search_does(reader, qtbot):
+    text = "Le café ferme; un CAFÉ ouvre 🇸🇾 café."
+    reader.show_source(detail(text))
+    reader.view.setFocus()
+    press(qtbot, reader.view, "Ctrl+F")
+    qtbot.keyClicks(reader.find_bar.field, "cafe")
+    assert [text[a:b] for a, b in reader.hits()] == ["café", "CAFÉ", "café"]
+    assert reader.view.textCursor().selectedText() == "café"
+    assert reader.find_bar.count.text() == "1 of 3"
 
 
 def test_escape_closes_the_bar_and_clears_hits(reader, qtbot):
