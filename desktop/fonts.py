@@ -5,6 +5,8 @@ Every bundled TTF is registered with Qt except the outline emoji font, which is 
 fallback of the application's font, so a name with emoji shows them in colour wherever
 the machine's own fonts lack them. Rows of tables are sized with :func:`row_height`, so
 an emoji (taller than the text's font) never pushes the text out of its row.
+:func:`reading_font` is how source text reads everywhere: the Reader, excerpt cards,
+notes, and the dialogs that quote a source.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from db.resources import resource
 EMOJI_FAMILY = "Noto Color Emoji"
 PDF_ONLY = frozenset({"NotoEmoji-Regular.ttf"})
 ROW_PADDING = 8
+# Amiri ships in resources/fonts (registered by load_bundled_fonts); these are fallbacks.
+ARABIC_FALLBACKS = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", EMOJI_FAMILY]
 
 
 def load_bundled_fonts() -> list[str]:
@@ -40,3 +44,11 @@ def row_height(font: QFont, padding: int = ROW_PADDING) -> int:
     emoji = QFont(EMOJI_FAMILY)
     emoji.setPointSizeF(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
     return max(QFontMetrics(font).height(), QFontMetrics(emoji).height()) + padding
+
+
+def reading_font(base: QFont) -> QFont:
+    """``base`` made a little larger, with fallbacks that have Arabic glyphs."""
+    font = QFont(base)
+    font.setFamilies(["Amiri", base.family(), *ARABIC_FALLBACKS])
+    font.setPointSizeF(max(base.pointSizeF() * 1.25, 11.0))
+    return font

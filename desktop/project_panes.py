@@ -25,10 +25,10 @@ from desktop.dialogs.references import ReferenceLibrary
 from desktop.session import ProjectSession
 from desktop.views.agreement import AgreementView
 from desktop.views.codes import CodesPane
+from desktop.views.excerpt_notes import ExcerptNotes
 from desktop.views.excerpts import ExcerptsView
 from desktop.views.memos import MemosPane, excerpt_span
 from desktop.views.search import SearchPanel
-from desktop.widgets.excerpt_notes import ExcerptNotes
 
 Area = Qt.DockWidgetArea
 NO_PROJECT = "Open a project to search it."

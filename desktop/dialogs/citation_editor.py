@@ -38,9 +38,9 @@ from db.ops import citations as citation_ops
 from db.queries import citations as citation_queries
 from db.queries import excerpts as excerpt_queries
 from desktop.dialogs.reference_form import preview
+from desktop.fonts import reading_font
 from desktop.models.citations import ltr_safe
 from desktop.steps import apply_step
-from desktop.views.reader_header import reading_font
 from desktop.widgets.incomplete import IncompleteNote
 
 if TYPE_CHECKING:

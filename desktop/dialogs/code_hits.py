@@ -44,10 +44,10 @@ from db.queries import codes as code_queries
 from db.queries import sources as source_queries
 from db.restore import combine
 from db.units import expand
+from desktop.fonts import reading_font
 from desktop.models.codes import swatch
 from desktop.models.sources import is_rtl
 from desktop.steps import apply_step
-from desktop.views.reader import reading_font
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

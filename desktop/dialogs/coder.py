@@ -1,10 +1,8 @@
-"""Who is coding: the first-run name prompt, Preferences, and a coder filter.
+"""Who is coding: the first-run name prompt and Preferences.
 
 Every excerpt and coding records its coder (issue 4, "Coders"). The name is asked once,
 at first run, and kept in the user's settings (``desktop.settings``); Preferences change
-it. :class:`CoderFilter` chooses whose work the Reader and the Coded excerpts view show
-(everyone's, or one coder's): it drives ``ProjectSession.show_coders``, and every
-filter on screen follows ``coder_filter_changed``, so they always agree.
+it. Whose work the views show is :class:`desktop.widgets.coder_filter.CoderFilter`.
 """
 
 from __future__ import annotations
@@ -13,22 +11,18 @@ import getpass
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from db.queries import excerpts as excerpt_queries
 from desktop import settings
 
 if TYPE_CHECKING:
-    from db.changes import Changes
     from desktop.session import ProjectSession
 
 MAX_NAME = 200  # as the core allows (db.ops.coders)
@@ -145,86 +139,3 @@ def edit_preferences(session: ProjectSession | None, parent: QWidget | None = No
     changed = dialog.coder_name() != settings.coder_name()
     dialog.save(session)
     return changed
-
-
-EVERYONE = -1  # the combo's data for "everyone's work"
-
-
-class CoderFilter(QWidget):
-    """Show everyone's work, or one coder's: drives the session's coder filter."""
-
-    def __init__(self, parent: QWidget | None = None, *, label: str = "Coder:"):
-        super().__init__(parent)
-        self._session: ProjectSession | None = None
-        self.combo = QComboBox(self)
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.combo.setToolTip("Whose excerpts and codings to show")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        if label:
-            caption = QLabel(label, self)
-            caption.setBuddy(self.combo)
-            row.addWidget(caption)
-        row.addWidget(self.combo, 1)
-        self.combo.currentIndexChanged.connect(self._on_combo_current_index_changed)
-        self._fill([])
-
-    def set_session(self, session: ProjectSession | None) -> None:
-        """Offer the coders of ``session`` and follow its coder filter."""
-        if self._session is not None:
-            self._session.project_changed.disconnect(self._on_session_project_changed)
-            self._session.coder_filter_changed.disconnect(self._on_session_coder_filter_changed)
-        self._session = session
-        if session is not None:
-            session.project_changed.connect(self._on_session_project_changed)
-            session.coder_filter_changed.connect(self._on_session_coder_filter_changed)
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Read the coders again."""
-        if self._session is None:
-            self._fill([])
-            return
-        with self._session.read() as s:
-            self._fill(excerpt_queries.coders(s))
-
-    def _fill(self, coders: list[dict]) -> None:
-        self.combo.blockSignals(True)
-        self.combo.clear()
-        self.combo.addItem("Everyone", EVERYONE)
-        for coder in coders:
-            self.combo.addItem(coder["name"], coder["id"])
-        self.combo.blockSignals(False)
-        self._show(self._session.visible_coders if self._session else None)
-
-    def _show(self, coder_ids: set[int] | None) -> None:
-        """Point the combo at the session's filter (a set of several shows as one)."""
-        wanted = EVERYONE if not coder_ids else min(coder_ids)
-        found = self.combo.findData(wanted)
-        self.combo.blockSignals(True)
-        self.combo.setCurrentIndex(max(found, 0))
-        self.combo.blockSignals(False)
-
-    def coder_id(self) -> int | None:
-        """The coder chosen, or None for everyone."""
-        value = self.combo.currentData()
-        return None if value in (None, EVERYONE) else value
-
-    def choose(self, coder_id: int | None) -> None:
-        """Show ``coder_id``'s work (None: everyone's)."""
-        found = self.combo.findData(EVERYONE if coder_id is None else coder_id)
-        if found >= 0:
-            self.combo.setCurrentIndex(found)
-
-    def _on_combo_current_index_changed(self, _index: int) -> None:
-        if self._session is not None:
-            chosen = self.coder_id()
-            self._session.show_coders(None if chosen is None else {chosen})
-
-    def _on_session_coder_filter_changed(self, coder_ids: set[int] | None) -> None:
-        self._show(coder_ids)
-
-    def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
-        # A coder's record is made quietly on their first coding: watch for that too.
-        if changes.touched("coders", "excerpts", "codings"):
-            self.refresh()

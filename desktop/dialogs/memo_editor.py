@@ -36,9 +36,9 @@ from db.ops import memos as memo_ops
 from db.queries import excerpts as excerpt_queries
 from db.queries.memos import links_in, memo_row, parse_link, target_label
 from desktop.dialogs.memo_links import LinkDialog, link_url
+from desktop.fonts import reading_font
 from desktop.models.memos import KIND_NAMES, isolated, kind_icon, local_date
 from desktop.steps import apply_step
-from desktop.views.reader_header import reading_font
 from desktop.widgets.markdown_source import BULLET, NUMBER, MarkdownEdit
 
 if TYPE_CHECKING:

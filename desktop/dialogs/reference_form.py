@@ -33,8 +33,8 @@ from db.ops import bind
 from db.ops import references as reference_ops
 from db.queries import citations as citation_queries
 from db.restore import compose
+from desktop.fonts import reading_font
 from desktop.steps import apply_step
-from desktop.views.reader_header import reading_font
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession

@@ -45,6 +45,7 @@ from db.queries import sources as source_queries
 from db.queries.memos import snippet
 from db.restore import compose
 from desktop.dialogs.reference_form import ReferenceEditor
+from desktop.fonts import reading_font
 from desktop.models.references import (
     AUTHORS,
     KEY,
@@ -55,8 +56,7 @@ from desktop.models.references import (
     suggested_sources,
 )
 from desktop.steps import apply_step
-from desktop.views.reader_header import reading_font
-from desktop.views.sources import BidiDelegate
+from desktop.widgets.bidi import BidiDelegate
 
 if TYPE_CHECKING:
     from db.changes import Changes

@@ -42,12 +42,12 @@ from db.queries.memos import memos_on, snippet
 from desktop import settings
 from desktop.dialogs.citation_editor import CitationDialog
 from desktop.dialogs.memo_editor import MemoEditor
+from desktop.fonts import reading_font
 from desktop.models.citations import ROW_ROLE, CitationListModel
 from desktop.models.excerpts import headline, isolated_headline
 from desktop.models.memos import kind_icon, local_date, memo_heading
 from desktop.models.sources import is_rtl
 from desktop.steps import apply_step
-from desktop.views.reader_header import reading_font
 from desktop.widgets.note_delegate import NoteDelegate
 
 if TYPE_CHECKING:

@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
 
 from db.queries import excerpts as queries
 from db.queries import sources as source_queries
-from desktop.dialogs.coder import CoderFilter
 from desktop.models.codes import EXCERPTS, NAME, SOURCES, CodeTreeModel
 from desktop.models.excerpts import SPAN_ROLE, CheckableCodes, ExcerptListModel, as_text
+from desktop.widgets.coder_filter import CoderFilter
 from desktop.widgets.excerpt_card import ExcerptDelegate
 
 if TYPE_CHECKING:

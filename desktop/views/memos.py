@@ -49,7 +49,7 @@ from desktop.models.memos import (
     memo_heading,
 )
 from desktop.steps import apply_step
-from desktop.views.sources import BidiDelegate
+from desktop.widgets.bidi import BidiDelegate
 
 if TYPE_CHECKING:
     from db.changes import Changes

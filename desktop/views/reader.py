@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.fonts import reading_font
 from desktop.offsets import OffsetMap
-from desktop.views.reader_coders import CoderFilter
 from desktop.views.reader_coding import ReaderCoding
 from desktop.views.reader_find import FindBar, ReaderFind
 from desktop.views.reader_header import (
@@ -50,10 +50,10 @@ from desktop.views.reader_header import (
     ReaderHeader,
     first_strong_direction,
     format_published,
-    reading_font,
 )
 from desktop.views.reader_quotes import paint_quotes, quote_at, quote_tooltip
 from desktop.views.reader_text import ReaderTextEdit
+from desktop.widgets.coder_filter import CoderFilter
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
@@ -104,7 +104,8 @@ class Reader(QWidget):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.header)
-        self.coder_filter = CoderFilter(page)
+        self.coder_filter = CoderFilter(page, label="Show coding by:", only_when_shared=True)
+        self.coder_filter.layout().setContentsMargins(12, 0, 12, 2)
         column.addWidget(self.coder_filter)
         self.find_bar = FindBar(page)
         column.addWidget(self.find_bar)

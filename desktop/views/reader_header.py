@@ -1,7 +1,7 @@
 """The Reader's header: a source's title, byline, facts, link and tags.
 
-Also the small formatting helpers the Reader shares (paragraph direction, the reading
-font, dates shown with their UTC offset).
+Also the small formatting helpers the Reader shares (paragraph direction, dates shown
+with their UTC offset).
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from db.citations.urls import breakable, readable
+from desktop.fonts import reading_font
 
 LTR = Qt.LayoutDirection.LeftToRight
 RTL = Qt.LayoutDirection.RightToLeft
-# Amiri ships in resources/fonts (registered by desktop.fonts); these are fallbacks.
-ARABIC_FALLBACKS = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", "Noto Color Emoji"]
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MAX_URL_SHOWN = 90
@@ -150,14 +149,6 @@ def tags_line(detail: dict[str, Any]) -> str:
     tags = ["#" + t.lstrip("#") for t in detail.get("hashtags") or []]
     mentions = ["@" + m.lstrip("@") for m in detail.get("mentions") or []]
     return "  ".join(f"{_FSI}{t}{_PDI}" for t in tags + mentions)
-
-
-def reading_font(base: QFont) -> QFont:
-    """``base`` made a little larger, with fallbacks that have Arabic glyphs."""
-    font = QFont(base)
-    font.setFamilies(["Amiri", base.family(), *ARABIC_FALLBACKS])
-    font.setPointSizeF(max(base.pointSizeF() * 1.25, 11.0))
-    return font
 
 
 class ReaderHeader(QWidget):

@@ -40,7 +40,7 @@ from db.queries.sources import collection_tree
 from db.search import SearchIndex, parse, search
 from desktop.fonts import row_height
 from desktop.models.sources import RTL_ROLE, is_rtl
-from desktop.views.sources import BidiDelegate
+from desktop.widgets.bidi import BidiDelegate
 
 if TYPE_CHECKING:
     from db.changes import Changes

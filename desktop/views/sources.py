@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,8 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -30,11 +27,11 @@ from db.queries import sources as queries
 from desktop.fonts import row_height
 from desktop.models.sources import (
     COLUMNS,
-    RTL_ROLE,
     CollectionTreeModel,
     SourceTableModel,
     platform_label,
 )
+from desktop.widgets.bidi import BidiDelegate
 
 if TYPE_CHECKING:
     from db.changes import Changes
@@ -46,26 +43,6 @@ COLUMN_SAMPLES = {"title": "Shelling reported near the old bridge", "author": "R
                   "published": "2000-00-00 00:00", "kind": "article", "length": "Length",
                   "footnotes": "Notes"}
 FILTER_DELAY_MS = 250  # wait for the typing to pause before querying
-
-
-class BidiDelegate(QStyledItemDelegate):
-    """Lays out right-to-left cells right to left: right-aligned, elided on the left.
-
-    Each cell is also clipped to itself: a fallback font (an emoji drawn from an Arabic
-    font with tall ascenders) can make a line taller than the row, and the style would
-    then draw over the neighbouring rows.
-    """
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().initStyleOption(option, index)
-        if index.data(RTL_ROLE):
-            option.direction = Qt.LayoutDirection.RightToLeft
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex):
-        painter.save()
-        painter.setClipRect(option.rect)
-        super().paint(painter, option, index)
-        painter.restore()
 
 
 class SourcesPane(QWidget):

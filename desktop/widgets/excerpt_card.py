@@ -28,9 +28,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.fonts import reading_font
 from desktop.models.codes import swatch
 from desktop.models.excerpts import ROW_ROLE, isolated_headline
-from desktop.views.reader import reading_font  # excerpts read as in the Reader
 
 PAD = 8  # inside each excerpt's card
 BAR = 5  # the width of the colour bar on the reading side of a card

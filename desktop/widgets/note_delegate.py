@@ -8,8 +8,8 @@ from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextDocument
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.fonts import reading_font
 from desktop.models.citations import ROW_ROLE, note_html
-from desktop.views.reader_header import reading_font
 
 
 class NoteDelegate(QStyledItemDelegate):

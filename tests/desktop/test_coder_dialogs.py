@@ -1,4 +1,4 @@
-"""Coders: the first-run name prompt, Preferences, and the coder filter."""
+"""Coders: the first-run name prompt, Preferences, and the coder filter widget."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from db.ops.coders import ensure_coder
 from desktop import settings
 from desktop.dialogs import coder as coder_module
 from desktop.dialogs.coder import (
-    CoderFilter,
     CoderNameDialog,
     PreferencesDialog,
     ask_coder_name,
@@ -18,6 +17,7 @@ from desktop.dialogs.coder import (
     ensure_coder_name,
 )
 from desktop.session import ProjectSession
+from desktop.widgets.coder_filter import CoderFilter
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from db.ops.coding import delete_excerpt
 from db.ops.references import import_references
 from desktop.dialogs.citation_editor import CitationDialog
 from desktop.models.citations import ltr_safe
-from desktop.widgets.excerpt_notes import ExcerptNotes
+from desktop.views.excerpt_notes import ExcerptNotes
 from tests.desktop.codebook_support import ARTIFACTS
 from tests.desktop.notes_support import (
     ARABIC,
