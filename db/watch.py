@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 
 from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -28,6 +29,7 @@ from db.models import Change, ProjectInfo
 
 _START = "quire_own_start"
 _RANGE = "quire_own_range"
+_COMMITTED = "quire_own_committed"
 _LOCK = text(f"UPDATE {ProjectInfo.__tablename__} SET id = id WHERE 1 = 0")
 
 
@@ -78,7 +80,9 @@ class OwnWrites:
             session.info[_RANGE] = (after, upto)
 
     def _on_after_commit(self, session: Session) -> None:
-        session.info.pop(_RANGE, None)  # committed: stays recorded
+        written = session.info.pop(_RANGE, None)  # committed: it stays recorded
+        if written is not None:
+            session.info.setdefault(_COMMITTED, []).append(written)
 
     def _on_after_rollback(self, session: Session) -> None:
         session.info.pop(_START, None)
@@ -86,6 +90,21 @@ class OwnWrites:
         if written is not None:
             with self._lock:
                 self._ranges = [r for r in self._ranges if r != written]
+
+
+def committed_changes(session: Session) -> Changes:
+    """What the transactions of a bracketed ``session`` committed (a long operation that
+    commits in chunks, then fails: what it kept). Empty if the log cannot be read."""
+    found = Changes()
+    try:
+        for after, upto in session.info.get(_COMMITTED, ()):
+            q = select(Change.entity, Change.entity_id).where(
+                Change.seq > after, Change.seq <= upto)
+            for entity, entity_id in session.execute(q):
+                found.add(entity, [entity_id])
+    except SQLAlchemyError:
+        return Changes()
+    return found
 
 
 def changes_since(session: Session, after: int, own: OwnWrites | None = None

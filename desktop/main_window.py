@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,8 @@ from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
 from desktop.views.reader import Reader
 from desktop.views.sources import SourcesPane
+from desktop.widgets.feedback import run_in_dialog, warn
+from desktop.widgets.undo_controls import UndoControls
 
 LAYOUT_KEY = "main_window"
 DEFAULT_SIZE = (1280, 800)
@@ -50,6 +51,7 @@ SOURCES_SHARE = 0.40  # of the window's width, for the Sources pane until the us
 CODES_SHARE = 0.22  # and for the Codes pane
 FILE_FILTER = "Quire projects (*.quire)"
 TITLE = "Quire"
+SLOW_DELETE = 200  # deleting more sources than this runs on the worker, with progress
 
 
 class WelcomePage(QWidget):
@@ -111,7 +113,7 @@ class MainWindow(QMainWindow):
         self._import_dialog: QDialog | None = None
         self._dock_state = None  # the docks' layout while a project is open
         self._tasks = TaskRunner(self)  # work before a project is open (the sample)
-        self.undo_group = QUndoGroup(self)
+        self.undo = UndoControls(self)
         self.file_guard = FileGuard(self)  # checkpoints; a moved, deleted or read-only file
         self._make_actions()
         self.reader = Reader(self)
@@ -149,10 +151,7 @@ class MainWindow(QMainWindow):
         self.action_save_copy = self.make_action("Save a &Copy As…", self._on_save_copy)
         self.action_quit = self.make_action("&Quit", self.close, "Ctrl+Q")
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
-        self.action_undo = self.undo_group.createUndoAction(self, "Undo")
-        self.action_undo.setShortcut(QKeySequence("Ctrl+Z"))
-        self.action_redo = self.undo_group.createRedoAction(self, "Redo")
-        self.action_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.action_undo, self.action_redo = self.undo.action_undo, self.undo.action_redo
         self.action_delete = self.make_action("&Delete Source(s)…",
                                               self._on_delete_action_triggered, keys.Delete)
         # Only while the Sources pane has focus: Delete in the reader must not remove sources.
@@ -168,8 +167,7 @@ class MainWindow(QMainWindow):
         self.sources.counts_changed.connect(self._on_sources_counts_changed)
         self.sources_dock = self.add_dock(self.sources, "Sources", "sources_dock",
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.history = QUndoView(self.undo_group, self)
-        self.history.setEmptyLabel("<project opened>")
+        self.history = self.undo.view
         self.history_dock = self.add_dock(self.history, "Undo History", "history_dock",
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.history_dock.hide()
@@ -269,7 +267,7 @@ class MainWindow(QMainWindow):
         self.panes.set_session(None)
         self.analysis.set_session(None)
         self._show_source(None)
-        self.undo_group.removeStack(session.undo_stack)
+        self.undo.set_history(None)
         session.project_changed.disconnect(self._on_session_project_changed)
         session.close()
         session.deleteLater()
@@ -280,8 +278,7 @@ class MainWindow(QMainWindow):
         self.close_project()
         self.session = session
         session.project_changed.connect(self._on_session_project_changed)
-        self.undo_group.addStack(session.undo_stack)
-        self.undo_group.setActiveStack(session.undo_stack)
+        self.undo.set_history(session.history)
         self.sources.set_session(session)
         self.panes.set_session(session)
         self.analysis.set_session(session)
@@ -384,8 +381,12 @@ class MainWindow(QMainWindow):
         if self.session is None or not ids or not self._confirm_delete(ids):
             return
         label = "Delete source" if len(ids) == 1 else f"Delete {len(ids):,} sources"
-        self.session.apply(bind(delete_sources, source_ids=ids), label=label,
-                           initiator=self)
+        step = self.session.run(bind(delete_sources, source_ids=ids),
+                                label=label, initiator=self, slow=len(ids) > SLOW_DELETE,
+                                refused=warn(self, "Delete Sources"))
+        if step.task is not None:
+            run_in_dialog(f"Deleting {len(ids):,} sources", step.task, self,
+                          cancelling="Cancelling… (nothing will be deleted)")
 
     def _confirm_delete(self, ids: list[int]) -> bool:
         what = "this source" if len(ids) == 1 else f"these {len(ids):,} sources"

@@ -1,41 +1,94 @@
-"""The open project as the window sees it: its database, undo stack and worker.
+"""The open project as the window sees it: its database, its runner, history and worker.
 
-After every operation, undo or redo, :class:`ProjectSession` emits
-``project_changed(changes, initiator)``; views decide for themselves what to redraw
-(DESIGN.md rule 3).
+Every action a widget offers runs through one runner, :meth:`ProjectSession.run`
+(as Anki's ``CollectionOp``): it runs the operation (on the worker when it may be slow,
+or when the worker is writing already, so writes are never made on the GUI thread
+beside an import), keeps a successful, non-empty result as one undo step, turns a
+refusal into the widget's message, and announces ``project_changed(changes,
+initiator)``, after which views decide for themselves what to redraw (DESIGN.md rules
+3-5). Long work that writes nothing (exports, statistics, indexing) goes to the worker
+through :meth:`ProjectSession.start_task`; the window shows either kind with
+:class:`desktop.widgets.feedback.TaskProgress`. What other processes write is
+announced the same way, with the initiator ``ELSEWHERE`` (:mod:`desktop.watch`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
+from db.errors import QuireError
 from db.ops import OpResult
 from db.project import Project
+from db.watch import OwnWrites, committed_changes
 from desktop.tasks import Task, TaskRunner
-from desktop.undo import Operation, OperationCommand
+from desktop.undo import REFUSALS, Operation, WindowHistory
+from desktop.watch import POLL_MS, ChangeWatcher
+
+CANCELLED = "Cancelled: nothing was changed."
+CANCELLED_KEPT = "Cancelled: what was finished before Cancel is kept."
+
+
+@dataclass
+class Step:
+    """How an action went: done (with its value), refused (the reason), cancelled, or
+    still ``pending`` on the worker (``task`` runs it; the runner's callbacks follow)."""
+
+    label: str = ""
+    value: Any = None
+    refused: str | None = None
+    cancelled: bool = False
+    pending: bool = False
+    task: Task | None = None
+    trace: str = ""  # where an unexpected error came from (for a bug report)
+
+    @property
+    def ok(self) -> bool:
+        """True when the action ran (and, if it changed anything, is one undo step)."""
+        return not self.pending and self.refused is None and not self.cancelled
+
+    @property
+    def message(self) -> str:
+        """The reason it did not run, as a sentence for the widget ("" when it ran)."""
+        text = (self.refused or "").strip()
+        if text and not text[0].isupper():
+            text = text[0].upper() + text[1:]
+        return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
+class _Cancelled(Exception):
+    """Cancel was pressed while an operation that cannot stop half-way was running."""
+
+
+Done = Callable[[Any], None]
+Refused = Callable[[str], None]
 
 
 class ProjectSession(QObject):
-    """One open project: read sessions, undoable operations, background tasks."""
+    """One open project: read sessions, the runner, the history, the worker, the watch."""
 
     project_changed = Signal(object, object)  # Changes, initiator
     coder_filter_changed = Signal(object)  # a set of coder ids to show, or None for all
 
-    def __init__(self, project: Project, parent: QObject | None = None):
+    def __init__(self, project: Project, parent: QObject | None = None, *,
+                 poll_ms: int = POLL_MS):
         super().__init__(parent)
         self.project = project
-        self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
+        self.own_writes = OwnWrites()
+        self.history = WindowHistory(self)
+        self.watcher = ChangeWatcher(self, poll_ms)
         self.coder_name = ""
         self._coder_id: int | None = None
         self.visible_coders: set[int] | None = None  # None: everyone's work is shown
+
+    # -- the database ------------------------------------------------------------------
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -43,36 +96,114 @@ class ProjectSession(QObject):
         with self.project.sessions() as s:
             yield s
 
-    def execute(self, op: Operation) -> OpResult:
-        """Run an operation in its own transaction; committed when it returns."""
-        with self.project.session() as s:
-            return op(s)
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction on this thread: committed when the block ends, rolled
+        back on an error. The watcher knows its writes for this window's own."""
+        with self.project.sessions() as s:
+            self.own_writes.bracket(s)
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
 
-    def apply(self, op: Operation, *, label: str = "", initiator: object = None) -> OpResult:
-        """Run ``op`` now as one undoable step and return its result.
+    # -- the runner --------------------------------------------------------------------
 
-        The operation runs first, in its own transaction; only when it succeeded is it
-        put on the undo stack, so an operation the core refuses (it raises a
-        ``QuireError``) leaves neither the project nor the undo history changed.
+    def run(self, op: Operation, *, label: str = "", initiator: object = None,
+            done: Done | None = None, refused: Refused | None = None, slow: bool = False,
+            reports: bool = False) -> Step:
+        """Run ``op`` as one undoable step named ``label`` (else the core's label).
+
+        ``done(value)`` follows success; ``refused(message)`` a refusal or Cancel.
+        ``slow``: run on the worker (``Step.task`` follows it). ``reports``: the
+        operation takes ``progress`` and ``cancelled`` and keeps what it finished when
+        cancelled; without it, Cancel rolls the operation back whole.
         """
-        result = self.execute(op)
-        if label:
-            result.label = label
-        self.adopt(result, initiator=initiator)
-        return result
+        step = Step(label=label)
+        if slow or reports or self.tasks.writing():
+            return self._queue(step, op, reports, (initiator, done, refused))
+        try:
+            with self.transaction() as s:
+                result = self.history.perform(s, op, label)
+        except REFUSALS as exc:
+            return self._refuse(step, str(exc), refused)
+        return self._finish(step, result, initiator, done)
 
-    def adopt(self, result: OpResult, *, initiator: object = None) -> None:
-        """Put an operation that already ran (an import on the worker) on the undo stack.
+    def _queue(self, step: Step, op: Operation, reports: bool,
+               handlers: tuple[object, Done | None, Refused | None]) -> Step:
+        """Run ``op`` on the worker; the outcome comes back to the GUI thread."""
 
-        One that changed nothing (saving an untouched form) leaves no empty undo step.
-        """
-        if not result.changes:
-            return
-        self.undo_stack.push(OperationCommand(self, result, initiator=initiator))
+        def work(progress, cancelled) -> OpResult:
+            call = (lambda s: op(s, progress=progress, cancelled=cancelled)) if reports else op
+            with self.project.sessions() as s:
+                self.own_writes.bracket(s)
+                try:
+                    result = self.history.perform(s, call, step.label)
+                    if cancelled() and not reports:
+                        raise _Cancelled
+                    s.commit()
+                except BaseException as exc:
+                    s.rollback()
+                    exc.kept_changes = committed_changes(s)  # chunks committed before it
+                    raise
+            return result
+
+        initiator, done, refused = handlers
+        step.pending = True
+        step.task = self.tasks.start(step.label or "Working", work, writes=True)
+        step.task.finished.connect(lambda result: self._finish(step, result, initiator, done))
+        step.task.failed.connect(lambda exc, trace: self._fail(step, exc, trace, handlers))
+        return step
+
+    def _finish(self, step: Step, result: OpResult, initiator: object,
+                done: Done | None) -> Step:
+        step.pending, step.value, step.label = False, result.value, result.label
+        if result.changes:
+            self.history.recorded(result, initiator)
+            self.announce(result.changes, initiator)
+        if done is not None:
+            done(result.value)
+        return step
+
+    def _fail(self, step: Step, exc: BaseException, trace: str,
+              handlers: tuple[object, Done | None, Refused | None]) -> None:
+        initiator, _done, refused = handlers
+        kept = getattr(exc, "kept_changes", None)
+        if kept:
+            self.announce(kept, initiator)  # what it committed before failing stays
+        if isinstance(exc, _Cancelled) or (step.task.is_cancelled()
+                                            and isinstance(exc, QuireError)):
+            step.cancelled = True
+            self._refuse(step, CANCELLED_KEPT if kept else CANCELLED, refused)
+        elif isinstance(exc, REFUSALS):
+            self._refuse(step, str(exc), refused)
+        else:
+            step.trace = trace
+            self._refuse(step, f"{type(exc).__name__}: {exc}", refused)
+
+    def _refuse(self, step: Step, reason: str, refused: Refused | None) -> Step:
+        step.pending, step.refused = False, reason
+        if refused is not None:
+            refused(step.message)
+        return step
 
     def announce(self, changes: Changes, initiator: object = None) -> None:
         """Tell every view what changed."""
         self.project_changed.emit(changes, initiator)
+
+    def start_task(self, label: str, fn: Callable[..., Any]) -> Task:
+        """Run long core work that writes nothing, ``fn(session, progress=...,
+        cancelled=...)``, on the worker (an export, statistics, the search index)."""
+
+        def work(progress, cancelled):
+            with self.project.sessions() as s:
+                return fn(s, progress=progress, cancelled=cancelled)
+
+        return self.tasks.start(label, work)
+
+    # -- who is coding -----------------------------------------------------------------
 
     def set_coder(self, name: str) -> None:
         """Record everything coded from now on under ``name``."""
@@ -86,8 +217,8 @@ class ProjectSession(QObject):
         if self._coder_id is None:
             from db.ops.coders import ensure_coder
 
-            self._coder_id = self.execute(
-                lambda s: ensure_coder(s, name=self.coder_name or "me")).value
+            with self.transaction() as s:
+                self._coder_id = ensure_coder(s, name=self.coder_name or "me").value
         return self._coder_id
 
     def show_coders(self, coder_ids: set[int] | None) -> None:
@@ -95,18 +226,10 @@ class ProjectSession(QObject):
         self.visible_coders = None if coder_ids is None else set(coder_ids)
         self.coder_filter_changed.emit(self.visible_coders)
 
-    def start_task(self, label: str, fn: Callable[..., Any]) -> Task:
-        """Run long core work, ``fn(session, progress=..., cancelled=...)``, on the worker."""
-
-        def work(progress, cancelled):
-            with self.project.sessions() as s:
-                return fn(s, progress=progress, cancelled=cancelled)
-
-        return self.tasks.start(label, work)
-
     def close(self) -> None:
-        """Stop background work, then release the database."""
+        """Stop watching and background work, then release the database."""
+        self.watcher.stop()
         self.tasks.cancel_all()
         self.tasks.wait()
-        self.undo_stack.clear()
+        self.history.clear()
         self.project.close()

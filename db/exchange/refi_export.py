@@ -32,6 +32,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy.orm import Session
 
+from db.errors import ExportCancelled, ImportCancelled
 from db.exchange.bundle import BCode, BExcerpt, BMemo, BSource, Bundle, read_project
 from db.exchange.refi_model import (
     BY_NAME,
@@ -50,19 +51,33 @@ from db.exchange.refi_model import (
 from db.export.atomic import atomic_target
 
 Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
 
 
-def export_qdpx(session: Session, path: str | Path, *,
-                progress: Progress | None = None) -> Path:
-    """Write the project of ``session`` to ``path`` as a REFI-QDA project (.qdpx)."""
-    bundle = read_project(session, progress=progress)
-    return write_qdpx(bundle, Path(path))
+def export_qdpx(session: Session, path: str | Path, *, progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> Path:
+    """Write the project of ``session`` to ``path`` as a REFI-QDA project (.qdpx).
+    ExportCancelled (nothing written) when ``cancelled()`` says so before writing."""
+    return write_qdpx(_read(session, Path(path), progress, cancelled), Path(path))
 
 
-def export_qdc(session: Session, path: str | Path) -> Path:
+def export_qdc(session: Session, path: str | Path, *, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> Path:
     """Write the codebook of ``session``'s project to ``path`` as a REFI-QDA codebook."""
-    bundle = read_project(session)
-    return write_qdc(bundle.codes, Path(path))
+    return write_qdc(_read(session, Path(path), progress, cancelled).codes, Path(path))
+
+
+def _read(session: Session, path: Path, progress: Progress | None,
+          cancelled: Cancelled | None) -> Bundle:
+    """The project to export, unless Cancel was pressed while reading it."""
+    cancelled = cancelled or (lambda: False)
+    try:
+        bundle = read_project(session, progress=progress, cancelled=cancelled)
+    except ImportCancelled:
+        bundle = None
+    if bundle is None or cancelled():
+        raise ExportCancelled(f"{path.name}: export cancelled; nothing was written")
+    return bundle
 
 
 def write_qdpx(bundle: Bundle, path: Path) -> Path:

@@ -34,11 +34,12 @@ class OpResult:
     before: State | None = None
 
 
-def bind(op: Callable[..., OpResult], **kwargs: Any) -> Callable[[Session], OpResult]:
-    """``op`` with its keyword arguments filled in, ready to run on a session."""
+def bind(op: Callable[..., OpResult], **kwargs: Any) -> Callable[..., OpResult]:
+    """``op`` with its keyword arguments filled in, ready to run on a session. Keywords
+    given when it runs (a long operation's ``progress`` and ``cancelled``) are passed on."""
 
-    def run(session: Session) -> OpResult:
-        return op(session, **kwargs)
+    def run(session: Session, **more: Any) -> OpResult:
+        return op(session, **kwargs, **more)
 
     run.__name__ = getattr(op, "__name__", "operation")
     return run

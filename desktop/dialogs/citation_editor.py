@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -40,7 +39,7 @@ from db.queries import excerpts as excerpt_queries
 from desktop.dialogs.reference_form import preview
 from desktop.fonts import reading_font
 from desktop.models.citations import ltr_safe
-from desktop.steps import apply_step
+from desktop.widgets.feedback import warn
 from desktop.widgets.incomplete import IncompleteNote
 
 if TYPE_CHECKING:
@@ -206,13 +205,12 @@ class CitationDialog(QDialog):
 
     def save(self) -> bool:
         """Add or change the citation as one undoable step and close."""
-        step = apply_step(self._session, self._operation(), initiator=self)
-        if not step.ok:
-            QMessageBox.warning(self, "Citation Not Saved", step.message)
-            return False
-        self.citation_id = step.value
+        return self._session.run(self._operation(), initiator=self, done=self._on_saved,
+                                 refused=warn(self, "Citation Not Saved")).ok
+
+    def _on_saved(self, citation_id: int) -> None:
+        self.citation_id = citation_id
         self.accept()
-        return True
 
     def _operation(self):
         note = self.note_edit.toPlainText().strip()

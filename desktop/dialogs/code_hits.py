@@ -4,8 +4,9 @@ Given the hits of a search, the researcher chooses a code (or names a new one, "
 Child" allowed), a unit (the hit itself, its sentence, its paragraph, or the whole post
 or article, grown by ``db.units.expand``) and which hits to code (all, by default). The
 preview shows exactly the passages that will be coded, hits in bold; several hits in
-one passage code it once. Accepting runs ``db.ops.coding.code_spans`` (with the new
-code's creation, when there is one) as a single undo step.
+one passage code it once. Accepting runs ``db.ops.coding.code_spans`` (or
+``db.ops.actions.code_spans_with_new_code``) as a single undo step on the worker, with
+progress and Cancel (which codes nothing); the dialog closes when it is done.
 
 The search panel or the main window calls :func:`code_hits`.
 """
@@ -38,22 +39,19 @@ from PySide6.QtWidgets import (
 )
 
 from db.ops import bind
-from db.ops.codes import ensure_code_path
+from db.ops.actions import code_spans_with_new_code
 from db.ops.coding import code_spans
 from db.queries import codes as code_queries
 from db.queries import sources as source_queries
-from db.restore import combine
 from db.units import expand
 from desktop.fonts import reading_font
 from desktop.models.codes import swatch
 from desktop.models.sources import is_rtl
-from desktop.steps import apply_step
+from desktop.session import CANCELLED
+from desktop.widgets.feedback import TaskProgress
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from db.ops import OpResult
-    from desktop.session import ProjectSession
+    from desktop.session import ProjectSession, Step
 
 UNITS = (("hit", "The hit itself"), ("sentence", "Its sentence"),
          ("paragraph", "Its paragraph"), ("source", "The whole post or article"))
@@ -128,6 +126,7 @@ class CodeHitsDialog(QDialog):
         self.preview.setFont(reading_font(self.preview.font()))  # as the Reader shows text
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel, self)
+        self.progress = TaskProgress(self, cancelling="Cancelling… (nothing will be coded)")
         self._lay_out()
 
     def _make_hit_list(self) -> QTreeWidget:
@@ -175,6 +174,7 @@ class CodeHitsDialog(QDialog):
         column = QVBoxLayout(self)
         column.addLayout(form)
         column.addWidget(splitter, 1)
+        column.addWidget(self.progress)
         column.addWidget(self.buttons)
 
     def _fill_codes(self) -> None:
@@ -333,24 +333,50 @@ class CodeHitsDialog(QDialog):
         """The operation that codes the passages (creating the new code first, if any)."""
         spans, coder = self.spans(), self._session.coder_id()
         if self.code_combo.currentData() == NEW_CODE:
-            return bind(_new_code_for_spans, path=self.code_label(), spans=spans,
+            return bind(code_spans_with_new_code, path=self.code_label(), spans=spans,
                         coder_id=coder)
         return bind(code_spans, spans=spans, code_id=self.code_combo.currentData(),
                     coder_id=coder)
 
-    def apply(self) -> bool:
-        """Code the passages as one undoable step; False (with the reason shown) if refused."""
-        step = apply_step(self._session, self.operation(), initiator=self)
-        if not step.ok:
-            QMessageBox.warning(self, "Code All Hits", step.message)
-            return False
-        self.coded = step.value
-        return True
+    def apply(self) -> Step:
+        """Code the passages as one undoable step, on the worker; the dialog closes when
+        they are coded, and stays open (saying why) when the core refuses."""
+        n = len(self.passages())
+        step = self._session.run(self.operation(), initiator=self, slow=True,
+                                 done=self._on_coded, refused=self._on_refused)
+        self.progress.follow(step.task, f"Coding {_count(n, 'passage')}…")
+        self._set_running(True)
+        return step
 
     def accept(self) -> None:
-        """Code, then close; a refusal keeps the dialog open to change the choice."""
-        if self.passages() and self.code_label() and self.apply():
-            super().accept()
+        """Code (the dialog closes when that is done)."""
+        if self.passages() and self.code_label() and not self.progress.is_running():
+            self.apply()
+
+    def reject(self) -> None:
+        """Close, or, while coding, Cancel (nothing is coded)."""
+        if self.progress.is_running():
+            self.progress.cancel()
+        else:
+            super().reject()
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (self.code_combo, self.new_code_edit, self.unit_combo, self.hit_list,
+                       self.all_button, self.none_button):
+            widget.setEnabled(not running)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not running)
+
+    def _on_coded(self, excerpt_ids: list[int]) -> None:
+        self.coded = excerpt_ids
+        super().accept()
+
+    def _on_refused(self, message: str) -> None:
+        self._set_running(False)
+        self.update_preview()
+        if message == CANCELLED:
+            self.summary.setText(message)
+        else:
+            QMessageBox.warning(self, "Code All Hits", message)
 
     # -- what the widgets report ---------------------------------------------------------
 
@@ -367,15 +393,6 @@ class CodeHitsDialog(QDialog):
     def _on_hit_list_item_changed(self, _item: QTreeWidgetItem, column: int) -> None:
         if column == 0:
             self.update_preview()
-
-
-def _new_code_for_spans(session: Session, *, path: str, spans: list[tuple[int, int, int]],
-                        coder_id: int) -> OpResult:
-    """Create the code at ``path`` (what is missing of it) and code the spans: one step."""
-    made = ensure_code_path(session, path=path, coder_id=coder_id)
-    coded = code_spans(session, spans=spans, code_id=made.value, coder_id=coder_id)
-    label = f"New code '{path}' on {_count(len(spans), 'passage')}"
-    return combine([made, coded], label, value=coded.value)
 
 
 def code_hits(session: ProjectSession, hits: list[Hit], parent: QWidget | None = None) -> bool:

@@ -6,8 +6,9 @@ Opened with a preset from wherever the researcher stands -- the Coded excerpts v
 :func:`open_export`. The researcher narrows it by codes, collections, coders and dates,
 picks the order, what to include, the citation style, the page size and a title, and
 exports. Sources whose reference lacks an author or a date are named, each a link to its
-reference form. The export runs on the project's worker (``session.start_task``) with a
-progress bar; Cancel stops it and nothing is written.
+reference form. The export runs on the project's worker (``session.start_task``) with
+progress and Cancel (:class:`desktop.widgets.feedback.TaskProgress`); Cancel stops it
+and nothing is written.
 
 Preset keys (all optional): ``code_ids``, ``subcodes``, ``collection_ids``,
 ``coder_ids``, ``date_from``, ``date_to`` (``YYYY-MM-DD``), ``query``, ``hits`` (a
@@ -36,7 +37,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTreeWidget,
@@ -53,6 +53,7 @@ from db.queries.codes import code_tree
 from db.queries.excerpts import coders
 from db.queries.sources import collection_tree
 from desktop.session import ProjectSession
+from desktop.widgets.feedback import TaskProgress
 from desktop.widgets.incomplete import IncompleteNote
 
 FORMATS = (("pdf", "Annotated PDF"), ("csv", "Quote table, CSV"),
@@ -198,18 +199,17 @@ class ExportDialog(QDialog):
         self.count_label = QLabel(self)
         self.incomplete_label = IncompleteNote(self)  # references without author or date
         self.incomplete_label.linkActivated.connect(self._on_incomplete_link_activated)
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setVisible(False)
+        self.progress = TaskProgress(self, cancelling="Stopping… (no file is written)")
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton(
             "Export", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.export_button.clicked.connect(self.start_export)
-        self.cancel_button.clicked.connect(self._on_cancel_clicked)
-        for w in (self.count_label, self.incomplete_label, self.progress_bar,
-                  self.message_label, self.buttons):
+        self.close_button.clicked.connect(self.reject)
+        for w in (self.count_label, self.incomplete_label, self.progress, self.message_label,
+                  self.buttons):
             box.addWidget(w)
         return box
 
@@ -365,8 +365,7 @@ class ExportDialog(QDialog):
             return
         job = self._job(Path(path))
         self._set_running(True)
-        self.task = self.session.start_task("Export", job)
-        self.task.progressed.connect(self._on_task_progressed)
+        self.task = self.progress.follow(self.session.start_task("Exporting", job))
         self.task.finished.connect(self._on_task_finished)
         self.task.failed.connect(self._on_task_failed)
 
@@ -393,21 +392,13 @@ class ExportDialog(QDialog):
         for group in self.findChildren(QGroupBox):
             group.setEnabled(not running)
         self.export_button.setEnabled(not running)
-        self.progress_bar.setVisible(running)
-        self.progress_bar.setRange(0, 0)
-        self.cancel_button.setText("Stop" if running else "Close")
-        if running:
-            self.show_message("Exporting…")
+        self.close_button.setEnabled(not running)
+        self.show_message("")
 
     def show_message(self, text: str, colour: str = "") -> None:
-        """The line under the progress bar."""
+        """The line under the progress (how the export went)."""
         self.message_label.setStyleSheet(f"color: {colour};" if colour else "")
         self.message_label.setText(text)
-
-    def _on_task_progressed(self, done: int, total: int, message: str) -> None:
-        self.progress_bar.setRange(0, max(total, 1))
-        self.progress_bar.setValue(done)
-        self.message_label.setText(message)
 
     def _on_task_finished(self, result: Any) -> None:
         self.result, self.task = result, None
@@ -423,13 +414,6 @@ class ExportDialog(QDialog):
             self.show_message(str(exc), RED)
         else:
             self.show_message(f"The export failed: {exc}", RED)
-
-    def _on_cancel_clicked(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            self.show_message("Stopping…")
-        else:
-            self.reject()
 
     def _on_browse_clicked(self) -> None:
         fmt = self.fmt()
@@ -449,9 +433,11 @@ class ExportDialog(QDialog):
         self._count_timer.start()
 
     def reject(self) -> None:
-        """Close, unless an export is still running (Stop it first)."""
+        """Close; while an export runs, Escape cancels it first."""
         if self.task is None:
             super().reject()
+        else:
+            self.progress.cancel()
 
 
 def _done_words(result: Any) -> str:

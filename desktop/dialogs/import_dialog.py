@@ -2,8 +2,9 @@
 
 The files to import are added with the buttons or dropped on the dialog; the selected
 file is previewed (a column mapping for tables, the first article or post otherwise);
-the import runs on the project's worker with progress, Cancel and a report, and the
-whole run becomes one undoable step (DESIGN.md rules 4, 5 and 9).
+the import (``db.ops.imports.import_files``) runs through the session's runner on the
+worker with progress, Cancel and a report, and the whole run becomes one undoable step
+(DESIGN.md rules 4, 5 and 9).
 """
 
 from __future__ import annotations
@@ -32,17 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from db import importers
-from db.changes import Changes
 from db.errors import ImportFileError
 from db.importers.base import POST, ColumnMapping, ReadOptions
-from db.importing import (
-    ImportReport,
-    import_paths,
-    remember_mapping,
-)
+from db.importing import ImportReport
 from db.importing import expand as expand_paths
-from db.models import Source
-from db.ops import OpResult
+from db.ops import bind
+from db.ops.imports import import_files
 from desktop.dialogs.import_files import (
     ATTENTION,
     ERROR,
@@ -54,7 +50,7 @@ from desktop.dialogs.import_files import (
 )
 from desktop.dialogs.import_preview import PREVIEW_ROWS, PreviewPane, draft_preview
 from desktop.dialogs.import_run import GREY, ORANGE, RED, RunPanel
-from desktop.session import ProjectSession
+from desktop.session import ProjectSession, Step
 from desktop.settings import coder_name, settings
 from desktop.tasks import Task
 
@@ -75,6 +71,7 @@ class ImportDialog(QDialog):
         self._entries: list[FileEntry] = []
         self._state = CHOOSING
         self.task: Task | None = None
+        self._step: Step | None = None
         self.report: ImportReport | None = None
         self._build()
         self._set_state(CHOOSING)
@@ -310,51 +307,39 @@ class ImportDialog(QDialog):
         """Start importing the listed files on the worker; None when not ready."""
         if self._state != CHOOSING or self.blocking_reason():
             return None
-        self.task = self._session.start_task("Import", self._job())
-        self.task.progressed.connect(self._on_task_progressed)
-        self.task.finished.connect(self._on_task_finished)
-        self.task.failed.connect(self._on_task_failed)
+        self._step = self._session.run(self._operation(), initiator=self, reports=True,
+                                       done=self._on_imported, refused=self._on_refused)
+        self.task = self._step.task
         self._set_state(RUNNING)
+        self.run_panel.start(self.task)
         return self.task
 
-    def _job(self):
-        """The work for the worker, holding plain values only (no widgets)."""
-        paths = [e.path for e in self._entries]
+    def _operation(self):
+        """The import, holding plain values only (no widgets)."""
         mappings = [(list(e.columns), dict(e.mapping)) for e in self._tables()]
         # One table: its mapping is given outright (even when the format is forced).
         # Several: each is found again through the remembered mapping of its columns.
         single = ColumnMapping(**mappings[0][1]) if len(mappings) == 1 else None
-        options = ReadOptions(format=self._forced(), mapping=single)
-        collection, coder = self.collection_edit.text().strip(), coder_name()
-
-        def run(s, progress, cancelled):
-            for columns, mapping in mappings:
-                remember_mapping(s, columns=columns, mapping=mapping)
-            return import_paths(s, paths, collection=collection, options=options,
-                                coder=coder, progress=progress, cancelled=cancelled)
-
-        return run
+        return bind(import_files, paths=[e.path for e in self._entries], mappings=mappings,
+                    collection=self.collection_edit.text().strip(), coder=coder_name(),
+                    options=ReadOptions(format=self._forced(), mapping=single))
 
     def cancel_import(self) -> None:
         """Ask the running import to stop; what it finished is kept."""
-        if self._state == RUNNING and self.task is not None:
-            self.task.cancel()
-            self.cancel_button.setEnabled(False)
-            self.run_panel.set_message("Cancelling… (sources already imported are kept)")
+        if self._state == RUNNING:
+            self.run_panel.progress.cancel()
 
     def _set_state(self, state: str) -> None:
         """Show the page and buttons of a state: choosing, running or done."""
         self._state = state
         self.pages.setCurrentIndex(0 if state == CHOOSING else 1)
         self.import_button.setVisible(state == CHOOSING)
-        self.cancel_button.setVisible(state != DONE)
-        self.cancel_button.setEnabled(True)
+        self.cancel_button.setVisible(state == CHOOSING)  # the progress has its own Cancel
         self.close_button.setVisible(state == DONE)
         self.copy_button.setVisible(state == DONE)
         self.import_button.setDefault(state == CHOOSING)
         self.close_button.setDefault(state == DONE)
         if state == RUNNING:
-            self.run_panel.start(len(self._entries))
             self._hint("The import runs in the background; Cancel keeps what is finished.")
         self._update_readiness()
 
@@ -418,32 +403,23 @@ class ImportDialog(QDialog):
     def _on_copy_button_clicked(self) -> None:
         QApplication.clipboard().setText(self.report_text())
 
-    def _on_task_progressed(self, done: int, total: int, message: str) -> None:
-        if self.task is not None and self.task.is_cancelled():
-            message = "Cancelling… (sources already imported are kept)"
-        self.run_panel.progressed(done, total, message)
-
-    def _on_task_finished(self, result: tuple[ImportReport, OpResult]) -> None:
-        report, op = result
+    def _on_imported(self, report: ImportReport) -> None:
         self.report = report
         self._set_state(DONE)
-        added = len(op.changes.ids.get(Source.__tablename__, ()))
         reached = {Path(f.path) for f in report.files}
         unread = [e.shown for e in self._entries if e.path not in reached]
-        self.run_panel.show_report(report, added, unread)
-        if op.changes:
-            self._session.adopt(op)  # announces project_changed; Ctrl+Z removes the import
+        self.run_panel.show_report(report, report.added, unread)
+        if report.added:
             self._hint(f"To take this import back, use Undo (Ctrl+Z): "
-                       f"“Undo {op.label}”.", GREY)
+                       f"“Undo {self._step.label}”.", GREY)
         else:
             self._hint("Nothing was added to the project.")
 
-    def _on_task_failed(self, exc: BaseException, trace: str) -> None:
+    def _on_refused(self, message: str) -> None:
+        """The import stopped with an error; the runner announced what it kept."""
         self._set_state(DONE)
-        self.run_panel.show_failure(exc, trace)
+        self.run_panel.show_failure(message, self._step.trace)
         self._hint("")
-        # What was committed before the error is in the project: let the views look.
-        self._session.announce(Changes().add(Source.__tablename__, ()))
 
     # ---- Qt overrides ----------------------------------------------------------
     def reject(self) -> None:

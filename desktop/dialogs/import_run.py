@@ -1,14 +1,15 @@
-"""The running half of the Import dialog: a progress bar, its message, and the report."""
+"""The running half of the Import dialog: progress with Cancel, then the report."""
 
 from __future__ import annotations
 
 import html
 
 from PySide6.QtGui import QColor, QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from db.errors import QuireError
 from db.importing import SKIPPED, ImportReport
+from desktop.tasks import Task
+from desktop.widgets.feedback import TaskProgress
 
 RED, ORANGE, GREY = QColor("#b00020"), QColor("#a05a00"), QColor("#666666")
 
@@ -18,8 +19,8 @@ class RunPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._files = 0
-        self.progress_bar = QProgressBar(self)
+        self.progress = TaskProgress(self, cancelling="Cancelling… (sources already "
+                                                      "imported are kept)")
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
         self.report_view = QPlainTextEdit(self)
@@ -27,37 +28,25 @@ class RunPanel(QWidget):
         self.report_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.progress_bar)
+        box.addWidget(self.progress)
         box.addWidget(self.message_label)
         box.addWidget(QLabel("<b>Report</b>", self))
         box.addWidget(self.report_view, 1)
 
-    def start(self, files: int) -> None:
-        """Reset for a run over ``files`` files."""
-        # A single file reports no steps of its own: a busy bar says work is going on.
-        self._files = files
-        self.progress_bar.setRange(0, files if files > 1 else 0)
-        self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("%p%")
+    def start(self, task: Task) -> None:
+        """Follow the import's task: files done out of all, and what is being read."""
         self.report_view.clear()
-        self.set_message("Starting…")
-
-    def progressed(self, done: int, total: int, message: str) -> None:
-        """Show a step: files done out of total (0/0 for a step inside a file)."""
-        if total > 1 or (total and done == total):
-            self.progress_bar.setRange(0, total)
-            self.progress_bar.setValue(done)
-        self.set_message(message)
+        self.set_message("")
+        self.progress.follow(task, "Starting…")
 
     def set_message(self, text: str, colour: QColor | None = None) -> None:
-        """The line under the progress bar."""
+        """The summary line under the progress (once the import has ended)."""
         self.message_label.setStyleSheet(f"color: {colour.name()};" if colour else "")
         self.message_label.setText(text)
 
     def show_report(self, report: ImportReport, added: int, unread: list[str]) -> None:
         """The report, failures in red; ``added`` counts what stayed in the project and
         ``unread`` names the files Cancel stopped before they were read."""
-        self._stop_bar(report.cancelled, len(report.files))
         self.report_view.clear()
         lines = report.lines()
         lines[-1:-1] = [f"not read {name}: the import was cancelled before it" for name in unread]
@@ -71,26 +60,15 @@ class RunPanel(QWidget):
             summary += f" {len(report.failed)} file(s) could not be imported (see the report)."
         self.set_message(summary, RED if report.failed and not added else None)
 
-    def _stop_bar(self, cancelled: bool, reached: int) -> None:
-        """Full at the end; where Cancel stopped it (in files) otherwise."""
-        if cancelled:
-            self.progress_bar.setRange(0, max(self._files, 1))
-            self.progress_bar.setValue(max(reached - 1, 0))
-            self.progress_bar.setFormat("Cancelled")
-        else:
-            self.progress_bar.setRange(0, 1)
-            self.progress_bar.setValue(1)
-
-    def show_failure(self, exc: BaseException, trace: str) -> None:
-        """An import that stopped with an error: its message first, details below."""
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+    def show_failure(self, reason: str, trace: str) -> None:
+        """An import that stopped: the core's sentence (a full disk, the project file
+        gone, with what was kept), or an unexpected error's message with details below."""
         self.report_view.clear()
-        if isinstance(exc, QuireError):  # a full disk, a project file gone: said in words
-            self.set_message(str(exc), RED)
-            self.append(str(exc), RED)
+        if not trace:  # said in words by the core: nothing to add under it
+            self.set_message(reason, RED)
+            self.append(reason, RED)
             return
-        message = f"The import stopped because of an error: {exc}"
+        message = f"The import stopped because of an error: {reason}"
         self.set_message(message + " Sources imported before it are kept.", RED)
         self.append(message, RED)
         self.append("")

@@ -38,7 +38,7 @@ from db.queries.memos import links_in, memo_row, parse_link, target_label
 from desktop.dialogs.memo_links import LinkDialog, link_url
 from desktop.fonts import reading_font
 from desktop.models.memos import KIND_NAMES, isolated, kind_icon, local_date
-from desktop.steps import apply_step
+from desktop.widgets.feedback import warn
 from desktop.widgets.markdown_source import BULLET, NUMBER, MarkdownEdit
 
 if TYPE_CHECKING:
@@ -253,16 +253,15 @@ class MemoEditor(QDialog):
         if self.memo_id is not None and not self.is_modified():
             self.accept()
             return True
-        step = apply_step(self._session, self._operation(), initiator=self)
-        if not step.ok:
-            QMessageBox.warning(self, "Memo Not Saved", step.message)
-            return False
-        self.memo_id = step.value
+        return self._session.run(self._operation(), initiator=self, done=self._on_saved,
+                                 refused=warn(self, "Memo Not Saved")).ok
+
+    def _on_saved(self, memo_id: int) -> None:
+        self.memo_id = memo_id
         self.body.document().setModified(False)
         self._initial_title = self.title_edit.text()
-        self.saved.emit(step.value)
+        self.saved.emit(memo_id)
         self.accept()
-        return True
 
     def _operation(self):
         title, body = self.title_edit.text(), self.markdown()

@@ -1,9 +1,11 @@
 """The Merge dialog: choose another project (.quire or .qdpx), preview, merge, undo.
 
-Reading the other file and previewing run on the project's worker; the preview lists,
+Reading the other file and previewing run on the project's worker, with progress and
+Cancel (:class:`desktop.widgets.feedback.TaskProgress`); the preview lists,
 for each kind of thing, how many will be added and how many are already in the
 project (and how they were recognised), then notes and what could not be mapped.
-Merge writes everything as one undoable step ("Undo Merge …" takes it all back). The
+Merge writes everything as one undoable step through the session's runner, on the
+worker, all or nothing ("Undo Merge …" takes it all back; Cancel changes nothing). The
 same dialog imports a REFI-QDA project (``import_qdpx=True``): an import is a merge of
 the file into the open project.
 """
@@ -30,9 +32,10 @@ from PySide6.QtWidgets import (
 from db.exchange.bundle import Bundle
 from db.exchange.merge_plan import KINDS
 from db.merge import MergeReport, load_other, merge_bundle, preview_merge
-from db.ops import OpResult
-from desktop.session import ProjectSession
+from db.ops import bind
+from desktop.session import CANCELLED, ProjectSession
 from desktop.tasks import Task
+from desktop.widgets.feedback import TaskProgress
 
 FILTER = "Quire or REFI-QDA projects (*.quire *.qdpx);;All files (*)"
 QDPX_FILTER = "REFI-QDA projects (*.qdpx);;All files (*)"
@@ -50,7 +53,6 @@ class MergeDialog(QDialog):
         self.session, self.importing = session, import_qdpx
         self.bundle: Bundle | None = None
         self.report: MergeReport | None = None
-        self.task: Task | None = None
         self.setWindowTitle("Import REFI-QDA Project" if import_qdpx else "Merge a Project")
         self._build()
 
@@ -75,6 +77,7 @@ class MergeDialog(QDialog):
         self.status = QLabel("Choose a file and press Preview: nothing changes until you "
                              "press Merge.", self)
         self.status.setWordWrap(True)
+        self.progress = TaskProgress(self)
         self.buttons = QDialogButtonBox(self)
         self.merge_button = self.buttons.addButton(
             "&Import" if self.importing else "&Merge", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -88,6 +91,7 @@ class MergeDialog(QDialog):
         box.addWidget(QLabel("Notes and what could not be mapped:", self))
         box.addWidget(self.notes)
         box.addWidget(self.status)
+        box.addWidget(self.progress)
         box.addWidget(self.buttons)
         self.resize(640, 560)
 
@@ -107,7 +111,11 @@ class MergeDialog(QDialog):
             bundle = load_other(path, progress=progress, cancelled=cancelled)
             return bundle, preview_merge(s, bundle=bundle, source=path.name)
 
-        return self._start("Reading " + path.name, work, self._on_preview_finished)
+        task = self._start(self.session.start_task("Reading " + path.name, work))
+        task.finished.connect(self._on_preview_finished)
+        task.failed.connect(lambda exc, _trace: self._on_refused(
+            CANCELLED if task.is_cancelled() else str(exc)))
+        return task
 
     def _on_preview_finished(self, result: tuple[Bundle, MergeReport]) -> None:
         self.bundle, self.report = result
@@ -134,45 +142,45 @@ class MergeDialog(QDialog):
     # -- merge ----------------------------------------------------------------------------
 
     def start_merge(self) -> Task | None:
-        """Merge the previewed file on the worker; it goes on the undo stack when done."""
+        """Merge the previewed file on the worker as one undoable step."""
         if self.bundle is None:
             return None
-        bundle, name = self.bundle, Path(self.path_edit.text().strip()).name
+        name = Path(self.path_edit.text().strip()).name
         label = f"{'Import' if self.importing else 'Merge'} {name}"
-
-        def work(s, progress, cancelled):
-            done = merge_bundle(s, bundle=bundle, label=label, progress=progress,
-                                cancelled=cancelled)
-            s.commit()
-            return done
-
+        op = bind(merge_bundle, bundle=self.bundle, label=label)
         self.merge_button.setEnabled(False)
-        return self._start(label, work, self._on_merge_finished)
+        step = self.session.run(op, label=label, initiator=self, reports=True,
+                                done=lambda report: self._on_merged(report, label),
+                                refused=self._on_refused)
+        return self._start(step.task)
 
-    def _on_merge_finished(self, done: OpResult) -> None:
-        if done.changes:
-            self.session.adopt(done)  # announces project_changed; Ctrl+Z takes it back
+    def _on_merged(self, report: MergeReport, label: str) -> None:
         self.bundle = None
-        self.status.setText(f"Done: {sum(done.value.added.values())} item(s) added. To take "
-                            f"it back, use Undo (Ctrl+Z): “Undo {done.label}”.")
+        self.status.setText(f"Done: {sum(report.added.values())} item(s) added. To take "
+                            f"it back, use Undo (Ctrl+Z): “Undo {label}”.")
 
     # -- running --------------------------------------------------------------------------
 
-    def _start(self, label: str, work, finished) -> Task:
+    def _start(self, task: Task) -> Task:
         self.preview_button.setEnabled(False)
-        self.status.setText(label + "…")
-        self.task = self.session.start_task(label, work)
-        self.task.progressed.connect(lambda _d, _t, message: self.status.setText(message))
-        self.task.finished.connect(finished)
-        self.task.finished.connect(lambda _r: self.preview_button.setEnabled(True))
-        self.task.failed.connect(self._on_task_failed)
-        return self.task
+        self.status.setText("")
+        self.progress.follow(task)
+        task.finished.connect(lambda _r: self.preview_button.setEnabled(True))
+        return task
 
-    def _on_task_failed(self, exc: BaseException, _trace: str) -> None:
+    def _on_refused(self, message: str) -> None:
         self.preview_button.setEnabled(True)
         self.merge_button.setEnabled(False)
         self.bundle = None
-        self.status.setText(f"Nothing was changed: {exc}")
+        self.status.setText(message if message == CANCELLED else
+                            f"Nothing was changed: {message}")
+
+    def reject(self) -> None:
+        """Close, or, while reading or merging, Cancel first."""
+        if self.progress.is_running():
+            self.progress.cancel()
+        else:
+            super().reject()
 
     def _on_path_edit_text_changed(self, _text: str) -> None:
         self.bundle = None

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -31,10 +30,10 @@ from db.citations.format import DEFAULT_STYLE, format_citation
 from db.errors import QuireError
 from db.ops import bind
 from db.ops import references as reference_ops
+from db.ops.actions import save_source_reference
 from db.queries import citations as citation_queries
-from db.restore import compose
 from desktop.fonts import reading_font
-from desktop.steps import apply_step
+from desktop.widgets.feedback import warn
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
@@ -296,10 +295,12 @@ class ReferenceEditor(QDialog):
         else:
             op = bind(reference_ops.edit_reference, reference_id=self._row["id"],
                       csl=self.form.csl(), key=key)
-        step = apply_step(self._session, op, initiator=self)
-        if step.ok:
-            self.reference_id = step.value
-        return _finish(self, step)
+        return self._session.run(op, initiator=self, done=self._on_saved,
+                                 refused=warn(self, "Not Saved")).ok
+
+    def _on_saved(self, reference_id: int) -> None:
+        self.reference_id = reference_id
+        self.accept()
 
 
 # --- a source's own data --------------------------------------------------------------------
@@ -355,21 +356,14 @@ class SourceReferenceDialog(QDialog):
 
     def save(self) -> bool:
         """Save the data and the choice of reference as one undoable step."""
-        steps = []
-        if self.form.changed():
-            steps.append(bind(reference_ops.edit_source_csl, source_id=self.source_id,
-                              csl=self.form.csl()))
         wanted = self.cite_by.currentData()
-        if wanted != self._data["reference_id"]:
-            steps.append(bind(reference_ops.link_reference, source_id=self.source_id,
-                              reference_id=wanted) if wanted is not None else
-                         bind(reference_ops.unlink_reference, source_id=self.source_id))
-        if not steps:
-            self.accept()
-            return True
         label = f"Edit reference of source {self.source_id}"
-        op = bind(compose, steps=steps, label=label, value=self.source_id)
-        return _finish(self, apply_step(self._session, op, label=label, initiator=self))
+        op = bind(save_source_reference, source_id=self.source_id,
+                  csl=self.form.csl() if self.form.changed() else None,
+                  relink=wanted != self._data["reference_id"], reference_id=wanted, label=label)
+        return self._session.run(op, label=label, initiator=self,
+                                 done=lambda _value: self.accept(),
+                                 refused=warn(self, "Not Saved")).ok
 
 
 def _preview_label(parent: QWidget) -> QLabel:
@@ -385,10 +379,3 @@ def _follow(form: CslForm, slot) -> None:
         signal = edit.currentTextChanged if isinstance(edit, QComboBox) else edit.textChanged
         signal.connect(slot)
 
-
-def _finish(dialog: QDialog, step) -> bool:
-    if not step.ok:
-        QMessageBox.warning(dialog, "Not Saved", step.message)
-        return False
-    dialog.accept()
-    return True

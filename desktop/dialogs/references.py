@@ -40,10 +40,10 @@ from db.citations.format import DEFAULT_STYLE, STYLES, format_entry
 from db.errors import QuireError
 from db.ops import bind
 from db.ops import references as reference_ops
+from db.ops.actions import link_sources
 from db.queries import citations as citation_queries
 from db.queries import sources as source_queries
 from db.queries.memos import snippet
-from db.restore import compose
 from desktop.dialogs.reference_form import ReferenceEditor
 from desktop.fonts import reading_font
 from desktop.models.references import (
@@ -55,8 +55,8 @@ from desktop.models.references import (
     ReferenceTableModel,
     suggested_sources,
 )
-from desktop.steps import apply_step
 from desktop.widgets.bidi import BidiDelegate
+from desktop.widgets.feedback import warn
 
 if TYPE_CHECKING:
     from db.changes import Changes
@@ -191,16 +191,16 @@ class ReferenceLibrary(QDialog):
 
     def import_file(self, path: str | Path) -> ReferenceImport | None:
         """Import the references of ``path`` as one undoable step and show the report."""
-        step = apply_step(self._session, bind(reference_ops.import_references, path=path),
-                             initiator=self)
-        if not step.ok:
-            QMessageBox.warning(self, "References Not Imported", step.message)
-            return None
-        self.refresh()
-        if step.value.added:
-            self.select(step.value.added[0]["id"])
-        ImportReport(step.value, self).exec()
+        step = self._session.run(bind(reference_ops.import_references, path=path),
+                                 initiator=self, done=self._on_imported,
+                                 refused=warn(self, "References Not Imported"))
         return step.value
+
+    def _on_imported(self, report: ReferenceImport) -> None:
+        self.refresh()
+        if report.added:
+            self.select(report.added[0]["id"])
+        ImportReport(report, self).exec()
 
     def new_reference(self) -> None:
         """Write a reference by hand."""
@@ -232,10 +232,8 @@ class ReferenceLibrary(QDialog):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
             return
-        step = apply_step(self._session, bind(reference_ops.delete_reference,
-                                                 reference_id=row["id"]), initiator=self)
-        if not step.ok:
-            QMessageBox.warning(self, "Not Deleted", step.message)
+        self._session.run(bind(reference_ops.delete_reference, reference_id=row["id"]),
+                          initiator=self, refused=warn(self, "Not Deleted"))
 
     # -- what the widgets report -------------------------------------------------------
 
@@ -413,20 +411,15 @@ class LinkSourcesDialog(QDialog):
 
     def save(self) -> bool:
         """Link the ticked sources and unlink the others, as one undoable step."""
-        rid = self._row["id"]
-        steps = [bind(reference_ops.link_reference, source_id=s, reference_id=rid)
-                 for s in sorted(self._ticked - self._linked)]
-        steps += [bind(reference_ops.unlink_reference, source_id=s)
-                  for s in sorted(self._linked - self._ticked)]
-        if steps:
-            label = f"Link sources to '{self._row['key']}'"
-            step = apply_step(self._session, bind(compose, steps=steps, label=label),
-                                 label=label, initiator=self)
-            if not step.ok:
-                QMessageBox.warning(self, "Not Linked", step.message)
-                return False
-        self.accept()
-        return True
+        if self._ticked == self._linked:
+            self.accept()
+            return True
+        label = f"Link sources to '{self._row['key']}'"
+        op = bind(link_sources, reference_id=self._row["id"], link=self._ticked - self._linked,
+                  unlink=self._linked - self._ticked, label=label)
+        return self._session.run(op, label=label, initiator=self,
+                                 done=lambda _value: self.accept(),
+                                 refused=warn(self, "Not Linked")).ok
 
 
 def _brief(session, source_id: int) -> dict[str, Any] | None:

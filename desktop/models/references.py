@@ -2,8 +2,8 @@
 
 :class:`ReferenceTableModel` is a thin adapter over ``db.queries.citations.
 reference_list``: one row per reference, its id in ``Qt.UserRole``, the whole row in
-``ROW_ROLE``. The dialogs run operations through ``desktop.steps.apply_step``; the
-session puts one on the undo stack only when it changed something.
+``ROW_ROLE``. The dialogs run operations through the session's runner
+(``ProjectSession.run``), which keeps one as an undo step only when it changed something.
 """
 
 from __future__ import annotations

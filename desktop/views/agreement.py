@@ -41,6 +41,7 @@ from desktop.models.agreement import AgreementTableModel
 from desktop.session import ProjectSession
 from desktop.tasks import Task
 from desktop.views.agreement_compare import ComparisonPanel
+from desktop.widgets.feedback import TaskProgress
 
 UNIT_CHOICES = (("Characters", "char", "sentence"), ("Sentences", "segment", "sentence"),
                 ("Paragraphs", "segment", "paragraph"))
@@ -76,6 +77,7 @@ class AgreementView(QWidget):
         self.csv_button.setEnabled(False)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.progress = TaskProgress(self, cancelling="Stopping…")
         self.table = QTableView(self)
         self.model = AgreementTableModel(self)
         self.table.setModel(self.model)
@@ -112,6 +114,7 @@ class AgreementView(QWidget):
         box = QVBoxLayout(self)
         box.addLayout(controls)
         box.addWidget(self.status)
+        box.addWidget(self.progress)
         box.addWidget(main, 1)
 
     # -- the open project -----------------------------------------------------------------
@@ -172,11 +175,11 @@ class AgreementView(QWidget):
         def work(s, progress, cancelled):
             return compute_agreement(s, progress=progress, cancelled=cancelled, **options)
 
-        self.task = self.session.start_task("Agreement", work)
+        self.task = self.progress.follow(self.session.start_task("Computing agreement", work))
         self.task.finished.connect(self._on_task_finished)
         self.task.failed.connect(self._on_task_failed)
         self.compute_button.setEnabled(False)
-        self.status.setText("Computing…")
+        self.status.setText("")
         return self.task
 
     def show_report(self, report: AgreementReport) -> None:
@@ -228,7 +231,9 @@ class AgreementView(QWidget):
 
     def _on_task_failed(self, exc: BaseException, _trace: str) -> None:
         self.compute_button.setEnabled(True)
-        self.status.setText(f"Could not compute agreement: {exc}")
+        self.status.setText("Stopped: the figures were not computed."
+                            if self.task.is_cancelled() else
+                            f"Could not compute agreement: {exc}")
 
     def _on_csv_button_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export agreement figures",

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -45,9 +44,9 @@ from db.palette import PALETTE
 from db.queries import codes as queries
 from desktop.dialogs.codebook import DescriptionDialog, MergeDialog, confirm_delete
 from desktop.models.codes import NAME, CodeTreeModel, swatch
-from desktop.steps import Step, apply_step
 from desktop.widgets import quick_code
 from desktop.widgets.code_tree import CodeTreeView
+from desktop.widgets.feedback import warn
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
@@ -231,13 +230,6 @@ class CodesPane(QWidget):
             keys = quick_code.favourite_keys(self._session.project.uuid, existing)
             self.model.set_favourites({code_id: key for key, code_id in keys.items()})
 
-    def _apply(self, op, title: str) -> Step:
-        """Run ``op`` as one undoable step; show the core's message if it is refused."""
-        step = apply_step(self._session, op, initiator=self)
-        if not step.ok:
-            QMessageBox.warning(self, title, step.message)
-        return step
-
     def _do_new(self) -> None:
         code = self.model.row(self.current_code_id() or -1)
         self.start_new_code(code["parent_id"] if code else None)
@@ -265,8 +257,9 @@ class CodesPane(QWidget):
         code = self.model.row(code_id)
         dialog = DescriptionDialog(code["path"], code["description"], self)
         if dialog.exec() and dialog.description() != (code["description"] or "").strip():
-            self._apply(bind(code_ops.update_code, code_id=code_id,
-                             description=dialog.description()), "Description")
+            self._session.run(bind(code_ops.update_code, code_id=code_id,
+                                   description=dialog.description()),
+                              initiator=self, refused=warn(self, "Description"))
 
     def _do_color(self, code_id: int) -> None:
         menu = self.actions_by_name["color"].menu()
@@ -277,7 +270,8 @@ class CodesPane(QWidget):
         code_id = code_id if code_id is not None else self.current_code_id()
         code = self.model.row(code_id) if code_id is not None else None
         if code is not None and color.lower() != (code["color"] or "").lower():
-            self._apply(bind(code_ops.update_code, code_id=code_id, color=color), "Colour")
+            self._session.run(bind(code_ops.update_code, code_id=code_id, color=color),
+                              initiator=self, refused=warn(self, "Colour"))
 
     def _on_other_color_triggered(self) -> None:
         code = self.model.row(self.current_code_id() or -1)
@@ -320,8 +314,9 @@ class CodesPane(QWidget):
 
     def _move(self, code_id: int, parent_id: int | None, position: int) -> None:
         self._keep_current = code_id
-        self._apply(bind(code_ops.move_code, code_id=code_id, parent_id=parent_id,
-                         position=position), "Move Code")
+        self._session.run(bind(code_ops.move_code, code_id=code_id, parent_id=parent_id,
+                               position=position), initiator=self,
+                          refused=warn(self, "Move Code"))
 
     def _do_merge(self, code_id: int) -> None:
         dialog = MergeDialog(self.model.row(code_id), self.model.rows(), self)
@@ -331,27 +326,28 @@ class CodesPane(QWidget):
     def merge(self, code_id: int, into_id: int) -> bool:
         """Merge one code into another; False (with the core's message) if refused."""
         self._keep_current = into_id
-        return self._apply(bind(code_ops.merge_code, code_id=code_id, into_id=into_id),
-                           "Merge Code").ok
+        return self._session.run(bind(code_ops.merge_code, code_id=code_id, into_id=into_id),
+                                 initiator=self, refused=warn(self, "Merge Code")).ok
 
     def _do_delete(self, code_id: int) -> None:
         with self._session.read() as s:
             impact = queries.impact(s, code_id)
         if confirm_delete(self, self.model.row(code_id)["name"], impact):
-            self._apply(bind(code_ops.delete_code, code_id=code_id), "Delete Code")
+            self._session.run(bind(code_ops.delete_code, code_id=code_id),
+                              initiator=self, refused=warn(self, "Delete Code"))
 
     # -- what the model reports --------------------------------------------------------
 
     def _on_model_rename_requested(self, code_id: int, name: str) -> None:
         self._keep_current = code_id
-        self._apply(bind(code_ops.rename_code, code_id=code_id, name=name), "Rename Code")
+        self._session.run(bind(code_ops.rename_code, code_id=code_id, name=name),
+                          initiator=self, refused=warn(self, "Rename Code"))
 
     def _on_model_create_requested(self, parent_id: int | None, name: str) -> None:
         self.model.drop_pending()
-        step = self._apply(bind(code_ops.create_code, name=name, parent_id=parent_id,
-                                coder_id=self._session.coder_id()), "New Code")
-        if step.ok:
-            self.select_code(step.value)
+        self._session.run(bind(code_ops.create_code, name=name, parent_id=parent_id,
+                               coder_id=self._session.coder_id()),
+                          initiator=self, done=self.select_code, refused=warn(self, "New Code"))
 
     def _on_model_move_requested(self, code_id: int, parent_id: int | None,
                                  position: int) -> None:
@@ -359,8 +355,9 @@ class CodesPane(QWidget):
 
     def _on_model_span_dropped(self, code_id: int, source_id: int, start: int,
                                end: int) -> None:
-        self._apply(bind(coding_ops.code_span, source_id=source_id, start=start, end=end,
-                         code_id=code_id, coder_id=self._session.coder_id()), "Apply Code")
+        self._session.run(bind(coding_ops.code_span, source_id=source_id, start=start, end=end,
+                               code_id=code_id, coder_id=self._session.coder_id()),
+                          initiator=self, refused=warn(self, "Apply Code"))
 
     def _on_delegate_close_editor(self, _editor: QWidget, _hint) -> None:
         # Typing a new code's name is over (committed or given up): its row goes.

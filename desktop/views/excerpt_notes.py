@@ -47,7 +47,6 @@ from desktop.models.citations import ROW_ROLE, CitationListModel
 from desktop.models.excerpts import headline, isolated_headline
 from desktop.models.memos import kind_icon, local_date, memo_heading
 from desktop.models.sources import is_rtl
-from desktop.steps import apply_step
 from desktop.widgets.note_delegate import NoteDelegate
 
 if TYPE_CHECKING:
@@ -291,16 +290,17 @@ class ExcerptNotes(QWidget):
                       position=target)
         else:
             op = bind(citation_ops.move_citation, citation_id=row["id"], position=target)
-        if self._run(op, "Move note"):
-            self.select_note(target)
+        self._session.run(op, label="Move note", initiator=self,
+                          done=lambda _value: self.select_note(target),
+                          refused=self.message.emit)
 
     def remove_citation(self) -> None:
         """Remove the current citation (the article's own notes cannot be removed)."""
         row = self.current_note()
         if row is None or row["id"] is None:
             return
-        self._run(bind(citation_ops.delete_citation, citation_id=row["id"]),
-                  "Remove citation")
+        self._session.run(bind(citation_ops.delete_citation, citation_id=row["id"]),
+                          label="Remove citation", initiator=self, refused=self.message.emit)
 
     def copy_notes(self) -> None:
         """Put the notes, numbered, on the clipboard as plain text."""
@@ -315,13 +315,6 @@ class ExcerptNotes(QWidget):
         rows = self.model.rows()
         return next((i for i, r in enumerate(rows) if r["id"] == citation_id),
                     len(rows) - 1)
-
-    def _run(self, op, label: str) -> bool:
-        step = apply_step(self._session, op, label=label, initiator=self)
-        if not step.ok:
-            self.message.emit(step.message)
-            return False
-        return True  # project_changed has refreshed the notes
 
     # -- memos -----------------------------------------------------------------------------
 
@@ -345,7 +338,8 @@ class ExcerptNotes(QWidget):
         """Delete the current memo as one undoable step."""
         memo_id = self.current_memo_id()
         if memo_id is not None:
-            self._run(bind(memo_ops.delete_memo, memo_id=memo_id), "")
+            self._session.run(bind(memo_ops.delete_memo, memo_id=memo_id), initiator=self,
+                              refused=self.message.emit)
 
     def _editor(self, **kwargs: Any) -> MemoEditor:
         editor = MemoEditor(self._session, parent=self.window(), **kwargs)

@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.ops import bind
-from db.ops import memos as memo_ops
+from db.ops.actions import delete_memos
 from db.queries import excerpts as excerpt_queries
 from db.queries.memos import memo_list, target_label
-from db.restore import compose
 from desktop.dialogs.memo_editor import MemoEditor
 from desktop.models.memos import (
     AUTHOR,
@@ -48,7 +47,6 @@ from desktop.models.memos import (
     kind_icon,
     memo_heading,
 )
-from desktop.steps import apply_step
 from desktop.widgets.bidi import BidiDelegate
 
 if TYPE_CHECKING:
@@ -277,14 +275,11 @@ class MemosPane(QWidget):
         rows = [self.model.row_data(self.model.row_of(i)) for i in ids]
         label = (f"Delete memo '{memo_heading(rows[0])}'" if len(ids) == 1
                  else f"Delete {len(ids)} memos")
-        steps = [bind(memo_ops.delete_memo, memo_id=i) for i in ids]
-        step = apply_step(self._session, bind(compose, steps=steps, label=label), label=label,
-                          initiator=self)
-        if step.ok:
-            self.message.emit(f"{label[0].upper()}{label[1:]}: Edit ▸ Undo brings "
-                              f"{'it' if len(ids) == 1 else 'them'} back.")
-        else:
-            self.message.emit(step.message)
+        told = (f"{label[0].upper()}{label[1:]}: Edit ▸ Undo brings "
+                f"{'it' if len(ids) == 1 else 'them'} back.")
+        self._session.run(bind(delete_memos, memo_ids=ids, label=label), label=label,
+                          initiator=self, done=lambda _value: self.message.emit(told),
+                          refused=self.message.emit)
 
     # -- what the widgets report -------------------------------------------------------
 

@@ -4,11 +4,12 @@
 excerpts of the shown source (only the coders the session shows), paints them as
 ``ExtraSelection`` layers and margin stripes (:mod:`desktop.views.reader_layers`), and
 turns the user's actions -- context menu, quick-code palette, number keys, drops --
-into operations. Each action is one undoable step named for the Edit menu ("Apply code
-'Despair'", through ``session.apply``); an action the core refuses (a blank selection,
-a taken name) shows its message and leaves neither the project nor the undo history
-changed. The Reader repaints when the session
-announces a change to excerpts, codings, codes or coders, whoever made it.
+into operations (``db.ops``). Each action runs through the session's runner as one
+undoable step named for the Edit menu ("Apply code 'Despair'"); an action the core
+refuses (a blank selection, a taken name) shows its message beside the text and
+leaves neither the project nor the undo history changed. The Reader repaints when the
+session announces a change to excerpts, codings, codes or coders, whoever made it
+(this window, another window, a command in a terminal).
 """
 
 from __future__ import annotations
@@ -22,13 +23,11 @@ from PySide6.QtWidgets import QToolTip
 
 from db.changes import Changes
 from db.models import Code, Coder, Coding, Excerpt
-from db.ops import OpResult, bind
+from db.ops import bind
 from db.ops import coding as coding_ops
-from db.ops.codes import create_code
+from db.ops.actions import code_in_vivo
 from db.queries import codes as code_queries
 from db.queries import excerpts as excerpt_queries
-from db.restore import combine
-from desktop.steps import Step, apply_step
 from desktop.views import reader_layers as layers
 from desktop.views.reader_menu import coding_menu
 from desktop.views.reader_paint import Highlighter
@@ -37,9 +36,7 @@ from desktop.widgets.margin import Stripe
 from desktop.widgets.quick_code import QuickCodePalette
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from desktop.session import ProjectSession
+    from desktop.session import ProjectSession, Step
     from desktop.views.reader import Reader
 
 WATCHED = (Excerpt.__tablename__, Coding.__tablename__, Code.__tablename__,
@@ -55,16 +52,6 @@ def in_vivo_name(text: str) -> str:
     if len(name) > MAX_IN_VIVO:
         name = name[:MAX_IN_VIVO].rsplit(" ", 1)[0]
     return name
-
-
-def code_in_vivo(session: Session, *, name: str, source_id: int, start: int, end: int,
-                 coder_id: int) -> OpResult:
-    """Create a top-level code called ``name`` and apply it to the span: one step."""
-    label = f"New code '{name}' from selection"
-    made = create_code(session, name=name, coder_id=coder_id)
-    coded = coding_ops.code_span(session, source_id=source_id, start=start, end=end,
-                                 code_id=made.value, coder_id=coder_id)
-    return combine([made, coded], label, value=made.value)
 
 
 class ReaderCoding(QObject):
@@ -321,15 +308,12 @@ class ReaderCoding(QObject):
     # -- running an action --------------------------------------------------------
 
     def _run(self, op, label: str, *, collapse: bool = False) -> Step | None:
-        """Run ``op`` as one undoable step called ``label``; None when the core refused
-        it, which changes nothing (its message is shown)."""
-        step = apply_step(self.session, op, label=label, initiator=self._reader)
-        if not step.ok:
-            self._say(step.message)
-            return None
-        if collapse:
-            self._collapse_selection()
-        return step
+        """Run ``op`` through the session's runner as one step called ``label``; None
+        when the core refused it, which changes nothing (its message is shown)."""
+        done = (lambda _value: self._collapse_selection()) if collapse else None
+        step = self.session.run(op, label=label, initiator=self._reader, done=done,
+                                refused=self._say)
+        return None if step.refused else step
 
     def _collapse_selection(self) -> None:
         """Drop the selection (keeping the cursor) so the new colour shows at once."""

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTableView,
     QTextBrowser,
@@ -41,6 +40,7 @@ from db.search import SearchIndex, parse, search
 from desktop.fonts import row_height
 from desktop.models.sources import RTL_ROLE, is_rtl
 from desktop.widgets.bidi import BidiDelegate
+from desktop.widgets.feedback import TaskProgress
 
 if TYPE_CHECKING:
     from db.changes import Changes
@@ -277,12 +277,11 @@ class SearchPanel(QWidget):
 
     def _status_row(self) -> QHBoxLayout:
         self.count_label = QLabel("")
-        self.progress = QProgressBar(visible=False, maximumWidth=220, textVisible=True)
-        self.cancel_button = QPushButton("Cancel", visible=False, clicked=self.cancel)
+        self.progress = TaskProgress(self, cancelling="Stopping…")
+        self.progress.setMaximumWidth(360)
         row = QHBoxLayout()
         row.addWidget(self.count_label, 1)
         row.addWidget(self.progress)
-        row.addWidget(self.cancel_button)
         return row
 
     # --- the index ---------------------------------------------------------------------
@@ -297,7 +296,7 @@ class SearchPanel(QWidget):
             return index.ensure(s, progress=progress, cancelled=cancelled)
 
         task = self._index_task = self.session.start_task("Updating the search index", work)
-        task.progressed.connect(self._on_index_progressed)
+        self.progress.follow(task)
         task.finished.connect(self._on_index_finished)
         task.failed.connect(self._on_index_failed)
 
@@ -305,23 +304,12 @@ class SearchPanel(QWidget):
         """Whether the index is usable now."""
         return self.index.is_open() and (self._index_task is None or self._index_task.done)
 
-    def _on_index_progressed(self, done: int, total: int, message: str) -> None:
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(message)
-
     def _on_index_finished(self, _result) -> None:
-        self.progress.setVisible(self._job is not None)
-        self.cancel_button.setVisible(self._job is not None)
         if self._pending_query:
             self._pending_query = False
             self.run_search()
 
     def _on_index_failed(self, exc, _trace: str) -> None:
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
         self._pending_query = False
         self.count_label.setText(f"The search index could not be updated: {exc}")
 
@@ -369,8 +357,8 @@ class SearchPanel(QWidget):
                                      self.stemmed_box.isChecked(), collection, within)
         job.batch.connect(self._on_job_batch)
         job.done.connect(self._on_job_done)
-        self.count_label.setText("Searching…")
-        self.cancel_button.setVisible(True)
+        self.count_label.setText("")
+        self.progress.start("Searching…", self.cancel_search)
         job.thread.start()
 
     def cancel(self) -> None:
@@ -378,6 +366,7 @@ class SearchPanel(QWidget):
         self.cancel_search()
         if self._index_task is not None:
             self._index_task.cancel()
+            self.progress.stop()
 
     def cancel_search(self) -> None:
         """Stop the running search; its rows so far stay."""
@@ -386,7 +375,7 @@ class SearchPanel(QWidget):
             self._job.batch.disconnect()
             self._job.done.disconnect()
             self._job = None
-        self.cancel_button.setVisible(False)
+            self._stop_searching()
 
     def is_searching(self) -> bool:
         """Whether a search is still gathering hits."""
@@ -396,9 +385,13 @@ class SearchPanel(QWidget):
         self.model.append(rows)
         self._update_counts(final=False)
 
+    def _stop_searching(self) -> None:
+        if self.progress.task is None:  # (not while it shows the index being updated)
+            self.progress.stop()
+
     def _on_job_done(self, error) -> None:
         self._job = None
-        self.cancel_button.setVisible(False)
+        self._stop_searching()
         if isinstance(error, QuerySyntaxError):
             self._show_error(error)
             self.count_label.setText("")
@@ -473,10 +466,8 @@ class SearchPanel(QWidget):
                 return
         op = bind(save_search, name=name, query=self.query_edit.text(),
                   options={"stemmed": self.stemmed_box.isChecked()})
-        try:
-            self.session.apply(op, label=f"Save search '{name}'", initiator=self)
-        except QuireError as exc:
-            self.count_label.setText(str(exc))
+        self.session.run(op, label=f"Save search '{name}'", initiator=self,
+                         refused=self.count_label.setText)
 
 
 def _esc(s: str) -> str:

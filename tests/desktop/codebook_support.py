@@ -10,6 +10,7 @@ from db.ops import bind
 from db.ops.codes import create_code
 from db.ops.coding import code_span
 from db.text import text_hash
+from tests.desktop.session_support import write
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 UTC = dt.UTC
@@ -65,7 +66,7 @@ def make_codebook(session, entries=CODEBOOK) -> dict[str, int]:
     """Create the codes (not undoable: set-up); their ids by name."""
     ids: dict[str, int] = {}
     for name, parent in entries:
-        ids[name] = session.execute(bind(create_code, name=name,
+        ids[name] = write(session, bind(create_code, name=name,
                                          parent_id=ids.get(parent))).value
     return ids
 
@@ -80,7 +81,7 @@ def code(session, source_id: int, text: str, phrase: str, code_id: int,
          coder_id: int | None = None) -> int:
     """Code ``phrase`` of a source (not undoable: set-up); the excerpt id."""
     start, end = span_of(text, phrase)
-    return session.execute(bind(code_span, source_id=source_id, start=start, end=end,
+    return write(session, bind(code_span, source_id=source_id, start=start, end=end,
                                 code_id=code_id,
                                 coder_id=coder_id or session.coder_id())).value
 

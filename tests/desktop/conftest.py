@@ -19,4 +19,4 @@ def session(proj, qtbot):
     ps = ProjectSession(proj)
     ps.set_coder("Hana")
     yield ps
-    ps.tasks.wait()
+    ps.close()  # drains the worker, stops the watch

@@ -12,6 +12,7 @@ from db.ops.coding import code_span
 from db.ops.memos import create_memo
 from db.text import text_hash
 from desktop.session import ProjectSession
+from tests.desktop.session_support import write
 
 UTC = dt.UTC
 ENGLISH = ("Families returned to Raqqa after the strikes ended.[1] There is no water and no "
@@ -49,7 +50,7 @@ def open_session(proj):
     ps = ProjectSession(proj)
     ps.set_coder("Hana")
     yield ps
-    ps.tasks.wait()
+    ps.close()  # drains the worker, stops the watch
 
 
 def add_source(proj, text: str, notes: list[tuple[str, str]] = (), **meta) -> int:
@@ -88,24 +89,24 @@ def excerpt(session, source_id: int, text: str, phrase: str, code_id: int | None
     """Highlight (or code) ``phrase`` of a source, not undoably; the excerpt id."""
     start = text.index(phrase)
     kwargs = {"code_id": code_id} if code_id else {"color": "#fff59d"}
-    return session.execute(bind(code_span, source_id=source_id, start=start,
+    return write(session, bind(code_span, source_id=source_id, start=start,
                                 end=start + len(phrase), coder_id=session.coder_id(),
                                 **kwargs)).value
 
 
 def add_code(session, name: str) -> int:
     """A code (set-up, not undoable)."""
-    return session.execute(bind(create_code, name=name)).value
+    return write(session, bind(create_code, name=name)).value
 
 
 def add_memo(session, target: str, target_id: int | None = None, title: str = "",
              body: str = "", coder_id: int | None = None) -> int:
     """A memo (set-up, not undoable); its id."""
-    return session.execute(bind(create_memo, target=target, target_id=target_id, title=title,
+    return write(session, bind(create_memo, target=target, target_id=target_id, title=title,
                                 body=body, coder_id=coder_id or session.coder_id())).value
 
 
 def undo_all(session) -> None:
     """Undo everything on the session's stack."""
-    while session.undo_stack.canUndo():
-        session.undo_stack.undo()
+    while session.history.can_undo():
+        session.history.undo()

@@ -55,7 +55,7 @@ def session(proj, qtbot):
                           code_id=codes[code], coder_id=who)
     ps = ProjectSession(proj)
     yield ps
-    ps.tasks.wait()
+    ps.close()  # drains the worker, stops the watch
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_csv_and_staleness(view, qtbot, session, tmp_path):
     view.save_csv(tmp_path / "a.csv")
     with (tmp_path / "a.csv").open(encoding="utf-8-sig") as fh:
         assert next(csv.DictReader(fh))["code"] == "Hope"
-    session.apply(bind(create_code, name="Fear"))
+    session.run(bind(create_code, name="Fear"))
     assert "changed since" in view.status.text()
     assert view.code_combo.findText("Fear") >= 0
 

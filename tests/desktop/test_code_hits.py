@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -55,6 +56,12 @@ def dialog(session, hits, codes, qtbot):
     d = CodeHitsDialog(session, hits)
     qtbot.addWidget(d)
     return d
+
+
+def code(dialog, qtbot) -> None:
+    """Press OK and wait for the worker to finish coding (or to refuse)."""
+    dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.progress.is_running(), timeout=10_000)
 
 
 def coded(session, code_id):
@@ -115,37 +122,39 @@ def test_unticking_hits_changes_the_preview(dialog, qtbot):
     assert "ماء" in dialog.preview.toPlainText()
 
 
-def test_coding_is_one_undo_step(dialog, session, codes):
+def test_coding_is_one_undo_step(dialog, session, codes, qtbot):
     dialog.choose_code(codes["Water"])
     dialog.set_unit("sentence")
     dialog.tick([0, 1, 3])
     dialog.accept()
-    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.progress.is_running() and "Coding 2 passages" in dialog.progress.message.text()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10_000)
     assert coded(session, codes["Water"]) == ["There is no water and no electricity.",
                                               "لا ماء ولا كهرباء في المدينة."]
-    assert session.undo_stack.count() == 1
-    assert session.undo_stack.undoText() == "Apply code 'Water' to 2 passage(s)"
-    session.undo_stack.undo()
+    assert session.history.count() == 1
+    assert session.history.undo_text() == "Apply code 'Water' to 2 passage(s)"
+    session.history.undo()
     assert coded(session, codes["Water"]) == []
-    session.undo_stack.redo()
+    session.history.redo()
     assert len(coded(session, codes["Water"])) == 2
 
 
-def test_a_new_code_and_its_coding_are_one_undo_step(dialog, session, codes):
+def test_a_new_code_and_its_coding_are_one_undo_step(dialog, session, codes, qtbot):
     dialog.choose_code(None, "Themes/Rivers")
     dialog.tick([4])
     assert "“Themes/Rivers”" in dialog.summary.text()
-    dialog.accept()
+    code(dialog, qtbot)
     with session.read() as s:
         from db.queries.codes import code_by_path
 
         rivers = code_by_path(s, "Themes/Rivers")
     assert rivers is not None and coded(session, rivers) == ["river"]
-    assert session.undo_stack.count() == 1
-    session.undo_stack.undo()
+    assert session.history.count() == 1
+    session.history.undo()
     with session.read() as s:
         assert code_by_path(s, "Themes/Rivers") is None
-    session.undo_stack.redo()
+    session.history.redo()
     assert coded(session, rivers) == ["river"]
 
 
@@ -156,25 +165,49 @@ def test_a_new_code_needs_a_name(dialog):
     assert dialog.result() != QDialog.DialogCode.Accepted
 
 
-def test_a_refusal_shows_the_message_and_keeps_the_dialog(dialog, session, codes, monkeypatch):
+def test_a_refusal_shows_the_message_and_keeps_the_dialog(dialog, session, codes, monkeypatch,
+                                                           qtbot):
     dialog.choose_code(codes["Water"])
     dialog.tick([0])
-    dialog.accept()
+    code(dialog, qtbot)
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a: shown.append(text))
     again = CodeHitsDialog(session, dialog.hits)
+    qtbot.addWidget(again)
     again.choose_code(codes["Water"])
     again.tick([0])
-    again.accept()
+    code(again, qtbot)
     assert shown == ["Every one of these passages already has code 'Water'."]
-    assert again.result() != QDialog.DialogCode.Accepted and session.undo_stack.count() == 1
+    assert again.result() != QDialog.DialogCode.Accepted and session.history.count() == 1
+    assert again.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
 
 
-def test_code_hits_function(session, hits, codes, monkeypatch):
+def test_cancel_while_coding_codes_nothing(dialog, session, codes, qtbot, monkeypatch):
+    gate = threading.Event()
+    real = dialog_module.code_spans
+
+    def slow(*args, **kwargs):  # holds the worker until Cancel has been pressed
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dialog_module, "code_spans", slow)
+    dialog.choose_code(codes["Water"])
+    dialog.tick([0, 1])
+    dialog.accept()
+    dialog.reject()  # Escape while coding is Cancel, and the dialog stays open
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.progress.is_cancelling()
+    assert "nothing will be coded" in dialog.progress.message.text()
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.progress.is_running(), timeout=10_000)
+    assert dialog.summary.text() == "Cancelled: nothing was changed."
+    assert coded(session, codes["Water"]) == [] and session.history.count() == 0
+
+
+def test_code_hits_function(session, hits, codes, monkeypatch, qtbot):
     def run(dialog):
         dialog.choose_code(codes["Hope"])
         dialog.tick([2])
-        dialog.accept()
+        code(dialog, qtbot)
         return dialog.result()
 
     monkeypatch.setattr(dialog_module.CodeHitsDialog, "exec", run)

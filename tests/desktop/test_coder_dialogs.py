@@ -18,13 +18,14 @@ from desktop.dialogs.coder import (
 )
 from desktop.session import ProjectSession
 from desktop.widgets.coder_filter import CoderFilter
+from tests.desktop.session_support import write
 
 
 @pytest.fixture
 def session(proj, qtbot):
     ps = ProjectSession(proj)
     yield ps
-    ps.tasks.wait()
+    ps.close()  # drains the worker, stops the watch
 
 
 def answer(monkeypatch, cls, text: str | None):
@@ -88,8 +89,8 @@ def test_preferences_cancelled_change_nothing(session, monkeypatch, qtbot):
 
 
 def test_coder_filter_drives_the_session_and_follows_it(session, qtbot):
-    hana = session.execute(bind(ensure_coder, name="Hana")).value
-    omar = session.execute(bind(ensure_coder, name="Omar")).value
+    hana = write(session, bind(ensure_coder, name="Hana")).value
+    omar = write(session, bind(ensure_coder, name="Omar")).value
     first, second = CoderFilter(), CoderFilter()
     for widget in (first, second):
         qtbot.addWidget(widget)

@@ -38,6 +38,7 @@ from tests.desktop.codebook_support import (
     make_codebook,
     span_of,
 )
+from tests.desktop.session_support import write
 
 Move = Qt.DropAction.MoveAction
 
@@ -141,13 +142,13 @@ def test_counts_update_live_after_coding_and_undo(pane, session, sources, codes,
     settle(qtbot)
     assert cell(pane, codes["Despair"], EXCERPTS) == "2"
     assert pane.model.builds == builds, "a count change must not rebuild the tree"
-    session.undo_stack.undo()
+    session.history.undo()
     assert cell(pane, codes["Despair"], EXCERPTS) == "1"
 
 
 def test_counts_follow_the_coder_filter(pane, session, sources, codes):
     code(session, sources["english"], ENGLISH, "Many feel hopeless", codes["Despair"])
-    other = session.execute(lambda s: __import__("db.ops.coders", fromlist=["x"])
+    other = write(session, lambda s: __import__("db.ops.coders", fromlist=["x"])
                             .ensure_coder(s, name="Omar")).value
     code(session, sources["english"], ENGLISH, "There is no water", codes["Despair"], other)
     session.announce(_changes("codings"))
@@ -201,11 +202,11 @@ def test_insert_creates_a_sibling_named_in_place_as_one_undo_step(pane, session,
     assert names(pane, codes["Emotions"])[-1] == "Grief"
     new_id = pane.current_code_id()
     assert row(pane, new_id)["name"] == "Grief"
-    assert session.undo_stack.count() == 1
-    assert session.undo_stack.undoText() == "New code 'Grief'"
-    session.undo_stack.undo()
+    assert session.history.count() == 1
+    assert session.history.undo_text() == "New code 'Grief'"
+    session.history.undo()
     assert "Grief" not in names(pane, codes["Emotions"])
-    session.undo_stack.redo()
+    session.history.redo()
     assert row(pane, new_id)["name"] == "Grief"
     assert not pane.model.pending_index().isValid()
 
@@ -243,7 +244,7 @@ def test_giving_up_a_new_code_leaves_nothing(pane, session, codes, qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     settle(qtbot)
     assert not pane.model.pending_index().isValid()
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
 
 
 def test_a_taken_name_is_refused_with_the_cores_message(pane, session, codes, qtbot, messages):
@@ -253,7 +254,7 @@ def test_a_taken_name_is_refused_with_the_cores_message(pane, session, codes, qt
     assert messages and "already a code named 'Despair'" in messages[0]
     assert messages[0][0].isupper() and messages[0].endswith(".")
     assert names(pane, codes["Emotions"]) == ["Despair", "Hope", "خوف", "غضب"]
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
 
 
 def test_f2_renames_in_place_and_undo_restores(pane, session, codes, qtbot):
@@ -262,7 +263,7 @@ def test_f2_renames_in_place_and_undo_restores(pane, session, codes, qtbot):
     edit_name(pane, qtbot, "يأس")
     assert row(pane, codes["Despair"])["name"] == "يأس"
     assert pane.current_code_id() == codes["Despair"]
-    session.undo_stack.undo()
+    session.history.undo()
     assert row(pane, codes["Despair"])["name"] == "Despair"
 
 
@@ -272,7 +273,7 @@ def test_an_empty_rename_is_refused(pane, session, codes, qtbot, messages):
     edit_name(pane, qtbot, "   ")
     assert messages == ["A code needs a name."]
     assert row(pane, codes["Despair"])["name"] == "Despair"
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
 
 
 # -- moving ----------------------------------------------------------------------------------
@@ -293,9 +294,9 @@ def test_ctrl_arrows_reorder_indent_and_outdent_each_undoable(pane, session, cod
     key(pane, qtbot, Qt.Key.Key_Left, Ctrl)  # to the top level, after Emotions
     assert names(pane) == ["Emotions", "Hope", "Actors", "Places", "Themes"]
     assert pane.current_code_id() == codes["Hope"]
-    assert session.undo_stack.count() == 6
+    assert session.history.count() == 6
     for _ in range(6):
-        session.undo_stack.undo()
+        session.history.undo()
     assert names(pane, emotions) == ["Despair", "Hope", "خوف", "غضب"]
     assert names(pane) == ["Emotions", "Actors", "Places", "Themes"]
 
@@ -305,7 +306,7 @@ def test_moves_at_the_edges_do_nothing(pane, session, codes, qtbot):
     key(pane, qtbot, Qt.Key.Key_Up, Ctrl)
     key(pane, qtbot, Qt.Key.Key_Left, Ctrl)
     key(pane, qtbot, Qt.Key.Key_Right, Ctrl)
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
 
 
 def test_dragging_a_code_carries_its_id(pane, codes):
@@ -321,8 +322,8 @@ def test_dropping_a_code_on_another_moves_it_under(pane, session, codes, qtbot):
     model.dropMimeData(code_mime(codes["Mosul"]), Move, -1, 0, model.index_of(codes["Themes"]))
     settle(qtbot)
     assert names(pane, codes["Themes"]) == ["Displacement", "Infrastructure", "Mosul"]
-    assert session.undo_stack.count() == 1
-    session.undo_stack.undo()
+    assert session.history.count() == 1
+    session.history.undo()
     assert names(pane, codes["Places"]) == ["الرقة", "Mosul"]
 
 
@@ -347,7 +348,7 @@ def test_a_refused_move_shows_the_message_and_changes_nothing(pane, session, cod
     settle(qtbot)
     assert messages == ["'Hope' cannot be moved under itself or one of its own sub-codes."]
     assert row(pane, codes["Hope"])["parent_id"] == codes["Emotions"]
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
     rows = model.rows()
     assert [r["path"] for r in rows] == [r["path"] for r in model.rows()]
 
@@ -367,7 +368,7 @@ def test_dropping_a_span_codes_it_for_the_current_coder(pane, session, sources, 
     pane.model.dropMimeData(span_mime(sources["english"], start, end), Move, -1, 0,
                             pane.model.index_of(codes["Despair"]))
     settle(qtbot)
-    assert session.undo_stack.undoText() == "Apply code 'Despair'"
+    assert session.history.undo_text() == "Apply code 'Despair'"
     from db.queries.excerpts import for_source
 
     with session.read() as s:
@@ -381,7 +382,7 @@ def test_a_blank_span_dropped_is_refused(pane, session, sources, codes, qtbot, m
     pane.model.dropMimeData(span_mime(sources["english"], at, at + 2), Move, -1, 0,
                             pane.model.index_of(codes["Despair"]))
     settle(qtbot)
-    assert len(messages) == 1 and session.undo_stack.count() == 0
+    assert len(messages) == 1 and session.history.count() == 0
 
 
 # -- merging, deleting, colours, descriptions, favourites -----------------------------------
@@ -405,7 +406,7 @@ def test_merge_through_the_dialog_and_undo(pane, session, sources, codes, qtbot,
     assert names(pane, codes["Despair"]) == ["Resilience"]
     assert cell(pane, codes["Despair"], EXCERPTS) == "3"
     assert pane.current_code_id() == codes["Despair"]
-    session.undo_stack.undo()
+    session.history.undo()
     assert row(pane, codes["Hope"])["name"] == "Hope"
     assert cell(pane, codes["Hope"], EXCERPTS) == "2"
     assert names(pane, codes["Hope"]) == ["Resilience"]
@@ -429,7 +430,7 @@ def test_merge_into_its_own_sub_code_is_refused(pane, session, codes, monkeypatc
     pane.select_code(codes["Hope"])
     pane.run_action("merge")
     assert messages == ["'Hope' cannot be merged into its own sub-code 'Resilience'."]
-    assert row(pane, codes["Hope"]) is not None and session.undo_stack.count() == 0
+    assert row(pane, codes["Hope"]) is not None and session.history.count() == 0
 
 
 def test_delete_says_how_many_excerpts_and_undo_restores(pane, session, sources, codes, qtbot,
@@ -449,7 +450,7 @@ def test_delete_says_how_many_excerpts_and_undo_restores(pane, session, sources,
     assert "applied to 2 excerpts in 2 sources" in asked[0]
     assert "2 excerpts left with no code are deleted" in asked[0]
     assert row(pane, codes["Infrastructure"]) is None and row(pane, codes["Water"]) is None
-    session.undo_stack.undo()
+    session.history.undo()
     assert cell(pane, codes["Water"], EXCERPTS) == "2"
     assert cell(pane, codes["الكهرباء"], EXCERPTS) == "1"
 
@@ -459,7 +460,7 @@ def test_delete_can_be_cancelled(pane, session, codes, qtbot, monkeypatch):
                         lambda *a, **k: QMessageBox.StandardButton.Cancel)
     pane.select_code(codes["Mosul"])
     pane.run_action("delete")
-    assert row(pane, codes["Mosul"]) is not None and session.undo_stack.count() == 0
+    assert row(pane, codes["Mosul"]) is not None and session.history.count() == 0
 
 
 def test_delete_message_wording():
@@ -482,8 +483,8 @@ def test_colour_from_the_palette_or_any_colour(pane, session, codes, monkeypatch
     [other] = [a for a in menu.actions() if a.text() == "Other Colour…"]
     other.trigger()
     assert row(pane, codes["Hope"])["color"] == "#123456"
-    assert session.undo_stack.undoText() == "Change colour of 'Hope'"
-    session.undo_stack.undo()
+    assert session.history.undo_text() == "Change colour of 'Hope'"
+    session.history.undo()
     assert row(pane, codes["Hope"])["color"] == palette_actions[3].text()
 
 
@@ -504,7 +505,7 @@ def test_description_form_edits_the_four_parts(pane, session, codes, qtbot, monk
                                          "example": "“Many feel hopeless”"}
     tooltip = pane.model.index_of(codes["Despair"]).data(Qt.ItemDataRole.ToolTipRole)
     assert "<b>When to use:</b> Explicit statements." in tooltip
-    session.undo_stack.undo()
+    session.history.undo()
     assert row(pane, codes["Despair"])["description"] == ""
 
 
@@ -525,7 +526,7 @@ def test_favourites_get_number_keys_not_undo_steps(pane, session, codes, qtbot):
     assert pane.model.index_of(codes["Hope"]).data(FAVOURITE_ROLE) == 2
     pane.set_favourite(codes["Water"], False)
     assert pane.model.index_of(codes["Hope"]).data(FAVOURITE_ROLE) == 1
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
 
 
 def test_context_menu_offers_every_action_with_its_keys(pane, codes):
@@ -556,7 +557,7 @@ def test_no_session_shows_nothing(qtbot):
 
 def test_screenshot_of_a_codebook(session, sources, codes, qtbot):
     code_samples(session, sources, codes)
-    session.execute(bind(create_code, name="Grief and mourning", parent_id=codes["Despair"]))
+    write(session, bind(create_code, name="Grief and mourning", parent_id=codes["Despair"]))
     pane = CodesPane()
     qtbot.addWidget(pane)
     pane.resize(380, 560)

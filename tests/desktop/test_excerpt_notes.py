@@ -24,6 +24,7 @@ from tests.desktop.notes_support import (
     excerpt,
     open_session,
 )
+from tests.desktop.session_support import write
 
 EN_PHRASE = "Families returned to Raqqa after the strikes ended.[1] There is no water"
 AR_PHRASE = "عادت العائلات إلى الرقة بعد توقف الغارات [1]."
@@ -113,14 +114,14 @@ def test_add_a_citation_of_the_source_with_a_locator_then_undo(notes, session, m
                              "2018, para. 3, https://example.org/return-to-raqqa. Quoted twice.")
     assert notes.model.rows()[1]["cites"] == "footnote"
     assert notes.current_note()["id"] == first["id"]
-    session.undo_stack.undo()
+    session.history.undo()
     assert [r["cites"] for r in notes.model.rows()] == ["footnote"]
-    session.undo_stack.redo()
+    session.history.redo()
     assert len(notes.model.rows()) == 2
 
 
 def test_the_style_changes_the_formatting(notes, session, data):
-    session.execute(bind(cite, excerpt_id=data["en"], locator_label="page", locator="4"))
+    write(session, bind(cite, excerpt_id=data["en"], locator_label="page", locator="4"))
     notes.refresh()
     assert notes.style() == "chicago"
     notes.set_style("apa")
@@ -133,7 +134,7 @@ def test_the_style_changes_the_formatting(notes, session, data):
 
 
 def test_cite_a_library_reference_and_edit_it(notes, session, data, monkeypatch):
-    imported = session.execute(bind(import_references, text=BIBTEX, fmt="bibtex")).value
+    imported = write(session, bind(import_references, text=BIBTEX, fmt="bibtex")).value
     hoffman = next(a["id"] for a in imported.added if a["key"] == "hoffman2017")
     fill_dialog(monkeypatch, reference=hoffman, label="page", locator="12")
     notes.add_citation()
@@ -147,13 +148,13 @@ def test_cite_a_library_reference_and_edit_it(notes, session, data, monkeypatch)
     assert seen[0].chosen() == hoffman
     assert notes.current_note()["locator"] == "14"
     assert notes.current_note()["text"].endswith("See also note 3.")
-    session.undo_stack.undo()
+    session.history.undo()
     assert notes.current_note()["locator"] == "12"
 
 
 def test_reorder_citations_and_place_the_articles_note(notes, session, data):
     for page in ("1", "2"):
-        session.execute(bind(cite, excerpt_id=data["en"], locator_label="page", locator=page))
+        write(session, bind(cite, excerpt_id=data["en"], locator_label="page", locator=page))
     notes.refresh()
     assert [r["locator"] for r in notes.model.rows()] == ["1", "2", ""]
     notes.select_note(1)
@@ -166,18 +167,18 @@ def test_reorder_citations_and_place_the_articles_note(notes, session, data):
     rows = notes.model.rows()
     assert [r["cites"] for r in rows] == ["source", "footnote", "source"]
     assert rows[1]["id"] is not None and rows[1]["kind"] == "citation"
-    session.undo_stack.undo()
-    session.undo_stack.undo()
+    session.history.undo()
+    session.history.undo()
     assert [r["locator"] for r in notes.model.rows()] == ["1", "2", ""]
 
 
 def test_remove_a_citation_then_undo(notes, session, data):
-    session.execute(bind(cite, excerpt_id=data["en"], locator="p. 9"))
+    write(session, bind(cite, excerpt_id=data["en"], locator="p. 9"))
     notes.refresh()
     notes.select_note(0)
     notes.buttons["remove"].click()
     assert [r["cites"] for r in notes.model.rows()] == ["footnote"]
-    session.undo_stack.undo()
+    session.history.undo()
     assert notes.model.rows()[0]["locator"] == "9"
 
 
@@ -189,19 +190,19 @@ def test_a_note_of_ones_own_on_the_articles_footnote(notes, session, monkeypatch
     (row,) = notes.model.rows()
     assert row["text"].endswith("March 2018. The interview is not dated.")
     assert row["id"] is not None
-    session.undo_stack.undo()
+    session.history.undo()
     assert notes.model.rows()[0]["id"] is None
 
 
 def test_a_post_is_cited_as_the_style_cites_posts(notes, data, session):
-    session.execute(bind(cite, excerpt_id=data["post"]))
+    write(session, bind(cite, excerpt_id=data["post"]))
     notes.set_excerpt(data["post"])
     assert texts(notes)[0].startswith("@mosuleye, ")
     assert "Twitter, January 5, 2019" in texts(notes)[0]
 
 
 def test_copy_puts_the_numbered_notes_on_the_clipboard(notes, session, data):
-    session.execute(bind(cite, excerpt_id=data["en"]))
+    write(session, bind(cite, excerpt_id=data["en"]))
     notes.refresh()
     notes.buttons["copy"].click()
     lines = QGuiApplication.clipboard().text().splitlines()
@@ -222,7 +223,7 @@ def test_memos_on_the_excerpt_are_written_opened_and_deleted(notes, session, dat
     opened.discard()
     notes.buttons["delete_memo"].click()
     assert notes.memos.item(0).text() == "No memo on this excerpt yet."
-    session.undo_stack.undo()
+    session.history.undo()
     assert notes.memos.item(0).text().startswith("Water first")
 
 
@@ -237,9 +238,9 @@ def test_links_in_a_memo_reach_the_window(notes, session, data, qtbot):
 
 
 def test_the_excerpt_deleted_empties_the_panel(notes, session, data):
-    session.apply(bind(delete_excerpt, excerpt_id=data["en"]))
+    session.run(bind(delete_excerpt, excerpt_id=data["en"]))
     assert notes.stack.currentIndex() == 0
-    session.undo_stack.undo()
+    session.history.undo()
     notes.set_excerpt(data["en"])
     assert notes.stack.currentIndex() == 1
 
@@ -253,10 +254,10 @@ def test_arabic_names_in_an_english_citation_keep_their_places():
 
 
 def test_screenshot(session, data, qtbot):
-    imported = session.execute(bind(import_references, text=BIBTEX, fmt="bibtex")).value
+    imported = write(session, bind(import_references, text=BIBTEX, fmt="bibtex")).value
     hoffman = next(a["id"] for a in imported.added if a["key"] == "hoffman2017")
-    session.execute(bind(cite, excerpt_id=data["ar"], locator_label="paragraph", locator="2"))
-    session.execute(bind(cite, excerpt_id=data["en"], reference_id=hoffman,
+    write(session, bind(cite, excerpt_id=data["ar"], locator_label="paragraph", locator="2"))
+    write(session, bind(cite, excerpt_id=data["en"], reference_id=hoffman,
                          locator_label="page", locator="12", note="On the return."))
     add_memo(session, "excerpt", data["ar"], title="الماء أولاً",
              body="Compare with the English article.")
@@ -281,7 +282,7 @@ def test_screenshot(session, data, qtbot):
 
 def test_a_hidden_panel_catches_up_when_shown(notes, session, data):
     notes.hide()
-    session.apply(bind(cite, excerpt_id=data["en"], locator="p. 5"))
+    session.run(bind(cite, excerpt_id=data["en"], locator="p. 5"))
     assert len(notes.model.rows()) == 1
     notes.show()
     assert [r["locator"] for r in notes.model.rows()] == ["5", ""]

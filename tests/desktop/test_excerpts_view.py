@@ -23,6 +23,7 @@ from tests.desktop.codebook_support import (
     make_codebook,
     span_of,
 )
+from tests.desktop.session_support import write
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_collection_and_date_filters(view, codes, qtbot):
 
 
 def test_coder_filter_is_the_sessions(view, session, codes, sources, qtbot):
-    omar = session.execute(bind(ensure_coder, name="Omar")).value
+    omar = write(session, bind(ensure_coder, name="Omar")).value
     code(session, sources["english"], ENGLISH, "Aid agencies say", codes["Hope"], omar)
     view.show_codes([codes["Hope"]])
     assert len(texts(view)) == 3
@@ -161,10 +162,10 @@ def test_activating_an_excerpt_jumps_to_its_place(view, codes, sources, qtbot):
 def test_the_list_follows_coding_and_undo(view, session, codes, sources, qtbot):
     view.show_codes([codes["Despair"]])
     start, end = span_of(ENGLISH, "Families returned")
-    session.apply(bind(code_span, source_id=sources["english"], start=start, end=end,
+    session.run(bind(code_span, source_id=sources["english"], start=start, end=end,
                        code_id=codes["Despair"], coder_id=session.coder_id()))
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=2000)
-    session.undo_stack.undo()
+    session.history.undo()
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)
 
 

@@ -18,7 +18,7 @@ def session(proj, qtbot):
     ps = ProjectSession(proj)
     ps.set_coder("Lina")
     yield ps
-    ps.tasks.wait()
+    ps.close()  # drains the worker, stops the watch
 
 
 @pytest.fixture
@@ -97,12 +97,13 @@ def test_cancel_writes_nothing_and_says_so(session, made, qtbot, tmp_path):
     job = dialog._job(out)
     dialog._job = lambda path: (lambda s, progress, cancelled: job(s, progress, lambda: True))
     dialog.start_export()
-    assert dialog.cancel_button.text() == "Stop"
-    dialog.cancel_button.click()  # asks the task to stop; the dialog stays open
+    assert dialog.progress.isVisible() and not dialog.close_button.isEnabled()
+    dialog.progress.cancel_button.click()  # asks the task to stop; the dialog stays open
+    assert dialog.isVisible() and "Stopping" in dialog.progress.message.text()
     _finish(dialog, qtbot)
     assert "cancelled" in dialog.message_label.text() and not out.exists()
     assert list((tmp_path / "out").iterdir()) == []
-    assert dialog.cancel_button.text() == "Close"
+    assert dialog.progress.isHidden() and dialog.close_button.isEnabled()
 
 
 def test_errors_are_shown_in_the_dialog(session, made, qtbot, tmp_path):

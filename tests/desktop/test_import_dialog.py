@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sqlalchemy import func, select
 
 from db.models import Collection, Footnote, Source
+from db.ops import imports as imports_op
 from desktop.dialogs import import_dialog
 from desktop.dialogs.import_dialog import ImportDialog
 from desktop.dialogs.import_preview import PreviewPane
@@ -194,10 +195,10 @@ def test_articles_and_posts_are_imported_as_one_undoable_step(make_dialog, sessi
     with session.read() as s:
         assert s.scalar(select(Collection.name)) == "tweets"  # named after the file
 
-    assert session.undo_stack.undoText() == "Import 2 files"
-    session.undo_stack.undo()
+    assert session.history.undo_text() == "Import 2 files"
+    session.history.undo()
     assert _count(session) == 0 and _count(session, Footnote) == 0
-    session.undo_stack.redo()
+    session.history.redo()
     assert _count(session) == 4 and _count(session, Footnote) == 1
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter now closes
     assert not dialog.isVisible()
@@ -301,9 +302,13 @@ def test_cancel_keeps_the_sources_finished_so_far(make_dialog, session, qtbot, m
     assert task is not None and not dialog.close()  # the window's X waits for Cancel
     assert dialog.isVisible() and "press Cancel" in dialog.hint_label.text()
 
+    cancel = dialog.run_panel.progress.cancel_button
+    assert cancel.isVisible() and dialog.cancel_button.isHidden()  # one Cancel: the progress's
+
     def cancel_after_first_chunk(done, total_, message):
-        if "source(s)" in message and dialog.cancel_button.isEnabled():
-            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        if "source(s)" in message and cancel.isEnabled():
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+            assert "sources already imported are kept" in dialog.run_panel.progress.message.text()
 
     task.progressed.connect(cancel_after_first_chunk)
     _finish(dialog, qtbot)
@@ -316,9 +321,9 @@ def test_cancel_keeps_the_sources_finished_so_far(make_dialog, session, qtbot, m
         in report
     assert "not read water.md: the import was cancelled before it" in report
     assert report.splitlines()[-1].endswith("(cancelled)")
-    assert dialog.run_panel.progress_bar.text() == "Cancelled"
-    assert session.undo_stack.undoText() == "Import generated.jsonl"
-    session.undo_stack.undo()
+    assert dialog.run_panel.progress.isHidden()
+    assert session.history.undo_text() == "Import generated.jsonl"
+    session.history.undo()
     assert _count(session) == 0
 
 
@@ -341,14 +346,16 @@ def test_a_failed_import_shows_its_message(make_dialog, session, qtbot, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(import_dialog, "import_paths", broken)
+    monkeypatch.setattr(imports_op, "import_paths", broken)
     dialog = make_dialog()
     _add_files(dialog, qtbot, monkeypatch, [_write(tmp_path, "water.md", ARTICLE)])
     dialog.start_import()
     _finish(dialog, qtbot)
     assert "the disk is full" in dialog.run_panel.message_label.text()
-    assert dialog.report_text().startswith("The import stopped because of an error: the disk")
-    assert session.undo_stack.count() == 0
+    assert dialog.report_text().startswith("The import stopped because of an error: "
+                                           "RuntimeError: the disk is full.")
+    assert "Technical details" in dialog.report_text()  # an unexpected error: its trace
+    assert session.history.count() == 0
 
 
 def test_a_full_disk_during_an_import_is_one_sentence(make_dialog, session, qtbot,

@@ -138,8 +138,7 @@ def test_open_project_adds_it_to_recent_and_closes_the_previous(window, monkeypa
     first = window.session
     patch_dialog(monkeypatch, "getOpenFileName", project_file)
     window.action_open.trigger()
-    assert window.session is not first and window.undo_group.stacks() == [
-        window.session.undo_stack]
+    assert window.session is not first and window.undo.history is window.session.history
     assert window.windowTitle() == "Quire — Fieldwork"
     assert window.counts_label.text() == "9 sources"
     window.recent_menu.aboutToShow.emit()

@@ -145,8 +145,8 @@ def test_editing_shows_author_and_dates_and_is_one_undoable_step(session, data, 
     assert editor.save()
     assert memos(session)[memo_id]["body"] == "Some *text*. More."
     assert memos(session)[memo_id]["title"] == "مقال"
-    assert session.undo_stack.count() == 1
-    session.undo_stack.undo()
+    assert session.history.count() == 1
+    session.history.undo()
     assert memos(session)[memo_id]["body"] == "Some *text*."
 
 
@@ -155,11 +155,11 @@ def test_saving_unchanged_or_cancelling_changes_nothing(session, data, qtbot):
     before = memos(session)
     editor = make(qtbot, session, memo_id=memo_id)
     assert editor.save()
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
     editor = make(qtbot, session, memo_id=memo_id)
     editor.title_edit.setText("Other")
     editor.discard()
-    assert memos(session) == before and session.undo_stack.count() == 0
+    assert memos(session) == before and session.history.count() == 0
 
 
 def test_an_empty_memo_is_refused_and_the_editor_stays_open(session, qtbot, monkeypatch):
@@ -168,12 +168,12 @@ def test_an_empty_memo_is_refused_and_the_editor_stays_open(session, qtbot, monk
     editor = make(qtbot, session)
     assert not editor.save()
     assert "needs a title or some text" in warnings[0]
-    assert editor.isVisible() and session.undo_stack.count() == 0
+    assert editor.isVisible() and session.history.count() == 0
 
 
 def test_an_orphaned_memo_says_what_it_was_on(session, data, qtbot):
     memo_id = add_memo(session, "excerpt", data["en"], title="Kept")
-    session.apply(bind(delete_excerpt, excerpt_id=data["en"]))
+    session.run(bind(delete_excerpt, excerpt_id=data["en"]))
     editor = make(qtbot, session, memo_id=memo_id)
     assert editor.target_label.text().startswith("Was on (deleted): excerpt")
 

@@ -21,6 +21,7 @@ from tests.desktop.notes_support import (
     excerpt,
     open_session,
 )
+from tests.desktop.session_support import write
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def session(proj, qtbot):
 @pytest.fixture
 def data(session, proj):
     src = add_sources(proj)
-    omar = session.execute(bind(ensure_coder, name="Omar")).value
+    omar = write(session, bind(ensure_coder, name="Omar")).value
     ids = {"sources": src, "code": add_code(session, "Displacement")}
     ids["ex_en"] = excerpt(session, src["english"], ENGLISH, "There is no water and no "
                            "electricity.", ids["code"])
@@ -111,7 +112,7 @@ def test_sorts_by_date_both_ways(pane, data):
 
 
 def test_memo_on_a_deleted_excerpt_is_kept_and_flagged(pane, session, data):
-    session.apply(bind(delete_excerpt, excerpt_id=data["ex_en"]))
+    session.run(bind(delete_excerpt, excerpt_id=data["ex_en"]))
     pane.refresh()
     r = row_of(pane, data["m_excerpt"])
     assert pane.proxy.index(r, KIND).data() == "Excerpt (orphaned)"
@@ -121,7 +122,7 @@ def test_memo_on_a_deleted_excerpt_is_kept_and_flagged(pane, session, data):
     pane.kind_combo.setCurrentIndex(pane.kind_combo.findData(ORPHANED))
     pane.refresh()
     assert shown(pane) == ["Water"]
-    session.undo_stack.undo()  # the excerpt comes back; the memo is on it again
+    session.history.undo()  # the excerpt comes back; the memo is on it again
     pane.kind_combo.setCurrentIndex(0)
     pane.refresh()
     r = row_of(pane, data["m_excerpt"])
@@ -139,7 +140,7 @@ def test_double_click_opens_the_editor_and_saving_is_undoable(pane, session, dat
     assert editor.save()
     qtbot.waitUntil(lambda: "Displacement: scope" in shown(pane))
     assert pane.selected_ids() == [data["m_code"]]
-    session.undo_stack.undo()
+    session.history.undo()
     qtbot.waitUntil(lambda: "When to use Displacement" in shown(pane))
 
 
@@ -162,9 +163,9 @@ def test_new_memo_on_the_current_target_then_undo_and_redo(pane, session, data, 
     row = pane.proxy.index(row_of(pane, editor.memo_id), 0).data(ROW_ROLE)
     assert (row["target"], row["target_id"], row["author"]) == (
         "source", data["sources"]["english"], "Hana")
-    session.undo_stack.undo()
+    session.history.undo()
     qtbot.waitUntil(lambda: pane.proxy.rowCount() == 4)
-    session.undo_stack.redo()
+    session.history.redo()
     qtbot.waitUntil(lambda: pane.proxy.rowCount() == 5)
 
 
@@ -181,9 +182,9 @@ def test_delete_several_memos_is_one_undoable_step(pane, session, data, qtbot):
     pane.select_memos([data["m_project"], data["m_code"]])
     pane.delete_button.click()
     qtbot.waitUntil(lambda: pane.proxy.rowCount() == 2)
-    assert session.undo_stack.text(session.undo_stack.index() - 1) == "Delete 2 memos"
+    assert session.history.labels()[session.history.index() - 1] == "Delete 2 memos"
     assert "Undo" in messages[-1]
-    session.undo_stack.undo()
+    session.history.undo()
     qtbot.waitUntil(lambda: pane.proxy.rowCount() == 4)
 
 
@@ -210,14 +211,14 @@ def test_cancel_with_changes_asks_and_keeps_the_memo(pane, session, data, monkey
                         lambda *a, **k: QMessageBox.StandardButton.Discard)
     editor.reject()
     assert not editor.isVisible()
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
     assert "Research questions" in shown(pane)
 
 
 def test_screenshot(pane, session, data, qtbot):
     add_memo(session, "excerpt", data["ex_ar"], title="لا ماء ولا كهرباء",
              body="The Arabic article says the same as the English one.")
-    session.apply(bind(delete_excerpt, excerpt_id=data["ex_ar"]))
+    session.run(bind(delete_excerpt, excerpt_id=data["ex_ar"]))
     add_memo(session, "excerpt", data["ex_en"], title="Infrastructure as hope",
              body="They speak of water before they speak of homes.")
     pane.refresh()

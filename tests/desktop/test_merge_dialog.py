@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 from sqlalchemy import func, select
 
 from db import project
@@ -15,6 +17,7 @@ from db.ops.coding import code_span
 from desktop.dialogs import exchange
 from desktop.dialogs.merge import MergeDialog
 from desktop.session import ProjectSession
+from desktop.widgets.feedback import TaskDialog
 from tests.db.coding_support import dump
 from tests.db.exchange.support import ENGLISH, build_study, span
 
@@ -26,7 +29,7 @@ def session(proj, qtbot):
     build_study(proj)
     ps = ProjectSession(proj)
     yield ps
-    ps.tasks.wait()
+    ps.close()  # drains the worker, stops the watch
 
 
 @pytest.fixture
@@ -65,10 +68,10 @@ def test_preview_then_merge_then_undo(session, proj, student, qtbot):
     with qtbot.waitSignal(dialog.start_merge().finished, timeout=TIMEOUT):
         pass
     assert count(proj, Coder) == 3 and "Undo Merge layla.quire" in dialog.status.text()
-    assert session.undo_stack.count() == 1
-    session.undo_stack.undo()
+    assert session.history.count() == 1
+    session.history.undo()
     assert dump(proj) == before
-    session.undo_stack.redo()
+    session.history.redo()
     assert count(proj, Coder) == 3
 
 
@@ -93,9 +96,39 @@ def test_export_and_codebook_actions(session, proj, qtbot, tmp_path, monkeypatch
                           .finished, timeout=TIMEOUT):
         pass
     assert (tmp_path / "a.qdpx").exists() and "code points" in told[-1]
-    assert exchange.export_codebook(session, None, tmp_path / "b.qdc").exists()
-    report = exchange.import_codebook(session, None, tmp_path / "b.qdc")
-    assert report.matched["codes"] == 4 and session.undo_stack.count() == 0  # nothing new
+    with qtbot.waitSignal(exchange.export_codebook(session, None, tmp_path / "b.qdc")
+                          .finished, timeout=TIMEOUT):
+        pass
+    assert (tmp_path / "b.qdc").exists() and told[-1].startswith("Saved b.qdc")
+    step = exchange.import_codebook(session, None, tmp_path / "b.qdc")
+    assert step.value.matched["codes"] == 4 and session.history.count() == 0  # nothing new
     (tmp_path / "c.qdc").write_text("<x/>")
-    assert exchange.import_codebook(session, None, tmp_path / "c.qdc") is None
+    assert exchange.import_codebook(session, None, tmp_path / "c.qdc").refused
     assert "not a REFI-QDA 1.0 CodeBook" in told[-1]
+
+
+def test_exports_show_progress_and_cancel_writes_nothing(session, qtbot, tmp_path,
+                                                         monkeypatch):
+    told, gate = [], threading.Event()
+    for kind in ("warning", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a: told.append(a[1:3]))
+    real = exchange.export_qdpx
+
+    def held(*args, **kwargs):  # the worker waits until Cancel has been pressed
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exchange, "export_qdpx", held)
+    out = tmp_path / "out"
+    out.mkdir()
+    task = exchange.export_project(session, None, out / "a.qdpx")
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, TaskDialog) and w.progress.task is task)
+    assert dialog.isVisible() and dialog.windowTitle() == "Export REFI-QDA Project"
+    dialog.reject()  # Escape: Cancel, the window stays until the task has stopped
+    assert dialog.isVisible() and "nothing is written" in dialog.progress.message.text()
+    with qtbot.waitSignal(task.failed, timeout=TIMEOUT):
+        gate.set()
+    assert list(out.iterdir()) == []  # no .qdpx, no partial file
+    assert told == []  # Cancel was the user's own doing: no warning
+    qtbot.waitUntil(lambda: not isValid(dialog))  # it closed and went

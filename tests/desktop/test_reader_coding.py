@@ -29,6 +29,7 @@ from desktop.views.reader import Reader
 from desktop.views.reader_menu import coding_menu
 from desktop.views.reader_text import CODE_MIME, SPAN_MIME
 from desktop.widgets import quick_code
+from tests.desktop.session_support import write
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RTL = Qt.LayoutDirection.RightToLeft
@@ -77,7 +78,7 @@ def session(proj, qtbot):
     session = ProjectSession(proj)
     session.set_coder("Lina")
     yield session
-    session.undo_stack.clear()
+    session.close()
 
 
 @pytest.fixture
@@ -100,13 +101,13 @@ def show(reader: Reader, session, source_id: int) -> str:
 
 
 def make_code(session, name: str, color: str = "", parent: int | None = None) -> int:
-    return session.execute(bind(create_code, name=name, color=color, parent_id=parent)).value
+    return write(session, bind(create_code, name=name, color=color, parent_id=parent)).value
 
 
 def code_directly(session, source_id, start, end, code_id=None, coder="Lina", color=""):
     """Code a span outside the undo stack (setting up a test), announcing the change."""
-    coder_id = session.execute(bind(ensure_coder, name=coder)).value
-    result = session.execute(bind(code_span, source_id=source_id, start=start, end=end,
+    coder_id = write(session, bind(ensure_coder, name=coder)).value
+    result = write(session, bind(code_span, source_id=source_id, start=start, end=end,
                                   code_id=code_id, coder_id=coder_id, color=color))
     session.announce(result.changes)
     return result.value
@@ -222,7 +223,7 @@ def test_a_marker_without_a_code_shows_in_its_colour(reader, proj, session):
     assert shade.green() > shade.red() and shade.green() > shade.blue()
     [stripe] = reader.view.margin.stripes()
     assert stripe.label == "Highlight" and stripe.code_id is None
-    assert session.undo_stack.undoText() == "Highlight"
+    assert session.history.undo_text() == "Highlight"
 
 
 # -- applying codes ---------------------------------------------------------------------
@@ -236,12 +237,12 @@ def test_applying_a_code_is_one_named_undo_step(reader, proj, session):
     assert reader.coding.apply_code(despair)
     assert stored(session) == [(text.index("felt"), text.index("felt") + 31, ["Despair"],
                                 "felt abandoned and without hope")]
-    assert session.undo_stack.undoText() == "Apply code 'Despair'"
+    assert session.history.undo_text() == "Apply code 'Despair'"
     assert len(reader.excerpts()) == 1
-    session.undo_stack.undo()
+    session.history.undo()
     assert stored(session) == [] and reader.excerpts() == []
     assert reader.view.extraSelections() == []
-    session.undo_stack.redo()
+    session.history.redo()
     assert len(reader.excerpts()) == 1 and len(reader.view.extraSelections()) == 1
 
 
@@ -253,7 +254,7 @@ def test_a_refused_action_says_why_and_changes_nothing(reader, proj, session, qt
     with qtbot.waitSignal(reader.message) as said:
         assert not reader.coding.apply_code(code)
     assert "space" in said.args[0].lower() or "blank" in said.args[0].lower()
-    assert session.undo_stack.count() == 0 and stored(session) == []
+    assert session.history.count() == 0 and stored(session) == []
     reader.view.moveCursor(QTextCursor.MoveOperation.Start)  # no selection at all
     with qtbot.waitSignal(reader.message) as said:
         assert not reader.coding.apply_code(code)
@@ -321,13 +322,13 @@ def test_new_code_from_selection_creates_and_applies_in_one_step(reader, proj, s
     select_text(reader, text, " felt abandoned ")  # the spaces are trimmed from the name
     code_id = reader.coding.new_code_from_selection()
     assert code_id is not None
-    assert session.undo_stack.count() == 1
-    assert session.undo_stack.undoText() == "New code 'felt abandoned' from selection"
+    assert session.history.count() == 1
+    assert session.history.undo_text() == "New code 'felt abandoned' from selection"
     assert [c["name"] for c in reader.coding.codes()] == ["felt abandoned"]
     assert stored(session)[0][2] == ["felt abandoned"]
-    session.undo_stack.undo()
+    session.history.undo()
     assert reader.coding.codes() == [] and stored(session) == []
-    session.undo_stack.redo()
+    session.history.redo()
     assert [c["name"] for c in reader.coding.codes()] == ["felt abandoned"]
     assert stored(session)[0][2] == ["felt abandoned"]
 
@@ -339,7 +340,7 @@ def test_in_vivo_refuses_a_name_that_is_taken(reader, proj, session, qtbot):
     select_text(reader, text, "felt abandoned")
     with qtbot.waitSignal(reader.message):
         assert reader.coding.new_code_from_selection() is None
-    assert session.undo_stack.count() == 0 and stored(session) == []
+    assert session.history.count() == 0 and stored(session) == []
 
 
 def test_quick_code_palette_is_keyboard_only(reader, proj, session, qtbot):
@@ -359,7 +360,7 @@ def test_quick_code_palette_is_keyboard_only(reader, proj, session, qtbot):
     qtbot.keyClick(palette.filter, Qt.Key.Key_Return)
     assert not palette.isVisible()
     assert stored(session)[0][2:] == (["Hope"], "without hope")
-    assert session.undo_stack.undoText() == "Apply code 'Hope'"
+    assert session.history.undo_text() == "Apply code 'Hope'"
 
 
 def test_quick_code_ranking_prefers_names_then_paths_then_letters():
@@ -428,7 +429,7 @@ def test_dropping_a_code_codes_the_selection(reader, proj, session):
     select_text(reader, text, "without hope")
     assert drop(reader, despair, QPoint(40, 40))
     assert stored(session)[0][2:] == (["Despair"], "without hope")
-    assert session.undo_stack.undoText() == "Apply code 'Despair'"
+    assert session.history.undo_text() == "Apply code 'Despair'"
 
 
 def test_dropping_a_code_on_an_excerpt_adds_it_there(reader, proj, session):
@@ -510,7 +511,7 @@ def test_context_menu_removes_codes_resizes_and_deletes_excerpts(reader, proj, s
     assert not actions["Resize excerpt to selection"].isEnabled()
     actions["Remove code ▸ Hope"].trigger()
     assert stored(session)[0][2] == ["Despair"]
-    assert session.undo_stack.undoText() == "Remove code 'Hope'"
+    assert session.history.undo_text() == "Remove code 'Hope'"
     select_text(reader, text, "felt abandoned and without hope")
     actions = menu_actions(coding_menu(reader.coding, point_of(reader, start + 3)))
     actions["Resize excerpt to selection"].trigger()
@@ -519,8 +520,8 @@ def test_context_menu_removes_codes_resizes_and_deletes_excerpts(reader, proj, s
     actions = menu_actions(coding_menu(reader.coding, point_of(reader, start + 3)))
     actions["Delete excerpt"].trigger()
     assert stored(session) == [] and reader.excerpts() == []
-    assert session.undo_stack.undoText() == "Delete excerpt"
-    session.undo_stack.undo()
+    assert session.history.undo_text() == "Delete excerpt"
+    session.history.undo()
     assert stored(session)[0][2] == ["Despair"]
 
 
@@ -686,11 +687,11 @@ def test_undo_survives_switching_sources(reader, proj, session):
     assert reader.coding.apply_code(code)
     show(reader, session, second)
     assert reader.excerpts() == []
-    session.undo_stack.undo()
+    session.history.undo()
     assert stored(session) == []
     show(reader, session, first)
     assert reader.excerpts() == []
-    session.undo_stack.redo()
+    session.history.redo()
     assert len(reader.excerpts()) == 1
 
 

@@ -29,6 +29,7 @@ from tests.desktop.notes_support import (
     excerpt,
     open_session,
 )
+from tests.desktop.session_support import write
 
 
 @pytest.fixture
@@ -90,11 +91,11 @@ def test_import_shows_the_report_with_line_numbers_and_is_undoable(
     assert cells(library, 0) == ["hoffman2017", "Adam Hoffman", "The Rise and Fall of the "
                                  "Islamic State in Raqqa", "2017", "article-journal"]
     assert library.status_label.text() == "2 references"
-    session.undo_stack.undo()
+    session.history.undo()
     assert library.proxy.rowCount() == 0
     with session.read() as s:
         assert source_csl(s, sources["english"])["reference_id"] is None
-    session.undo_stack.redo()
+    session.history.redo()
     assert library.proxy.rowCount() == 2
 
 
@@ -103,7 +104,7 @@ def test_an_import_that_adds_nothing_leaves_no_undo_step(library, session, tmp_p
     path.write_text("TY  - JOUR\nTI  - Never ended\n", encoding="utf-8")
     report = library.import_file(path)
     assert report is not None and not report.added and report.problems
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
     assert report_lines(report)[0][1] is True
 
 
@@ -118,7 +119,7 @@ def test_the_form_edits_fields_and_keeps_unknown_ones(library, session, qtbot):
     csl = {"type": "article-journal", "title": "Old title", "author": [
         {"family": "Hoffman", "given": "Adam"}], "issued": {"date-parts": [[2017, 10]]},
         "x-archive-box": "B-12", "note": "from Zotero"}
-    rid = session.execute(bind(create_reference, csl=csl, key="hoffman2017")).value
+    rid = write(session, bind(create_reference, csl=csl, key="hoffman2017")).value
     library.refresh()
     library.select(rid)
     editor = ReferenceEditor(session, library.current(), library)
@@ -139,7 +140,7 @@ def test_the_form_edits_fields_and_keeps_unknown_ones(library, session, qtbot):
     assert saved["x-archive-box"] == "B-12" and saved["note"] == "from Zotero"
     assert saved["issued"] == {"date-parts": [[2017, 10]]}
     assert library.proxy.index(0, TITLE).data() == "The Rise and Fall of the Islamic State"
-    session.undo_stack.undo()
+    session.history.undo()
     assert references(session)["hoffman2017"]["csl"]["title"] == "Old title"
 
 
@@ -158,20 +159,20 @@ def test_an_untouched_form_gives_back_what_it_was_given(qapp):
 
 
 def test_saving_an_untouched_reference_leaves_no_undo_step(library, session, qtbot):
-    rid = session.execute(bind(create_reference, csl={"type": "book", "title": "A book"},
+    rid = write(session, bind(create_reference, csl={"type": "book", "title": "A book"},
                                key="abook")).value
     library.refresh()
     library.select(rid)
     editor = ReferenceEditor(session, library.current(), library)
     qtbot.addWidget(editor)
     assert editor.save()
-    assert session.undo_stack.count() == 0
+    assert session.history.count() == 0
 
 
 def test_link_to_sources_suggests_matches_and_links_by_hand(library, session, sources, qtbot):
     csl = {"type": "article-newspaper", "title": "Return to Raqqa",
            "URL": "http://www.example.org/return-to-raqqa/?utm_source=x"}
-    rid = session.execute(bind(create_reference, csl=csl, key="return")).value
+    rid = write(session, bind(create_reference, csl=csl, key="return")).value
     library.refresh()
     library.select(rid)
     dialog = LinkSourcesDialog(session, library.current(), library)
@@ -189,16 +190,16 @@ def test_link_to_sources_suggests_matches_and_links_by_hand(library, session, so
     assert references(session)["return"]["sources"] == sorted([sources["english"],
                                                                sources["post"]])
     assert library.proxy.index(0, 6).data() == "2"
-    session.undo_stack.undo()
+    session.history.undo()
     assert references(session)["return"]["sources"] == []
 
 
 def test_deleting_a_cited_reference_asks_first_and_is_undoable(
         library, session, sources, monkeypatch):
-    rid = session.execute(bind(create_reference, csl={"type": "report", "title": "Profile"},
+    rid = write(session, bind(create_reference, csl={"type": "report", "title": "Profile"},
                                key="profile")).value
     eid = excerpt(session, sources["english"], ENGLISH, "There is no water")
-    session.execute(bind(cite, excerpt_id=eid, reference_id=rid, locator="14"))
+    write(session, bind(cite, excerpt_id=eid, reference_id=rid, locator="14"))
     library.refresh()
     library.select(rid)
     asked = []
@@ -216,24 +217,24 @@ def test_deleting_a_cited_reference_asks_first_and_is_undoable(
     library.buttons["delete"].click()
     assert references(session) == {}
     assert library.proxy.rowCount() == 0
-    session.undo_stack.undo()
+    session.history.undo()
     assert references(session)["profile"]["citations"] == 1
 
 
 def test_deleting_an_uncited_reference_does_not_ask(library, session, monkeypatch):
-    rid = session.execute(bind(create_reference, csl={"type": "book", "title": "B"},
+    rid = write(session, bind(create_reference, csl={"type": "book", "title": "B"},
                                key="b")).value
     library.refresh()
     library.select(rid)
     monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked"))
     library.delete_current()
     assert references(session) == {}
-    assert session.undo_stack.count() == 1
+    assert session.history.count() == 1
 
 
 def test_source_reference_dialog_edits_own_data_and_link_in_one_step(
         session, sources, qtbot):
-    rid = session.execute(bind(create_reference, csl={"type": "book", "title": "Atlas"},
+    rid = write(session, bind(create_reference, csl={"type": "book", "title": "Atlas"},
                                key="atlas")).value
     dialog = SourceReferenceDialog(session, sources["arabic"])
     qtbot.addWidget(dialog)
@@ -257,8 +258,8 @@ def test_source_reference_dialog_edits_own_data_and_link_in_one_step(
     assert dialog.save()
     with session.read() as s:
         assert source_csl(s, sources["arabic"])["reference"] == "atlas"
-    session.undo_stack.undo()
-    session.undo_stack.undo()
+    session.history.undo()
+    session.history.undo()
     with session.read() as s:
         data = source_csl(s, sources["arabic"])
     assert (data["stored"], data["reference_id"]) == (False, None)
@@ -266,7 +267,7 @@ def test_source_reference_dialog_edits_own_data_and_link_in_one_step(
 
 def test_screenshot(library, session, sources, bib_file, reports):
     library.resize(1000, 520)
-    session.execute(bind(create_reference, key="alsayed2019", csl={
+    write(session, bind(create_reference, key="alsayed2019", csl={
         "type": "article-newspaper", "title": "الموصل بعد عامين من التحرير",
         "author": [{"literal": "محمد السيد"}], "container-title": "الجزيرة نت",
         "issued": {"date-parts": [[2019, 7, 10]]}, "URL": "https://example.net/ar/mosul"}))
@@ -291,5 +292,5 @@ def test_a_reference_written_by_hand(library, session, monkeypatch):
     assert key.startswith("unhabitat2018")
     assert made[key]["csl"]["author"] == [{"literal": "UN-Habitat"}]
     assert library.current()["key"] == key
-    session.undo_stack.undo()
+    session.history.undo()
     assert references(session) == {}

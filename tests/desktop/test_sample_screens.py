@@ -104,15 +104,15 @@ def test_screenshot_coding_in_the_window(window, qtbot):
     sid = window.reader.source()["id"]
     for path, phrase in [("Displacement/Return", "returned"), ("Humanitarian aid", "water"),
                          ("Displacement/Fear", "fear"), ("Reconstruction", "engineers")]:
-        code_id = session.apply(bind(ensure_code_path, path=path)).value
+        code_id = session.run(bind(ensure_code_path, path=path)).value
         at = text.lower().find(phrase)
         start = max(text.rfind(". ", 0, at) + 2, text.rfind("\n", 0, at) + 1)
         end = text.find(".", at) + 1
-        session.apply(bind(code_span, source_id=sid, start=start, end=end, code_id=code_id,
+        session.run(bind(code_span, source_id=sid, start=start, end=end, code_id=code_id,
                            coder_id=session.coder_id()))
     assert window.panes.action_code_hits.isEnabled()
     assert len(window.reader.excerpts()) == 4
-    assert "Apply code" in session.undo_stack.undoText() or session.undo_stack.undoText()
+    assert "Apply code" in session.history.undo_text() or session.history.undo_text()
     window.panes.codes_dock.show()
     _shoot(window, "main_window_coding.png")
 
@@ -128,12 +128,12 @@ def test_screenshot_memos_and_excerpt_notes(window, qtbot):
     session, detail = window.session, window.reader.source()
     note = detail["footnotes"][0]
     start = detail["text"].rfind("\n", 0, note["offset"]) + 1
-    code_id = session.apply(bind(ensure_code_path, path="Reconstruction/Promises")).value
-    eid = session.apply(bind(code_span, source_id=detail["id"], start=start, end=note["end"],
+    code_id = session.run(bind(ensure_code_path, path="Reconstruction/Promises")).value
+    eid = session.run(bind(code_span, source_id=detail["id"], start=start, end=note["end"],
                              code_id=code_id, coder_id=session.coder_id())).value
-    session.apply(bind(cite, excerpt_id=eid, locator_label="paragraph", locator="3",
+    session.run(bind(cite, excerpt_id=eid, locator_label="paragraph", locator="3",
                        coder_id=session.coder_id()))
-    session.apply(bind(create_memo, target="excerpt", target_id=eid, title="وعود الإعمار",
+    session.run(bind(create_memo, target="excerpt", target_id=eid, title="وعود الإعمار",
                        body="Compare with the **UNDP** figures.", coder_id=session.coder_id()))
     window.reader.excerpt_activated.emit(eid)
     notes = window.panes.notes

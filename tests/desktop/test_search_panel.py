@@ -118,7 +118,7 @@ def test_scope_to_a_collection(panel, session, qtbot, ids, proj):
 
 
 def test_follows_project_changes(panel, session, qtbot, ids):
-    session.apply(bind(delete_sources, source_ids=[ids[0]]))
+    session.run(bind(delete_sources, source_ids=[ids[0]]))
     qtbot.waitUntil(lambda: panel.index_ready() and not session.tasks.busy(), timeout=10000)
     assert search(panel, qtbot, "raqqa")[1] == 1
 
@@ -131,7 +131,7 @@ def test_saved_searches(panel, session, qtbot):
     with qtbot.waitSignal(panel.search_finished, timeout=10000):
         panel._on_saved_box_activated(panel.saved_box.findText("Raqqa in Arabic"))
     assert panel.query_edit.text() == "الرقة" and panel.stemmed_box.isChecked()
-    session.undo_stack.undo()
+    session.history.undo()
     assert panel.saved_box.findText("Raqqa in Arabic") < 0
 
 

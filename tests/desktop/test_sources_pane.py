@@ -152,10 +152,10 @@ def test_selecting_a_row_reports_its_source(proj, session, pane, qtbot):
 def test_the_table_follows_project_changes_and_undo(proj, session, pane):
     ids = add_sources(proj, collection="All")
     pane.set_session(session)
-    session.apply(bind(delete_sources, source_ids=ids[:2]), label="Delete")
+    session.run(bind(delete_sources, source_ids=ids[:2]), label="Delete")
     assert pane.model.rowCount() == 3
     assert pane.tree_model.index(0, 1).data() == "3"
-    session.undo_stack.undo()
+    session.history.undo()
     assert pane.model.rowCount() == 5
     assert pane.model.index(0, 0).data(Qt.ItemDataRole.UserRole) == ids[0]
 
