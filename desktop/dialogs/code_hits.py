@@ -365,6 +365,8 @@ class CodeHitsDialog(QDialog):
                        self.all_button, self.none_button):
             widget.setEnabled(not running)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not running)
+        # While coding, the progress's Cancel is the one Cancel.
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setVisible(not running)
 
     def _on_coded(self, excerpt_ids: list[int]) -> None:
         self.coded = excerpt_ids

@@ -1,8 +1,8 @@
 """How the window tells how work goes: long work with progress and Cancel, refusals.
 
 :class:`TaskProgress` follows a :class:`desktop.tasks.Task` (an import, an export, a
-merge, indexing, coding all hits...): the bar counts the steps the core reports (it
-turns busy when the core gives no total), the line under it says what is being done,
+merge, indexing, coding all hits...): the bar counts the steps the core reports (it is
+busy until the core gives a count), the line under it says what is being done,
 and Cancel asks the task to stop at its next check; what it finished is kept, or, for
 an operation that cannot stop half-way, nothing changes. It shows itself while work
 runs and hides when it ends. Work that is not a task (a search on its own thread) uses
@@ -83,12 +83,11 @@ class TaskProgress(QWidget):
         self.show()
 
     def progressed(self, done: int, total: int, message: str = "") -> None:
-        """A step: ``done`` of ``total`` (0 total: no count, the bar is busy)."""
-        if total > 0:
+        """A step: ``done`` of ``total``. A step without a total (0/0: inside the current
+        file) or a count of one leaves the bar as it is: busy until there is a count."""
+        if total > 1 or 0 < total <= done:
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
-        else:
-            self.bar.setRange(0, 0)
         if message and not self.is_cancelling():
             self.message.setText(message)
 

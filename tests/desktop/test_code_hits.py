@@ -194,6 +194,9 @@ def test_cancel_while_coding_codes_nothing(dialog, session, codes, qtbot, monkey
     dialog.choose_code(codes["Water"])
     dialog.tick([0, 1])
     dialog.accept()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.grab().save(str(ARTIFACTS / "code_hits_coding.png"))
     dialog.reject()  # Escape while coding is Cancel, and the dialog stays open
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.progress.is_cancelling()
     assert "nothing will be coded" in dialog.progress.message.text()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import func, select
 
 from db.models import Collection, Footnote, Source
@@ -162,6 +162,7 @@ def _count(session, model=Source) -> int:
 
 def _screenshot(dialog, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    QApplication.processEvents()  # let pending layout requests settle, as on screen
     assert dialog.grab().save(str(ARTIFACTS / name))
 
 
@@ -233,8 +234,6 @@ def test_broken_files_are_reported_and_the_rest_imported(make_dialog, session, q
     assert _count(session) == 4
     assert dialog.copy_button.isVisible()
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
-    from PySide6.QtWidgets import QApplication
-
     assert QApplication.clipboard().text() == text
     _screenshot(dialog, "import_dialog_report.png")
 
@@ -307,6 +306,7 @@ def test_cancel_keeps_the_sources_finished_so_far(make_dialog, session, qtbot, m
 
     def cancel_after_first_chunk(done, total_, message):
         if "source(s)" in message and cancel.isEnabled():
+            _screenshot(dialog, "import_dialog_running.png")
             qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
             assert "sources already imported are kept" in dialog.run_panel.progress.message.text()
 

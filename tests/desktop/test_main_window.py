@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from db import project
 from db.models import Collection, Source
+from db.ops import bind
+from db.ops.codes import create_code
 from desktop import app as desktop_app
 from desktop import cli, settings
 from desktop.main_window import MainWindow
@@ -193,6 +195,42 @@ def test_delete_asks_first_and_undo_redo_restore(window, project_file, monkeypat
     window.action_redo.trigger()
     assert window.sources.model.rowCount() == 8
     assert window.history.model().rowCount() == 2  # "<project opened>" and the delete
+
+
+def test_deleting_many_sources_runs_on_the_worker_with_progress(window, project_file,
+                                                                monkeypatch, qtbot):
+    with project.open(project_file) as proj, proj.session() as s:
+        s.add_all([Source(kind="post", text=f"Post {i}", length=6 + len(str(i)),
+                          text_hash=f"h{i}") for i in range(260)])
+    window.open_project(project_file)
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    window.sources.table.selectAll()
+    window.action_delete.trigger()
+    assert window.session.tasks.writing() and not window.action_undo.isEnabled()
+    qtbot.waitUntil(lambda: window.counts_label.text() == "0 sources", timeout=20_000)
+    assert window.action_undo.text() == "Undo Delete 260 sources"
+    assert window.action_undo.isEnabled()
+
+
+def test_the_undo_history_names_every_step_and_walks_to_one(window, project_file, qtbot):
+    add_sources(project_file)
+    window.open_project(project_file)
+    session = window.session
+    for name in ("Water", "Electricity", "الكهرباء"):
+        session.run(bind(create_code, name=name))
+    session.history.undo()
+    window.history_dock.show()
+    rows = [window.history.item(i).text() for i in range(window.history.count())]
+    assert rows == ["<project opened>", "New code 'Water'", "New code 'Electricity'",
+                    "New code 'الكهرباء'"]
+    assert window.history.currentRow() == 2
+    assert window.action_undo.text() == "Undo New code 'Electricity'"
+    assert window.action_redo.text() == "Redo New code 'الكهرباء'"
+    save_screenshot(window, "undo_history.png")
+    window.history.itemClicked.emit(window.history.item(0))  # back to the project as opened
+    assert session.history.index() == 0 and not window.action_undo.isEnabled()
+    assert window.panes.codes.model.rows() == []
 
 
 def test_the_delete_key_in_the_sources_pane_asks_to_delete(window, project_file, monkeypatch,
