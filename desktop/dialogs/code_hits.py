@@ -355,9 +355,7 @@ class CodeHitsDialog(QDialog):
 
     def reject(self) -> None:
         """Close, or, while coding, Cancel (nothing is coded)."""
-        if self.progress.is_running():
-            self.progress.cancel()
-        else:
+        if not self.progress.cancel():
             super().reject()
 
     def _set_running(self, running: bool) -> None:

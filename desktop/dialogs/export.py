@@ -434,10 +434,8 @@ class ExportDialog(QDialog):
 
     def reject(self) -> None:
         """Close; while an export runs, Escape cancels it first."""
-        if self.task is None:
+        if not self.progress.cancel():
             super().reject()
-        else:
-            self.progress.cancel()
 
 
 def _done_words(result: Any) -> str:

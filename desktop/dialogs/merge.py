@@ -177,9 +177,7 @@ class MergeDialog(QDialog):
 
     def reject(self) -> None:
         """Close, or, while reading or merging, Cancel first."""
-        if self.progress.is_running():
-            self.progress.cancel()
-        else:
+        if not self.progress.cancel():
             super().reject()
 
     def _on_path_edit_text_changed(self, _text: str) -> None:

@@ -91,13 +91,16 @@ class TaskProgress(QWidget):
         if message and not self.is_cancelling():
             self.message.setText(message)
 
-    def cancel(self) -> None:
-        """Ask the work to stop (the Cancel button)."""
-        if self._cancel is None or not self.cancel_button.isEnabled():
-            return
-        self._cancel()
-        self.cancel_button.setEnabled(False)
-        self.message.setText(self._cancelling)
+    def cancel(self) -> bool:
+        """Ask the work to stop (the Cancel button); False when no work is shown (so a
+        dialog's Escape can close it instead)."""
+        if not self.is_running():
+            return False
+        if self._cancel is not None and self.cancel_button.isEnabled():
+            self._cancel()
+            self.cancel_button.setEnabled(False)
+            self.message.setText(self._cancelling)
+        return True
 
     def is_cancelling(self) -> bool:
         """Whether Cancel was pressed and the work has not ended yet."""
