@@ -26,7 +26,8 @@ demo: $(STAMP)
 	@echo "screenshots are in tests/artifacts/"
 
 BENCHES := bench_import bench_search bench_coding bench_reader_coding bench_codes_pane \
-           bench_export bench_forums bench_analysis bench_pathological bench_history
+           bench_export bench_forums bench_analysis bench_pathological bench_history \
+           bench_watch
 
 bench: $(STAMP)
 	@for b in $(BENCHES); do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) tests/bench/$$b.py || exit 1; done
