@@ -7,13 +7,13 @@ indexed read -- and only when it moved reads the new entries with
 :func:`changes_since`, leaving out its own.
 
 Its own entries are known exactly: :meth:`OwnWrites.bracket` marks every transaction
-of a session. On SQLite a transaction takes the write lock as it begins (an update
-that matches nothing) and notes the last ``seq``; just before it commits it notes the
-last ``seq`` again. Nobody else can write while the lock is held, so every entry in
-between is this process's. The range is recorded before the commit makes the entries
-visible (and dropped if the transaction rolls back), so a poll never sees them first.
-On PostgreSQL (team projects follow each other with LISTEN/NOTIFY) concurrent
-transactions interleave their ``seq`` values and the ranges are only approximate.
+of a session. A transaction takes the lock that orders writers of the change log as it
+begins -- on SQLite the write lock (an update that matches nothing), on PostgreSQL the
+team project's change-log lock (:func:`db.team.schema.lock_change_log`) -- and notes the
+last ``seq``; just before it commits it notes the last ``seq`` again. Nobody else
+writes the log while the lock is held, so every entry in between is this process's.
+The range is recorded before the commit makes the entries visible (and dropped if the
+transaction rolls back), so a poll never sees them first.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.models import Change, ProjectInfo
+from db.team.schema import lock_change_log
 
 _START = "quire_own_start"
 _RANGE = "quire_own_range"
@@ -67,7 +68,9 @@ class OwnWrites:
             self._ranges = [r for r in self._ranges if r[1] > seq]
 
     def _on_after_begin(self, session: Session, _transaction, connection) -> None:
-        if connection.dialect.name == "sqlite":
+        if connection.dialect.name == "postgresql":
+            lock_change_log(connection)  # as Project.session does: writers in log order
+        else:
             connection.execute(_LOCK)  # take the write lock now: nobody writes in between
         session.info[_START] = connection.execute(select(func.max(Change.seq))).scalar() or 0
 

@@ -57,7 +57,8 @@ class Step:
     def message(self) -> str:
         """The reason it did not run, as a sentence for the widget ("" when it ran)."""
         text = (self.refused or "").strip()
-        if text and not text[0].isupper():
+        first = text.split(" ", 1)[0]
+        if first.isalpha() and first.islower():  # (never a file name: "p.quire: …")
             text = text[0].upper() + text[1:]
         return text if not text or text.endswith((".", "!", "?")) else text + "."
 

@@ -3,14 +3,14 @@
 
 The filters are the export's (:class:`db.export.selection.Selection`): codes,
 collection, dates, the window's coder filter and the Sources pane's filter. The numbers
-are computed on the project's worker (``session.start_task``) with a progress bar and
-Cancel. A click on a bar, cell or point, or a double-click on a table row, emits
-``excerpts_requested`` with the excerpts behind it, for the Coded excerpts view.
+are computed on the project's worker (``session.start_task``) with progress and Cancel
+(:class:`desktop.widgets.feedback.TaskProgress`). A click on a bar, cell or point, or a
+double-click on a table row, emits ``excerpts_requested`` with the excerpts behind it,
+for the Coded excerpts view.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -44,6 +43,7 @@ from db.queries.codes import code_tree
 from db.queries.sources import collection_tree
 from desktop.models.analysis import ResultTableModel
 from desktop.views.analysis_help import CLICK, HELP
+from desktop.widgets.feedback import TaskProgress
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
@@ -141,14 +141,11 @@ class AnalysisView(QWidget):
         self.table.setSortingEnabled(False)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.help = QLabel(self, wordWrap=True, textFormat=Qt.TextFormat.RichText)
-        self.progress = QProgressBar(self, maximum=0)
-        self.cancel = QPushButton("Cancel", self)
-        self.cancel.clicked.connect(self._on_cancel_clicked)
+        self.progress = TaskProgress(self, cancelling="Stopping…", compact=True)
         self.save_chart_button = QPushButton("Save Chart…", self)
         self.save_chart_button.clicked.connect(self._on_save_chart_clicked)
         self.save_table_button = QPushButton("Save Table…", self)
         self.save_table_button.clicked.connect(self._on_save_table_clicked)
-        self._busy(False)
 
     def _lay_out(self) -> None:
         self.by_label, self.counted_label = QLabel("split by", self), QLabel("count", self)
@@ -157,7 +154,7 @@ class AnalysisView(QWidget):
                  self.stacked, self.ngram, self.text, self.stopwords, self.keyness,
                  QLabel("table", self), self.layer],
                 [QLabel("Filters:", self), self.codes_button, self.collection, self.from_check,
-                 self.from_edit, self.to_check, self.to_edit, self.progress, self.cancel,
+                 self.from_edit, self.to_check, self.to_edit, self.progress,
                  self.save_chart_button, self.save_table_button]]
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
@@ -231,20 +228,14 @@ class AnalysisView(QWidget):
         spec, sel, project = self.spec(), self.selection(), self._session.project
         if spec.kind == "crosstab" and not spec.by:
             spec.by = "collection"
-        ready = threading.Event()  # the work waits until its signals are connected:
-        # a statistic can finish before start_task returns, and its result be lost
-
         def work(s, **kw):
-            ready.wait()
             return analyze(s, sel, spec, project=project, **kw)
 
         task = self._session.start_task(f"Analysis: {NAMES[spec.kind]}", work)
+        self.progress.follow(task, "Computing…")
         task.finished.connect(self._on_task_finished)
         task.failed.connect(self._on_task_failed)
-        task.progressed.connect(self._on_task_progressed)
-        ready.set()
         self._task = task
-        self._busy(True)
 
     def save_chart(self, path: str) -> None:
         """Write the chart shown (PNG, SVG or PDF, by the suffix)."""
@@ -261,23 +252,16 @@ class AnalysisView(QWidget):
     def _on_task_finished(self, result: Result) -> None:
         if self.sender() is self._task:
             self._task = None
-            self._busy(False)
             self._show(result)
 
     def _on_task_failed(self, exc: BaseException, _traceback: str) -> None:
         if self.sender() is not self._task:
             return
         self._task = None
-        self._busy(False)
         text = "Cancelled." if isinstance(exc, AnalysisCancelled) else str(exc)
         if not isinstance(exc, QuireError):
             text = f"Could not compute this: {exc}"
         self.help.setText(f"{HELP[self.kind.currentData()]}<br><b>{text}</b>")
-
-    def _on_task_progressed(self, done: int, total: int, message: str) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(message)
 
     def _show(self, result: Result | None) -> None:
         self.result = result
@@ -364,16 +348,6 @@ class AnalysisView(QWidget):
             widget.setVisible(shown)
         self.from_edit.setEnabled(self.from_check.isChecked())
         self.to_edit.setEnabled(self.to_check.isChecked())
-
-    def _busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel.setVisible(busy)
-        if busy:
-            self.progress.setMaximum(0)
-
-    def _on_cancel_clicked(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
 
     def _on_session_project_changed(self, changes, _initiator) -> None:
         if changes.touched("codes", "collections"):

@@ -277,7 +277,7 @@ class SearchPanel(QWidget):
 
     def _status_row(self) -> QHBoxLayout:
         self.count_label = QLabel("")
-        self.progress = TaskProgress(self, cancelling="Stopping…")
+        self.progress = TaskProgress(self, cancelling="Stopping…", compact=True)
         self.progress.setMaximumWidth(360)
         row = QHBoxLayout()
         row.addWidget(self.count_label, 1)

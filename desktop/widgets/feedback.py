@@ -40,9 +40,10 @@ class TaskProgress(QWidget):
 
     ended = Signal()  # the work followed finished, failed or was stopped
 
-    def __init__(self, parent: QWidget | None = None, *, cancelling: str = CANCELLING):
+    def __init__(self, parent: QWidget | None = None, *, cancelling: str = CANCELLING,
+                 compact: bool = False):
         super().__init__(parent)
-        self._cancelling = cancelling
+        self._cancelling, self._compact = cancelling, compact
         self.task: Task | None = None
         self._cancel: Callable[[], None] | None = None
         self.bar = QProgressBar(self)
@@ -61,6 +62,9 @@ class TaskProgress(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
         column.addWidget(self.message)
+        self.message.setVisible(not compact)  # compact: one line, the message in the bar
+        if compact:
+            self.bar.setMinimumWidth(240)
         self.hide()
 
     def follow(self, task: Task, message: str = "") -> Task:
@@ -79,7 +83,7 @@ class TaskProgress(QWidget):
         self.bar.setFormat("%p%")
         self.cancel_button.setVisible(cancel is not None)
         self.cancel_button.setEnabled(True)
-        self.message.setText(message)
+        self._say(message)
         self.show()
 
     def progressed(self, done: int, total: int, message: str = "") -> None:
@@ -89,7 +93,7 @@ class TaskProgress(QWidget):
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
         if message and not self.is_cancelling():
-            self.message.setText(message)
+            self._say(message)
 
     def cancel(self) -> bool:
         """Ask the work to stop (the Cancel button); False when no work is shown (so a
@@ -99,8 +103,14 @@ class TaskProgress(QWidget):
         if self._cancel is not None and self.cancel_button.isEnabled():
             self._cancel()
             self.cancel_button.setEnabled(False)
-            self.message.setText(self._cancelling)
+            self._say(self._cancelling)
         return True
+
+    def _say(self, message: str) -> None:
+        self.message.setText(message)
+        if self._compact:
+            self.bar.setFormat(message or "%p%")
+            self.bar.setToolTip(message)
 
     def is_cancelling(self) -> bool:
         """Whether Cancel was pressed and the work has not ended yet."""

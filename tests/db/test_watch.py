@@ -1,19 +1,23 @@
 """Following another process's writes through the change log, leaving out our own."""
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from db import project
 from db.changes import Changes
 from db.ops import bind
 from db.ops.codes import create_code
+from db.team.schema import CHANGE_LOCK
 from db.watch import OwnWrites, changes_since, last_seq
 
 
 @pytest.fixture
 def other(proj):
-    """A second connection to the same file: another process, as far as SQLite knows."""
-    second = project.open(proj.path)
+    """A second engine on the same project: another process, as far as the database
+    knows."""
+    second = (project.open(proj.path) if proj.path else
+              project.open_url(proj.engine.url.render_as_string(hide_password=False)))
     yield second
     second.close()
 
@@ -74,13 +78,17 @@ def test_a_rolled_back_transaction_leaves_no_claim(proj, other):
         assert changes_since(s, seen, own)[0].ids == {"codes": {theirs}}
 
 
-def test_a_bracketed_transaction_holds_the_write_lock_from_its_start(proj, other):
+def test_a_bracketed_transaction_holds_the_log_lock_from_its_start(proj, other):
     own = OwnWrites()
     with proj.sessions() as s:
         own.bracket(s)
         s.connection()  # the transaction begins: the lock is taken before any write
         with other.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA busy_timeout=0")
-            with pytest.raises(OperationalError, match="locked"):
-                conn.exec_driver_sql("INSERT INTO coders (uuid, name) VALUES ('x', 'y')")
+            if proj.path is None:  # PostgreSQL: the team project's change-log lock
+                assert conn.scalar(text(f"SELECT pg_try_advisory_xact_lock({CHANGE_LOCK})"))\
+                    is False
+            else:  # SQLite: the database's write lock
+                conn.exec_driver_sql("PRAGMA busy_timeout=0")
+                with pytest.raises(OperationalError, match="locked"):
+                    conn.exec_driver_sql("INSERT INTO coders (uuid, name) VALUES ('x', 'y')")
         s.rollback()

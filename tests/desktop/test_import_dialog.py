@@ -367,13 +367,13 @@ def test_a_full_disk_during_an_import_is_one_sentence(make_dialog, session, qtbo
     def full(*args, **kwargs):
         raise DiskFullError(said)
 
-    monkeypatch.setattr(import_dialog, "import_paths", full)
+    monkeypatch.setattr(imports_op, "import_paths", full)
     dialog = make_dialog()
     _add_files(dialog, qtbot, monkeypatch, [_write(tmp_path, "water.md", ARTICLE)])
     dialog.start_import()
     _finish(dialog, qtbot)
-    assert dialog.run_panel.message_label.text() == said
-    assert dialog.report_text().strip() == said  # no traceback under it
+    assert dialog.run_panel.message_label.text() == said + "."  # the file name as it is
+    assert dialog.report_text().strip() == said + "."  # no traceback under it
 
 
 def test_forcing_a_format_and_removing_files(make_dialog, qtbot, monkeypatch, tmp_path):
