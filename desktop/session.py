@@ -100,14 +100,16 @@ class ProjectSession(QObject):
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A write transaction on this thread: committed when the block ends, rolled
-        back on an error. The watcher knows its writes for this window's own."""
+        back on an error (which then carries ``kept_changes``: what a long operation
+        committed in chunks before it). The watch knows its writes for the window's own."""
         with self.project.sessions() as s:
             self.own_writes.bracket(s)
             try:
                 yield s
                 s.commit()
-            except BaseException:
+            except BaseException as exc:
                 s.rollback()
+                exc.kept_changes = committed_changes(s)
                 raise
 
     # -- the runner --------------------------------------------------------------------
@@ -138,17 +140,10 @@ class ProjectSession(QObject):
 
         def work(progress, cancelled) -> OpResult:
             call = (lambda s: op(s, progress=progress, cancelled=cancelled)) if reports else op
-            with self.project.sessions() as s:
-                self.own_writes.bracket(s)
-                try:
-                    result = self.history.perform(s, call, step.label)
-                    if cancelled() and not reports:
-                        raise _Cancelled
-                    s.commit()
-                except BaseException as exc:
-                    s.rollback()
-                    exc.kept_changes = committed_changes(s)  # chunks committed before it
-                    raise
+            with self.transaction() as s:
+                result = self.history.perform(s, call, step.label)
+                if cancelled() and not reports:
+                    raise _Cancelled  # (rolled back whole)
             return result
 
         initiator, done, refused = handlers

@@ -113,13 +113,16 @@ def test_cancel_rolls_back_an_action_that_cannot_stop_half_way(session, heard, q
     assert session.history.count() == 0 and heard == []
 
 
-def chunked(session, *, names: list[str], fail_after: int | None = None, progress=None,
-            cancelled=None) -> OpResult:
-    """A long operation that commits one code at a time, as an import does."""
+def chunked(session, *, names: list[str], fail_after: int | None = None,
+            pause: threading.Event | None = None, progress=None, cancelled=None) -> OpResult:
+    """A long operation that commits one code at a time, as an import does (waiting for
+    ``pause`` after the second)."""
     done = Changes()
     for i, name in enumerate(names):
         if fail_after is not None and i == fail_after:
             raise OSError("the disk is full")
+        if i == 2 and pause is not None:
+            assert pause.wait(5)
         if cancelled():
             break
         done.merge(create_code(session, name=name).changes)
@@ -129,10 +132,12 @@ def chunked(session, *, names: list[str], fail_after: int | None = None, progres
 
 
 def test_cancel_keeps_what_a_long_operation_finished(session, heard, qtbot):
-    step = session.run(bind(chunked, names=["A", "B", "C", "D"]), reports=True)
-    step.task.progressed.connect(lambda done, *_: done == 2 and step.task.cancel())
+    pause = threading.Event()
+    step = session.run(bind(chunked, names=["A", "B", "C", "D"], pause=pause), reports=True)
+    qtbot.waitUntil(lambda: codes(session) == ["A", "B"], timeout=WAIT)
+    step.task.cancel()
     with qtbot.waitSignal(step.task.finished, timeout=WAIT):
-        pass
+        pause.set()
     assert codes(session) == ["A", "B"] and step.value == 2 and step.ok
     assert session.history.labels() == ["Chunks"] and len(heard) == 1
 
