@@ -5,11 +5,10 @@ code applied to the selection (in vivo), a new code applied to many search hits,
 deleting several memos, linking a reference to sources, saving a source's reference
 form. They live here, in the core, so views and dialogs only bind and run them.
 
-:func:`_together` joins operations that already ran (when a later one needs an earlier
-one's value); :func:`db.ops.compose.sequence` runs steps known in advance. Both give
-one inverse that undoes the parts in reverse order, and whose own inverse redoes them.
-(The project history is getting one composer in the core; these two are the minimal
-ones until then.)
+Several operations become one step through the core's one composer
+(:func:`db.restore.combine` for operations that already ran, when a later one needs an
+earlier one's value; :func:`db.restore.compose` for steps known in advance): one
+inverse puts back every row as it was before the first of them touched it.
 """
 
 from __future__ import annotations
@@ -19,28 +18,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db.changes import Changes
 from db.ops import OpResult, bind
 from db.ops import references as reference_ops
 from db.ops.codes import create_code, ensure_code_path
 from db.ops.coding import code_span, code_spans
-from db.ops.compose import sequence
 from db.ops.memos import delete_memo
-from db.ops.rowstate import no_op
-
-
-def _together(results: list[OpResult], label: str, value: Any = None) -> OpResult:
-    """Operations that already ran, as one: their changes, and an inverse that undoes
-    them in reverse order (and whose own inverse redoes them)."""
-    changes = Changes()
-    for result in results:
-        changes.merge(result.changes)
-    inverses = [result.inverse for result in reversed(results)]
-
-    def undo(session: Session) -> OpResult:
-        return _together([inverse(session) for inverse in inverses], label, value)
-
-    return OpResult(changes, undo, value=value, label=label)
+from db.restore import combine, compose, no_op
 
 
 def code_in_vivo(session: Session, *, name: str, source_id: int, start: int, end: int,
@@ -50,7 +33,7 @@ def code_in_vivo(session: Session, *, name: str, source_id: int, start: int, end
     made = create_code(session, name=name, coder_id=coder_id)
     coded = code_span(session, source_id=source_id, start=start, end=end,
                       code_id=made.value, coder_id=coder_id)
-    return _together([made, coded], f"New code '{name}' from selection", made.value)
+    return combine([made, coded], f"New code '{name}' from selection", made.value)
 
 
 def code_spans_with_new_code(session: Session, *, path: str,
@@ -62,13 +45,13 @@ def code_spans_with_new_code(session: Session, *, path: str,
     coded = code_spans(session, spans=spans, code_id=made.value, coder_id=coder_id)
     n = len(spans)
     label = f"New code '{path}' on {n:,} passage{'' if n == 1 else 's'}"
-    return _together([made, coded], label, coded.value)
+    return combine([made, coded], label, coded.value)
 
 
 def delete_memos(session: Session, *, memo_ids: Iterable[int], label: str = "") -> OpResult:
     """Delete several memos (undo puts them all back)."""
     steps = [bind(delete_memo, memo_id=i) for i in memo_ids]
-    return sequence(session, steps=steps, label=label)
+    return compose(session, steps=steps, label=label)
 
 
 def link_sources(session: Session, *, reference_id: int, link: Iterable[int] = (),
@@ -78,7 +61,7 @@ def link_sources(session: Session, *, reference_id: int, link: Iterable[int] = (
     steps = [bind(reference_ops.link_reference, source_id=s, reference_id=reference_id)
              for s in sorted(set(link))]
     steps += [bind(reference_ops.unlink_reference, source_id=s) for s in sorted(set(unlink))]
-    return sequence(session, steps=steps, label=label)
+    return compose(session, steps=steps, label=label)
 
 
 def save_source_reference(session: Session, *, source_id: int,
@@ -97,4 +80,4 @@ def save_source_reference(session: Session, *, source_id: int,
         steps.append(bind(reference_ops.unlink_reference, source_id=source_id))
     if not steps:
         return no_op(session, label=label, value=source_id)
-    return sequence(session, steps=steps, label=label, value=source_id)
+    return compose(session, steps=steps, label=label, value=source_id)

@@ -13,7 +13,7 @@ from db.models import Code
 from db.ops import OpResult, bind
 from db.ops.actions import delete_memos
 from db.ops.codes import create_code
-from db.ops.rowstate import no_op
+from db.restore import no_op
 from desktop.session import CANCELLED
 
 WAIT = 10_000
