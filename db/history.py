@@ -89,7 +89,7 @@ def run(session: Session, op: Operation, *, coder_id: int | None, label: str = "
         session.flush()
     if label:
         result.label = label
-    if result.changes:
+    if result.changes and not result.recorded:
         if result.before is None:
             raise TypeError(f"operation '{result.label}' cannot be undone (no 'before')")
         _clear_redo(session, coder_id)

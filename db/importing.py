@@ -161,6 +161,7 @@ def import_paths(
         raise run.stopped(exc) from exc
     result = undoable(run.changes, State().covering(*import_cover(run.batch.id)),
                       _label([f.path for f in run.report.files if f.added]), run.report)
+    result.recorded = recorder is not None
     run.finish(len(files), result)
     return run.report, result
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -116,17 +117,21 @@ class ProjectSession(QObject):
 
     def run(self, op: Operation, *, label: str = "", initiator: object = None,
             done: Done | None = None, refused: Refused | None = None, slow: bool = False,
-            reports: bool = False) -> Step:
+            reports: bool = False, records: bool = False) -> Step:
         """Run ``op`` as one undoable step named ``label`` (else the core's label).
 
         ``done(value)`` follows success; ``refused(message)`` a refusal or Cancel.
         ``slow``: run on the worker (``Step.task`` follows it). ``reports``: the
         operation takes ``progress`` and ``cancelled`` and keeps what it finished when
-        cancelled; without it, Cancel rolls the operation back whole.
+        cancelled; without it, Cancel rolls the operation back whole. ``records``: it
+        also takes a ``recorder`` and records its own step from its first commit (an
+        import, which commits in chunks, stays one step even if it is killed).
         """
         step = Step(label=label)
-        if slow or reports or self.tasks.writing():
-            return self._queue(step, op, reports, (initiator, done, refused))
+        self.coder_id()  # known before any transaction, on this thread
+        if slow or reports or records or self.tasks.writing():
+            return self._queue(step, op, (reports or records, records),
+                               (initiator, done, refused))
         try:
             with self.transaction() as s:
                 result = self.history.perform(s, op, label)
@@ -134,14 +139,16 @@ class ProjectSession(QObject):
             return self._refuse(step, str(exc), refused)
         return self._finish(step, result, initiator, done)
 
-    def _queue(self, step: Step, op: Operation, reports: bool,
+    def _queue(self, step: Step, op: Operation, how: tuple[bool, bool],
                handlers: tuple[object, Done | None, Refused | None]) -> Step:
         """Run ``op`` on the worker; the outcome comes back to the GUI thread."""
+        reports, records = how
 
         def work(progress, cancelled) -> OpResult:
-            call = (lambda s: op(s, progress=progress, cancelled=cancelled)) if reports else op
+            call = ((lambda s, **kw: op(s, progress=progress, cancelled=cancelled, **kw))
+                    if reports else op)
             with self.transaction() as s:
-                result = self.history.perform(s, call, step.label)
+                result = self.history.perform(s, call, step.label, records)
                 if cancelled() and not reports:
                     raise _Cancelled  # (rolled back whole)
             return result
@@ -202,8 +209,20 @@ class ProjectSession(QObject):
     # -- who is coding -----------------------------------------------------------------
 
     def set_coder(self, name: str) -> None:
-        """Record everything coded from now on under ``name``."""
+        """Record everything coded from now on under ``name`` (and show their steps)."""
         self.coder_name, self._coder_id = name.strip(), None
+        self.history.refresh()
+
+    def known_coder_id(self) -> int | None:
+        """The current coder's id if the project has them already (None: not yet; a
+        read-only project is never written to find out)."""
+        if self._coder_id is None:
+            from db.models import Coder
+
+            with self.read() as s:
+                self._coder_id = s.scalar(select(Coder.id).where(
+                    Coder.name == (self.coder_name or "me")))
+        return self._coder_id
 
     def coder_id(self) -> int:
         """The id of the current coder in this project, created on first use.

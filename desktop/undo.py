@@ -1,19 +1,16 @@
-"""The window's undo history: the one place that knows how steps are kept.
+"""The window's undo history: a thin view of the project's own history (``db.history``).
 
-:class:`WindowHistory` is what the session's runner and the Edit menu talk to: the
-runner runs an operation through :meth:`WindowHistory.perform` inside its transaction
-and hands the result to :meth:`WindowHistory.recorded` after the commit; Undo, Redo and
-the Undo History view read :meth:`labels`, :meth:`index`, :meth:`can_undo` and follow
-``changed`` (:mod:`desktop.widgets.undo_controls`), and call :meth:`undo`,
-:meth:`redo` and :meth:`go_to`.
-
-Today the steps live in a ``QUndoStack`` of this window (each holding the inverse of
-the operation it recorded). When the project history moves into the core
-(``db.history``, stored in the project, personal per coder), only this module
-changes: ``perform`` becomes the core's ``run`` (recording in the same transaction),
-``undo``/``redo``/``go_to`` run the core's ``undo``/``redo`` in a session transaction
-and announce what they restored, ``labels``/``index`` read its ``entries``, and
-:meth:`refresh` (called when another process changed the project) re-reads them.
+The history lives in the project (DESIGN.md rule 4): it survives closing, and the window,
+``quire undo`` and, on a team project, every person share it, each coder undoing and
+redoing only their own steps. :class:`WindowHistory` is what the session's runner and the
+Edit menu talk to: the runner runs an operation through :meth:`WindowHistory.perform`
+inside its transaction (which records the step in the same transaction) and calls
+:meth:`WindowHistory.recorded` after the commit; Undo, Redo and the Undo History view read
+:meth:`labels`, :meth:`index`, :meth:`can_undo` and follow ``changed``
+(:mod:`desktop.widgets.undo_controls`), and call :meth:`undo`, :meth:`redo` and
+:meth:`go_to`. An undo or redo the core refuses (someone changed those rows since, a
+running import) changes nothing and is said through ``refused``. Undoing a big step (an
+import) runs on the worker, so the window stays responsive.
 """
 
 from __future__ import annotations
@@ -22,23 +19,26 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from db import history
 from db.errors import QuireError
 from db.ops import OpResult
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
-Operation = Callable[[Session], OpResult]
+Operation = Callable[..., OpResult]
 # What the core or the machine may refuse, said in a sentence (not a traceback).
 REFUSALS = (QuireError, OSError, OperationalError)
+# A step kept in more bytes than this is undone or redone on the worker.
+BIG_STEP = 256 * 1024
 
 
 class WindowHistory(QObject):
-    """The undoable steps of the open project, as the window shows and walks them."""
+    """The current coder's steps in the project's history, as the window shows and walks
+    them (oldest first: the steps done, then those taken back, the next redo first)."""
 
     changed = Signal()  # the steps, the current one or whether Undo is possible changed
     refused = Signal(str)  # an undo or redo could not be done: why
@@ -46,110 +46,127 @@ class WindowHistory(QObject):
     def __init__(self, session: ProjectSession):
         super().__init__(session)
         self._session = session
-        self._stack = QUndoStack(self)
-        self._stack.indexChanged.connect(self._on_stack_changed)
-        session.tasks.writing_changed.connect(self._on_stack_changed)
+        self._steps: list[history.Entry] = []
+        self._walking = False
+        session.tasks.writing_changed.connect(self._on_writing_changed)
 
     # -- recording (the session's runner) ----------------------------------------------
 
-    def perform(self, session: Session, op: Operation, label: str = "") -> OpResult:
-        """Run ``op`` in the runner's transaction; named ``label`` (else its own label)."""
-        result = op(session)
-        if label:
-            result.label = label
-        return result
+    def perform(self, session: Session, op: Operation, label: str = "",
+                records: bool = False) -> OpResult:
+        """Run ``op`` in the runner's transaction and record it as one step (named
+        ``label``, else its own label). ``records``: a long task that records its own
+        step from its first commit is given a ``recorder``."""
+        coder = self._session.coder_id()
+        if records:
+            recorder = history.Recorder(coder)
+            return history.run(session, lambda s: op(s, recorder=recorder), coder_id=coder,
+                               label=label)
+        return history.run(session, op, coder_id=coder, label=label)
 
     def recorded(self, result: OpResult, initiator: object = None) -> None:
-        """Keep a committed operation as one step (one that changed nothing is not)."""
-        if result.changes:
-            self._stack.push(_Step(self._session, self, result, initiator))
+        """A step was committed: show it."""
+        self.refresh()
 
     # -- walking -----------------------------------------------------------------------
 
     def can_undo(self) -> bool:
         """Whether Undo is possible now (not while the worker is writing)."""
-        return self._stack.canUndo() and not self._session.tasks.writing()
+        return self.index() > 0 and self._idle()
 
     def can_redo(self) -> bool:
         """Whether Redo is possible now."""
-        return self._stack.canRedo() and not self._session.tasks.writing()
+        return self.index() < self.count() and self._idle()
 
     def undo(self) -> None:
-        """Take back the last step done."""
+        """Take back the current coder's last step."""
         if self.can_undo():
-            self._stack.undo()
+            self._walk(history.undo, "undo", self._steps[self.index() - 1])
 
     def redo(self) -> None:
-        """Do again the last step taken back."""
+        """Do again the current coder's last step taken back."""
         if self.can_redo():
-            self._stack.redo()
+            self._walk(history.redo, "redo", self._steps[self.index()])
 
     def go_to(self, index: int) -> None:
-        """Undo or redo until ``index`` steps are done."""
-        if not self._session.tasks.writing():
-            self._stack.setIndex(index)
+        """Undo or redo until ``index`` steps are done (stops at the first refusal)."""
+        while self._idle() and index != self.index():
+            before = self.index()
+            self.undo() if index < before else self.redo()
+            if self.index() == before:
+                return
+
+    def _idle(self) -> bool:
+        return not self._walking and not self._session.tasks.writing()
+
+    def _walk(self, swap, verb: str, step: history.Entry) -> None:
+        """Run the core's undo or redo: here for a small step, on the worker for a big one."""
+        coder = self._session.coder_id()
+
+        def work(*_args) -> OpResult | None:
+            with self._session.transaction() as s:
+                return swap(s, coder_id=coder)
+
+        if step.size <= BIG_STEP:
+            try:
+                result = work()
+            except REFUSALS as exc:
+                return self._refused(verb, step, exc)
+            return self._walked(result)
+        self._walking = True
+        task = self._session.tasks.start(f"{verb.capitalize()} {step.label}", work, writes=True)
+        task.finished.connect(self._walked)
+        task.failed.connect(lambda exc, _trace: self._refused(verb, step, exc))
+
+    def _walked(self, result: OpResult | None) -> None:
+        self._walking = False
+        if result is not None:
+            self._session.announce(result.changes, self)  # undo and redo: the history
+        self.refresh()
+
+    def _refused(self, verb: str, step: history.Entry, exc: BaseException) -> None:
+        self._walking = False
+        self.refused.emit(f"Could not {verb} “{step.label}”: {exc}")
+        self.refresh()
 
     # -- reading -----------------------------------------------------------------------
 
     def labels(self) -> list[str]:
         """Every step's name, oldest first (done ones, then those taken back)."""
-        return [self._stack.text(i) for i in range(self._stack.count())]
+        return [e.label for e in self._steps]
 
     def index(self) -> int:
         """How many of :meth:`labels` are done."""
-        return self._stack.index()
+        return sum(e.status != history.UNDONE for e in self._steps)
 
     def count(self) -> int:
         """How many steps there are."""
-        return self._stack.count()
+        return len(self._steps)
 
     def undo_text(self) -> str:
         """The name of the step Undo would take back ("" when none)."""
-        return self._stack.undoText() if self._stack.canUndo() else ""
+        return self._steps[self.index() - 1].label if self.index() else ""
 
     def redo_text(self) -> str:
         """The name of the step Redo would do again ("" when none)."""
-        return self._stack.redoText() if self._stack.canRedo() else ""
+        return self._steps[self.index()].label if self.index() < self.count() else ""
 
     def refresh(self) -> None:
-        """Another process changed the project. This window's own steps are unchanged
-        (the core history, shared with the CLI, will be read again here)."""
+        """Read the current coder's steps again (after a step, an undo, or a change made
+        by another process or teammate, whose own steps are theirs)."""
+        coder = self._session.known_coder_id()
+        if coder is None:  # nothing done yet under this name
+            steps = []
+        else:
+            with self._session.read() as s:
+                steps = history.entries(s, coder_id=coder)
+        self._steps = ([e for e in steps if e.status != history.UNDONE]
+                       + [e for e in steps if e.status == history.UNDONE])
         self.changed.emit()
 
     def clear(self) -> None:
-        """Forget every step (the project is closing)."""
-        self._stack.clear()
+        """Forget the steps shown (the project is closing; they stay in the project)."""
+        self._steps = []
 
-    def _on_stack_changed(self, *_args: object) -> None:
+    def _on_writing_changed(self, *_args: object) -> None:
         self.changed.emit()
-
-
-class _Step(QUndoCommand):
-    """One step: an operation that has already run, and the inverse that undoes it."""
-
-    def __init__(self, session: ProjectSession, history: WindowHistory, done: OpResult,
-                 initiator: object):
-        super().__init__(done.label)
-        self._session, self._history, self._initiator = session, history, initiator
-        self._pushed = False  # QUndoStack.push calls redo: the operation already ran
-        self._next: Operation = done.inverse
-
-    def redo(self) -> None:
-        if self._pushed:
-            self._swap("redo")
-        self._pushed = True
-
-    def undo(self) -> None:
-        self._swap("undo")
-
-    def _swap(self, verb: str) -> None:
-        """Run the inverse in its own transaction; keep the inverse of that."""
-        try:
-            with self._session.transaction() as s:
-                result = self._next(s)
-        except REFUSALS as exc:
-            self.setObsolete(True)  # the stack lets go of a step that cannot be walked
-            self._history.refused.emit(f"Could not {verb} “{self.text()}”: {exc}")
-            return
-        self._next = result.inverse
-        self._session.announce(result.changes, self._initiator)

@@ -25,6 +25,8 @@ class OpResult:
     """What an operation changed, its inverse, and any value it returns to the caller.
 
     ``before`` is what the history records: the rows the inverse puts back.
+    ``recorded``: a long task recorded its own history step as it ran
+    (:class:`db.history.Recorder`), so :func:`db.history.run` records none.
     """
 
     changes: Changes
@@ -32,6 +34,7 @@ class OpResult:
     value: Any = None
     label: str = field(default="")
     before: State | None = None
+    recorded: bool = False
 
 
 def bind(op: Callable[..., OpResult], **kwargs: Any) -> Callable[..., OpResult]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from db.history import Recorder
 from db.importers.base import ReadOptions
 from db.importing import import_paths, remember_mapping
 from db.ops import OpResult
@@ -22,10 +23,13 @@ def import_files(session: Session, *, paths: Iterable[str | Path],
                  mappings: Iterable[tuple[list[str], dict]] = (), collection: str = "",
                  options: ReadOptions | None = None, coder: str = "",
                  progress: Callable[[int, int, str], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> OpResult:
+                 cancelled: Callable[[], bool] | None = None,
+                 recorder: Recorder | None = None) -> OpResult:
     """Remember each table's ``(columns, mapping)``, then import ``paths`` (files and
-    folders) into the project."""
+    folders) into the project; ``recorder`` records it as a history step from its first
+    commit."""
     for columns, mapping in mappings:
         remember_mapping(session, columns=columns, mapping=mapping)
     return import_paths(session, paths, collection=collection, options=options,
-                        coder=coder, progress=progress, cancelled=cancelled)[1]
+                        coder=coder, progress=progress, cancelled=cancelled,
+                        recorder=recorder)[1]

@@ -307,7 +307,7 @@ class ImportDialog(QDialog):
         """Start importing the listed files on the worker; None when not ready."""
         if self._state != CHOOSING or self.blocking_reason():
             return None
-        self._step = self._session.run(self._operation(), initiator=self, reports=True,
+        self._step = self._session.run(self._operation(), initiator=self, records=True,
                                        done=self._on_imported, refused=self._on_refused)
         self.task = self._step.task
         self._set_state(RUNNING)

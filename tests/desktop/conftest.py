@@ -13,10 +13,20 @@ def _bundled_fonts(qapp):
 
 @pytest.fixture
 def session(proj, qtbot):
-    """The test project opened as the window opens it, coding as "Hana"."""
+    """The test project opened as the window opens it, coding as "Hana" (her coder
+    record made, as the window's first action would: every step records who did it)."""
     from desktop.session import ProjectSession
 
     ps = ProjectSession(proj)
     ps.set_coder("Hana")
+    ps.coder_id()
     yield ps
     ps.close()  # drains the worker, stops the watch
+
+
+@pytest.fixture
+def project_file(tmp_path):
+    """A project file with one source and the code Water: (path, source id, code id)."""
+    from tests.desktop.process_support import make_project_file
+
+    return make_project_file(tmp_path)

@@ -2,46 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from db import project
-from db.models import Source
-from db.ops.codes import create_code
-from db.text import text_hash
 from desktop.main_window import MainWindow
 from desktop.watch import ELSEWHERE
 from tests.desktop.codebook_support import ARTIFACTS
+from tests.desktop.process_support import TEXT, quire
 
-TEXT = "Families returned to Raqqa. There is no water and no electricity in the city."
 ARTICLE = "# Water after the battle\n\nThe pumping station was damaged in the fighting.\n"
-ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 20_000  # the watch looks once a second; the other process needs time to start
-
-
-def quire(*commands: list[str]) -> None:
-    """Run ``quire`` commands one after the other in another Python process."""
-    script = ("import sys\nfrom desktop.cli import main\n"
-              + "".join(f"assert main({c!r}) == 0\n" for c in commands))
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-
-
-@pytest.fixture
-def project_file(tmp_path) -> tuple[Path, int, int]:
-    """A project with one source and the code Water; their ids."""
-    path = tmp_path / "Shared.quire"
-    with project.create(path) as proj, proj.session() as s:
-        src = Source(kind="article", title="Raqqa", text=TEXT, length=len(TEXT),
-                     text_hash=text_hash(TEXT), published=dt.datetime(2018, 3, 1, tzinfo=dt.UTC))
-        s.add(src)
-        s.flush()
-        return path, src.id, create_code(s, name="Water").value
 
 
 @pytest.fixture
@@ -96,4 +65,5 @@ def test_the_windows_own_writes_are_announced_once(window, project_file, qtbot):
     assert session.watcher.poll().ids == {}  # the watch leaves the window's own write out
     session.history.undo()
     session.history.redo()
-    assert session.watcher.poll().ids == {} and heard == [window.reader] * 3
+    assert session.watcher.poll().ids == {}
+    assert heard == [window.reader, session.history, session.history]

@@ -28,6 +28,8 @@ TIMEOUT = 20_000
 def session(proj, qtbot):
     build_study(proj)
     ps = ProjectSession(proj)
+    ps.set_coder("Hana")
+    ps.coder_id()  # her record, made by the window's first action (steps record who)
     yield ps
     ps.close()  # drains the worker, stops the watch
 
@@ -67,12 +69,12 @@ def test_preview_then_merge_then_undo(session, proj, student, qtbot):
     assert dialog.merge_button.isEnabled() and dump(proj) == before
     with qtbot.waitSignal(dialog.start_merge().finished, timeout=TIMEOUT):
         pass
-    assert count(proj, Coder) == 3 and "Undo Merge layla.quire" in dialog.status.text()
+    assert count(proj, Coder) == 4 and "Undo Merge layla.quire" in dialog.status.text()
     assert session.history.count() == 1
     session.history.undo()
     assert dump(proj) == before
     session.history.redo()
-    assert count(proj, Coder) == 3
+    assert count(proj, Coder) == 4
 
 
 def test_a_refused_file_says_why_and_changes_nothing(session, proj, qtbot, tmp_path):

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from db.changes import Changes
-from db.errors import CodingError
 from db.models import Code
 from db.ops import OpResult, bind
 from db.ops.actions import delete_memos
 from db.ops.codes import create_code
-from db.restore import no_op
+from db.restore import no_op, undoable
+from db.state import absent
 from desktop.session import CANCELLED
 
 WAIT = 10_000
@@ -61,7 +61,7 @@ def test_a_step_is_recorded_named_and_announced_once(session, heard):
         "Make Water"
     assert [(c.ids, who) for c, who in heard] == [({"codes": {step.value}}, "me")]
     session.history.undo()
-    assert codes(session) == [] and len(heard) == 2 and heard[1][1] == "me"
+    assert codes(session) == [] and len(heard) == 2 and heard[1][1] is session.history
 
 
 def test_an_action_that_changes_nothing_leaves_no_step(session, heard):
@@ -128,7 +128,8 @@ def chunked(session, *, names: list[str], fail_after: int | None = None,
         done.merge(create_code(session, name=name).changes)
         session.commit()
         progress(i + 1, len(names), name)
-    return OpResult(done, bind(no_op), value=len(done.ids.get("codes", ())), label="Chunks")
+    made = done.ids.get("codes", set())
+    return undoable(done, absent({"codes": made}), "Chunks", len(made))
 
 
 def test_cancel_keeps_what_a_long_operation_finished(session, heard, qtbot):
@@ -155,19 +156,16 @@ def test_a_long_operation_that_fails_says_so_and_announces_what_it_kept(session,
 
 
 def test_an_undo_that_cannot_be_done_says_why(session, qtbot):
-    def brittle(s) -> OpResult:
-        made = create_code(s, name="Brittle")
+    from db.ops.codes import rename_code
 
-        def refuse(_s):
-            raise CodingError("someone else changed it since")
-
-        return OpResult(made.changes, refuse, value=made.value, label="Brittle")
-
-    session.run(brittle)
+    made = session.run(bind(create_code, name="Brittle"))
+    with session.project.session() as s:  # someone else renames it since
+        rename_code(s, code_id=made.value, name="Sturdy")
     with qtbot.waitSignal(session.history.refused) as said:
         session.history.undo()
-    assert said.args == ["Could not undo “Brittle”: someone else changed it since"]
-    assert codes(session) == ["Brittle"] and session.history.count() == 0
+    assert said.args[0].startswith("Could not undo “New code 'Brittle'”: ")
+    assert "was changed since" in said.args[0]
+    assert codes(session) == ["Sturdy"] and session.history.count() == 1  # kept, not done
 
 
 def test_the_worker_writes_are_the_windows_own_for_the_watch(session, qtbot):
