@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from db.errors import ImportCancelled, ImportFileError
 from db.exchange.bundle import BCode, BCoder, BCollection, BMemo, Bundle
 from db.exchange.refi_container import Container
-from db.exchange.refi_lenient import unpin_name_guids
 from db.exchange.refi_export import ORPHAN_PREFIX
+from db.exchange.refi_lenient import unpin_name_guids
 from db.exchange.refi_model import CODEBOOK_NS, PROJECT_NS, guid, ns, parse_timestamp, validate
 from db.exchange.refi_sources import SourceContext, decode, read_text_source
 from db.importers.safety import MAX_TEXT_FILE, check_size, parse_xml
