@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db import project
 from db.errors import ImportFileError
 from db.exchange.codebook_csv import COLUMNS, export_codebook_csv, import_codebook
-from db.models import Code, Coder, Coding, Excerpt, Memo, Source
+from db.models import Code, Coder, Coding, Collection, Excerpt, Memo, Source
 from db.ops.codes import create_code
 from db.queries.codes import code_tree
 from tests.db.coding_support import round_trip
@@ -59,7 +59,7 @@ def test_importing_is_one_undoable_step_and_codes_already_there_are_matched(proj
         report = import_codebook(s, path=out).value
     assert not report.changes_anything and report.matched_by["codes"] == {"path": 4}
     out.write_text("path,description\nEmotions/Hope/Small,\nNew/Deeper,d\n", encoding="utf-8")
-    tables = (Source, Code, Coder, Excerpt, Coding, Memo)
+    tables = (Source, Code, Coder, Excerpt, Coding, Memo, Collection)
     done, _ = round_trip(proj, lambda s: import_codebook(s, path=out), tables=tables)
     assert done.value.added["codes"] == 3  # Small, New and Deeper; Emotions/Hope matched
 

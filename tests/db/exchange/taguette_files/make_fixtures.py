@@ -229,17 +229,16 @@ def main() -> None:
     db = folder / "taguette.sqlite3"
     (folder / "config.py").write_text(CONFIG.format(port=port, db=db))
     exe = Path(sys.executable).with_name("taguette")
-    log = open(folder / "server.log", "wb")
-    proc = subprocess.Popen([str(exe), "server", str(folder / "config.py")], stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(base, proc)
-        files = build(base)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    with open(folder / "server.log", "wb") as log:
+        proc = subprocess.Popen([str(exe), "server", str(folder / "config.py")], stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base, proc)
+            files = build(base)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
     if b"<Codes/>" not in files["empty-codebook.qdc"]:
         raise SystemExit("the second project's codebook is not empty")
     for name, data in files.items():
