@@ -28,12 +28,14 @@ from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError, ProjectError
 from db.failures import unreadable_reason
 from db.history import Recorder
+from db.import_codes import PassageWriter
 from db.importers.base import (
     ARTICLE,
     POST,
     Cancelled,
     ColumnMapping,
     FileRead,
+    PassageDraft,
     Progress,
     ReadOptions,
     SourceDraft,
@@ -69,6 +71,7 @@ class FileOutcome:
     format: str = ""
     added: int = 0
     duplicates: int = 0
+    coded: int = 0  # rows repeating a post already read that added codes to it
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -80,6 +83,7 @@ class FileOutcome:
         if self.status == SKIPPED:
             return f"skipped  {name}: {self.reason}"
         dup = f", {self.duplicates} already in the project" if self.duplicates else ""
+        dup += f", {self.coded} repeated row(s) added codes to their post" if self.coded else ""
         warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
         note = f" ({self.reason})" if self.reason else ""
         return f"imported {name} ({self.format}): {self.added} source(s){dup}{warn}{note}"
@@ -92,6 +96,7 @@ class ImportReport:
     batch_id: int | None = None
     files: list[FileOutcome] = field(default_factory=list)
     cancelled: bool = False
+    made: dict[str, list[int]] = field(default_factory=dict)  # by coded passages (undo)
 
     @property
     def added(self) -> int:
@@ -113,7 +118,7 @@ class ImportReport:
 
     def to_dict(self) -> dict:
         return {"batch_id": self.batch_id, "cancelled": self.cancelled, "added": self.added,
-                "files": [asdict(f) for f in self.files]}
+                "files": [asdict(f) for f in self.files], "made": self.made}
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -183,6 +188,7 @@ class _Run:
         self.report, self.changes = ImportReport(), Changes()
         self._collections: dict[str, int] = {}
         self._post_ids: dict[str, set[str]] = {}
+        self._repeats: list[tuple[tuple, SourceDraft]] = []
 
     def start(self, coder: str, recorder: Recorder | None, label: str) -> None:
         coder_id = _coder_id(self.s, coder) if coder else None
@@ -194,6 +200,8 @@ class _Run:
             recorder.started(self.s, State().covering(*import_cover(self.batch.id)), label)
         self.s.commit()
         self.report.batch_id = self.batch.id
+        self.passages = PassageWriter(self.s, coder_id, self.changes)
+        self.report.made = self.passages.made
 
     def finish(self, total: int, result: OpResult) -> None:
         """Complete the batch record; a run that added nothing leaves none (nor a step)."""
@@ -248,7 +256,7 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
             self.s.rollback()
             out.status, out.reason = FAILED, unreadable_reason(exc) + _kept(out)
-        if out.status == IMPORTED and not out.added:
+        if out.status == IMPORTED and not out.added and not out.coded:
             out.status = SKIPPED
             out.reason = out.reason or "everything in it is already in the project"
         return out
@@ -281,10 +289,12 @@ class _Run:
         drafts = self._new_only(read.drafts, out)
         try:
             while chunk := list(islice(drafts, CHUNK)):
-                written = self._write_chunk(chunk, path, digest, default)
-                self.s.commit()
+                written = self._write_chunk(chunk, path, digest, default, out)
+                self._commit()
                 out.added += written
                 self.tick(0, 0, f"{path.name}: {out.added} source(s)")
+            self._write_repeats(out)
+            self._commit()
         except ImportFileError as exc:
             self.s.rollback()
             out.status, out.reason = FAILED, exc.reason + _kept(out)
@@ -302,13 +312,39 @@ class _Run:
             if d.kind == POST and d.post_id:
                 seen = self._known_posts(d.platform)
                 if d.post_id in seen:
-                    out.duplicates += 1
+                    self._repeat(("post", d.platform, d.post_id), d, out)
                     continue
                 seen.add(d.post_id)
             elif self._same_text(d):
-                out.duplicates += 1
+                self._repeat(("text", text_hash(d.text)), d, out)
                 continue
             yield d
+
+    def _repeat(self, key: tuple, d: SourceDraft, out: FileOutcome) -> None:
+        """A draft of a post already read: its codes go to that post, else it is a
+        duplicate."""
+        if d.passages:
+            self._repeats.append((key, d))
+        else:
+            out.duplicates += 1
+
+    def _write_repeats(self, out: FileOutcome) -> None:
+        for key, d in self._repeats:
+            found = self.s.execute(select(Source.id, Source.length, Source.text_hash).where(
+                *((Source.platform == key[1], Source.post_id == key[2]) if key[0] == "post"
+                  else (Source.text_hash == key[1],))).limit(1)).first()
+            passages = d.passages if found is None or found.text_hash == text_hash(d.text) \
+                else [PassageDraft(0, found.length, [c for p in d.passages for c in p.codes])]
+            if found is not None and self.passages.write(found.id, passages):
+                out.coded += 1
+            else:
+                out.duplicates += 1
+        self._repeats.clear()
+
+    def _commit(self) -> None:
+        """Commit, with what coded passages made so far recorded for the undo."""
+        self.batch.report = {**(self.batch.report or {}), "made": self.passages.made}
+        self.s.commit()
 
     def _known_posts(self, platform: str) -> set[str]:
         if platform not in self._post_ids:
@@ -322,12 +358,15 @@ class _Run:
         return self.s.scalar(q) is not None
 
     def _write_chunk(self, chunk: list[SourceDraft], path: Path, digest: str,
-                     default: str) -> int:
+                     default: str, out: FileOutcome) -> int:
         rows = [_source_row(d, path, digest, self.batch.id) for d in chunk]
         stmt = insert(Source).returning(Source.id, sort_by_parameter_order=True)
         ids = list(self.s.scalars(stmt, rows))
         self._write_footnotes(chunk, ids)
         self._write_memberships(chunk, ids, default)
+        for d, sid in zip(chunk, ids, strict=True):
+            self.passages.write(sid, d.passages)
+        self._write_repeats(out)
         changes.log(self.s, Source.__tablename__, ids)
         self.changes.add(Source.__tablename__, ids)
         return len(ids)

@@ -1,0 +1,132 @@
+"""Codes that come with imported files: coded passages of drafts, written with the sources.
+
+A draft may carry passages (:class:`db.importers.base.PassageDraft`): a table row whose
+code column is mapped codes its whole post, and a Taguette document export codes its
+highlights. :class:`PassageWriter` writes them for the import pipeline
+(:mod:`db.importing`): each passage becomes an excerpt by the import's coder (one that
+is already there at the same span is reused), each code path a coding (the code is
+found, or made with its parents, as :func:`db.ops.codes.ensure_code_path` does), and
+a passage without codes an uncoded highlight.
+
+A row that repeats a post already read (the same id, or the same text when there is no
+id column) adds its codes to that post. What the writer made is recorded, so that the
+import's undo (:func:`db.ops.sources.remove_import`) takes it away again, on posts
+of earlier imports too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from db import changes
+from db.changes import Changes
+from db.importers.base import PassageDraft
+from db.models import Code, Coding, Excerpt, Source
+from db.ops import OpResult
+from db.ops.codes import clean_code_name, create_code, ensure_code_path
+from db.ops.rowstate import no_op
+from db.snapshot import Snapshot
+
+MARKER_COLOR = "#ffd54f"  # the colour of a highlight without a code (as REFI import uses)
+MADE = ("codes", "excerpts", "codings")
+
+
+class PassageWriter:
+    """Writes passages for one import run and remembers what it made."""
+
+    def __init__(self, session: Session, coder_id: int | None, changes: Changes):
+        self.s, self.coder_id, self.changes = session, coder_id, changes
+        self.made: dict[str, list[int]] = {k: [] for k in MADE}
+        self._codes: dict[str, int] = {}
+
+    def write(self, source_id: int, passages: Iterable[PassageDraft]) -> int:
+        """Write ``passages`` of source ``source_id``; how many excerpts and codings were
+        added (0 when everything was already there)."""
+        added = 0
+        for p in passages:
+            excerpt, new = self._excerpt(source_id, p)
+            added += new
+            for path in p.codes:
+                added += self._coding(excerpt, self._code(path, p.whole_names))
+        return added
+
+    def _excerpt(self, source_id: int, p: PassageDraft) -> tuple[int, int]:
+        found = self.s.scalar(select(Excerpt.id).where(
+            Excerpt.source_id == source_id, Excerpt.start == p.start, Excerpt.end == p.end,
+            Excerpt.coder_id.is_(None) if self.coder_id is None
+            else Excerpt.coder_id == self.coder_id).limit(1))
+        if found is not None:
+            return found, 0
+        excerpt = Excerpt(source_id=source_id, start=p.start, end=p.end,
+                          coder_id=self.coder_id, color="" if p.codes else MARKER_COLOR)
+        return self._add(excerpt, "excerpts"), 1
+
+    def _code(self, path: str, whole: bool) -> int:
+        if (path, whole) not in self._codes:
+            made = self._top_level(path) if whole else \
+                ensure_code_path(self.s, path=path, coder_id=self.coder_id)
+            new = sorted(made.changes.ids.get(Code.__tablename__, ()))
+            self.made["codes"] += new
+            self.changes.add(Code.__tablename__, new)
+            self._codes[(path, whole)] = made.value
+        return self._codes[(path, whole)]
+
+    def _top_level(self, name: str) -> OpResult:
+        """The top-level code named ``name`` (any case), made when there is none."""
+        clean = clean_code_name(name)
+        for cid, other in self.s.execute(select(Code.id, Code.name).where(
+                Code.parent_id.is_(None))):
+            if other.casefold() == clean.casefold():
+                return no_op(self.s, value=cid)
+        return create_code(self.s, name=clean, coder_id=self.coder_id)
+
+    def _coding(self, excerpt_id: int, code_id: int) -> int:
+        found = self.s.scalar(select(Coding.id).where(
+            Coding.excerpt_id == excerpt_id, Coding.code_id == code_id,
+            Coding.coder_id.is_(None) if self.coder_id is None
+            else Coding.coder_id == self.coder_id).limit(1))
+        if found is not None:
+            return 0
+        self._add(Coding(excerpt_id=excerpt_id, code_id=code_id, coder_id=self.coder_id),
+                  "codings")
+        return 1
+
+    def _add(self, row, kind: str) -> int:
+        self.s.add(row)
+        self.s.flush()  # the change log is written by the session's flush hook
+        self.made[kind].append(row.id)
+        self.changes.add(row.__tablename__, [row.id])
+        return row.id
+
+
+def capture_made(session: Session, made: dict, import_id: int) -> tuple[Snapshot, Snapshot,
+                                                                        dict[str, list[int]]]:
+    """What an import's passages made outside its own sources: the codes (to put back
+    before anything else), the excerpts and codings on older sources (to put back after
+    the sources), and their ids by table, for :func:`delete_made`."""
+    codes, coded = Snapshot(), Snapshot()
+    theirs = select(Excerpt.id).join(Source, Source.id == Excerpt.source_id).where(
+        Source.import_id == import_id)
+    ids = {Code.__tablename__: codes.capture(
+        session, Code.__table__, Code.id.in_(made.get("codes") or []))}
+    ids[Excerpt.__tablename__] = coded.capture(
+        session, Excerpt.__table__,
+        Excerpt.id.in_(made.get("excerpts") or []) & Excerpt.id.not_in(theirs))
+    ids[Coding.__tablename__] = coded.capture(
+        session, Coding.__table__,
+        Coding.id.in_(made.get("codings") or []) & Coding.excerpt_id.not_in(theirs))
+    return codes, coded, ids
+
+
+def delete_made(session: Session, ids: dict[str, list[int]]) -> Changes:
+    """Delete the rows :func:`capture_made` captured (codings first, codes last)."""
+    done = Changes()
+    for model in (Coding, Excerpt, Code):
+        table = model.__tablename__
+        session.execute(delete(model).where(model.id.in_(ids.get(table) or [])))
+        changes.log(session, table, ids.get(table) or [], changes.DELETE)
+        done.add(table, ids.get(table) or [])
+    return done
