@@ -15,7 +15,7 @@ from db.errors import ImportFileError, NotAProjectError
 from db.exchange.taguette import import_taguette, read_taguette, taguette_projects
 from db.foreign import TaguetteFileError
 from db.merge import merge
-from db.models import Code, Coder, Coding, Excerpt, Memo, ProjectInfo, Source
+from db.models import Code, Coder, Coding, Collection, Excerpt, Memo, ProjectInfo, Source
 from tests.db.coding_support import round_trip
 
 FILES = Path(__file__).parent / "taguette_files"
@@ -139,7 +139,7 @@ def test_opening_a_taguette_file_as_a_project_refuses_and_changes_no_byte(tmp_pa
     copy = tmp_path / "project.sqlite3"
     shutil.copyfile(EXPORT, copy)
     before = digest(copy)
-    with pytest.raises(TaguetteFileError, match="Taguette project.*Import ▸ Taguette Project"):
+    with pytest.raises(TaguetteFileError, match="Taguette project.*Import Taguette Project"):
         project.open(copy)
     assert digest(copy) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project.sqlite3"]
@@ -161,6 +161,6 @@ def test_another_programs_database_is_not_a_project_and_is_left_as_it_was(tmp_pa
 
 
 def test_merging_a_taguette_project_into_an_open_one_is_one_undoable_step(proj):
-    tables = (Source, Code, Coder, Excerpt, Coding, Memo)
+    tables = (Source, Code, Coder, Excerpt, Coding, Memo, Collection)
     done, _ = round_trip(proj, lambda s: merge(s, path=EXPORT), tables=tables)
     assert done.value.added["excerpts"] == 9

@@ -1,0 +1,60 @@
+"""File ▸ Import Taguette Project, opening a Taguette file, and the codebook as CSV."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from desktop.dialogs import exchange
+from tests.desktop.test_main_window import messages, save_screenshot, window  # noqa: F401
+
+FILES = Path(__file__).resolve().parents[1] / "db" / "exchange" / "taguette_files"
+SERVER = FILES / "taguette-server.sqlite3"
+
+
+def test_a_taguette_project_becomes_a_quire_project_and_opens(window, monkeypatch,  # noqa: F811
+                                                              tmp_path, qtbot):
+    asked = []
+
+    def pick(_parent, _title, _label, items, *args):
+        asked.append(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+    before = hashlib.sha256(SERVER.read_bytes()).digest()
+    made = exchange.import_taguette_project(window, path=SERVER, out=tmp_path / "Field.quire")
+    assert asked == [["1: Field study", "2: Empty study"]]
+    assert made == tmp_path / "Field.quire" and window.session is not None
+    assert hashlib.sha256(SERVER.read_bytes()).digest() == before
+    assert window.sources.model.rowCount() == 2
+    window.sources.select_row(0)
+    qtbot.waitUntil(lambda: window.reader.source() is not None)
+    assert "Many feel hopeless" in window.reader.view.toPlainText()
+    save_screenshot(window, "taguette_import.png")
+
+
+def test_opening_a_taguette_file_says_how_to_bring_it_in(window, messages,  # noqa: F811
+                                                         monkeypatch, tmp_path):
+    copy = tmp_path / "project.sqlite3"
+    copy.write_bytes((FILES / "project.sqlite3").read_bytes())
+    assert not window.open_project(copy)
+    assert any("Taguette project" in text and "Import Taguette Project" in text
+               for _title, text in messages)
+    assert copy.read_bytes() == (FILES / "project.sqlite3").read_bytes()
+
+
+def test_the_codebook_goes_out_as_csv_and_comes_back(session, tmp_path, monkeypatch):
+    from db.ops import bind
+    from db.ops.codes import create_code
+
+    session.execute(bind(create_code, name="Hope", description="أمل"))
+    out = exchange.export_codebook_table(session, None, tmp_path / "book.csv")
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("Hope,أمل,#")
+    report = exchange.import_codebook(session, None, FILES / "codebook.csv")
+    assert (report.added["codes"], report.matched["codes"]) == (6, 1)  # "hope" is "Hope"
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: None))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(FILES / "document.html"), "")))
+    assert exchange.import_codebook(session, None) is None  # not a codebook: refused
