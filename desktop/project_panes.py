@@ -105,7 +105,7 @@ class ProjectPanes(QObject):
             "Export Codebook (.qdc)…", lambda: exchange.export_codebook(self.session, self.window))
         self.action_export_codebook_csv = w.make_action(
             "Export Codebook as CSV…",
-            lambda: exchange.export_codebook_table(self.session, self.window))
+            lambda: exchange.export_codebook(self.session, self.window, suffix=".csv"))
         self.action_import_qdc = w.make_action(
             "Import Codebook (.qdc, .csv, .xlsx)…",
             lambda: exchange.import_codebook(self.session, self.window))

@@ -50,7 +50,7 @@ def test_the_codebook_goes_out_as_csv_and_comes_back(session, tmp_path, monkeypa
     from db.ops.codes import create_code
 
     session.execute(bind(create_code, name="Hope", description="أمل"))
-    out = exchange.export_codebook_table(session, None, tmp_path / "book.csv")
+    out = exchange.export_codebook(session, None, tmp_path / "book.csv", ".csv")
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("Hope,أمل,#")
     report = exchange.import_codebook(session, None, FILES / "codebook.csv")
     assert (report.added["codes"], report.matched["codes"]) == (6, 1)  # "hope" is "Hope"
