@@ -16,15 +16,15 @@ of earlier imports too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from db import changes
 from db.changes import Changes
 from db.importers.base import PassageDraft
-from db.models import Code, Coding, Excerpt, Source
+from db.models import Code, Coding, Excerpt, Source, new_uuid, utcnow
 from db.ops import OpResult
 from db.ops.codes import clean_code_name, create_code, ensure_code_path
 from db.ops.rowstate import no_op
@@ -35,34 +35,73 @@ MADE = ("codes", "excerpts", "codings")
 
 
 class PassageWriter:
-    """Writes passages for one import run and remembers what it made."""
+    """Writes passages for one import run, in bulk, and remembers what it made."""
 
     def __init__(self, session: Session, coder_id: int | None, changes: Changes):
         self.s, self.coder_id, self.changes = session, coder_id, changes
         self.made: dict[str, list[int]] = {k: [] for k in MADE}
-        self._codes: dict[str, int] = {}
+        self._codes: dict[tuple[str, bool], int] = {}
 
-    def write(self, source_id: int, passages: Iterable[PassageDraft]) -> int:
-        """Write ``passages`` of source ``source_id``; how many excerpts and codings were
-        added (0 when everything was already there)."""
-        added = 0
-        for p in passages:
-            excerpt, new = self._excerpt(source_id, p)
-            added += new
-            for path in p.codes:
-                added += self._coding(excerpt, self._code(path, p.whole_names))
-        return added
+    def write(self, items: list[tuple[int, list[PassageDraft]]]) -> list[int]:
+        """Write the passages of each (source id, passages); for each, how many excerpts
+        and codings were added (0 when everything was already there)."""
+        first: dict[tuple, int] = {}  # each span and coding counts for the first item
+        spans: dict[tuple, PassageDraft] = {}
+        for i, (sid, ps) in enumerate(items):
+            for p in ps:
+                spans.setdefault((sid, p.start, p.end), p)
+                first.setdefault((sid, p.start, p.end), i)
+        excerpts, fresh = self._excerpts(spans)
+        wanted: dict[tuple[int, int], int] = {}
+        for i, (sid, ps) in enumerate(items):
+            for p in ps:
+                for path in p.codes:
+                    key = (excerpts[(sid, p.start, p.end)], self._code(path, p.whole_names))
+                    wanted.setdefault(key, i)
+        coded = self._codings(wanted)
+        added = Counter(first[k] for k in fresh) + Counter(wanted[k] for k in coded)
+        return [added[i] for i in range(len(items))]
 
-    def _excerpt(self, source_id: int, p: PassageDraft) -> tuple[int, int]:
-        found = self.s.scalar(select(Excerpt.id).where(
-            Excerpt.source_id == source_id, Excerpt.start == p.start, Excerpt.end == p.end,
-            Excerpt.coder_id.is_(None) if self.coder_id is None
-            else Excerpt.coder_id == self.coder_id).limit(1))
-        if found is not None:
-            return found, 0
-        excerpt = Excerpt(source_id=source_id, start=p.start, end=p.end,
-                          coder_id=self.coder_id, color="" if p.codes else MARKER_COLOR)
-        return self._add(excerpt, "excerpts"), 1
+    def _excerpts(self, spans: dict[tuple, PassageDraft]) -> tuple[dict[tuple, int], list]:
+        """The excerpt of every span (by this coder), made when missing; the spans made."""
+        found = {}
+        for chunk in _chunks(sorted({sid for sid, _, _ in spans})):
+            q = select(Excerpt.id, Excerpt.source_id, Excerpt.start, Excerpt.end).where(
+                Excerpt.source_id.in_(chunk), self._by_coder(Excerpt.coder_id))
+            found.update({(r.source_id, r.start, r.end): r.id for r in self.s.execute(q)})
+        fresh = [k for k in spans if k not in found]
+        rows = [{"uuid": new_uuid(), "source_id": sid, "start": a, "end": b,
+                 "coder_id": self.coder_id, "created_at": utcnow(),
+                 "color": "" if spans[(sid, a, b)].codes else MARKER_COLOR}
+                for sid, a, b in fresh]
+        found.update(zip(fresh, self._insert(Excerpt, rows), strict=True))
+        return found, fresh
+
+    def _codings(self, wanted: dict[tuple[int, int], int]) -> list[tuple[int, int]]:
+        """Code each (excerpt, code) pair not coded yet by this coder; the pairs coded."""
+        have: set[tuple[int, int]] = set()
+        for chunk in _chunks(sorted({e for e, _ in wanted})):
+            q = select(Coding.excerpt_id, Coding.code_id).where(
+                Coding.excerpt_id.in_(chunk), self._by_coder(Coding.coder_id))
+            have.update((r.excerpt_id, r.code_id) for r in self.s.execute(q))
+        new = [k for k in wanted if k not in have]
+        self._insert(Coding, [{"uuid": new_uuid(), "excerpt_id": e, "code_id": c,
+                               "coder_id": self.coder_id, "created_at": utcnow()}
+                              for e, c in new])
+        return new
+
+    def _by_coder(self, column):
+        return column.is_(None) if self.coder_id is None else column == self.coder_id
+
+    def _insert(self, model, rows: list[dict]) -> list[int]:
+        if not rows:
+            return []
+        stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+        ids = list(self.s.scalars(stmt, rows))
+        changes.log(self.s, model.__tablename__, ids)
+        self.changes.add(model.__tablename__, ids)
+        self.made[model.__tablename__].extend(ids)
+        return ids
 
     def _code(self, path: str, whole: bool) -> int:
         if (path, whole) not in self._codes:
@@ -130,3 +169,8 @@ def delete_made(session: Session, ids: dict[str, list[int]]) -> Changes:
         changes.log(session, table, ids.get(table) or [], changes.DELETE)
         done.add(table, ids.get(table) or [])
     return done
+
+
+def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
+    """Id lists short enough for SQLite's bound-parameter limit."""
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

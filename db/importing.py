@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -329,17 +330,39 @@ class _Run:
             out.duplicates += 1
 
     def _write_repeats(self, out: FileOutcome) -> None:
+        found = self._repeated_sources([key for key, _ in self._repeats])
+        items = []
         for key, d in self._repeats:
-            found = self.s.execute(select(Source.id, Source.length, Source.text_hash).where(
-                *((Source.platform == key[1], Source.post_id == key[2]) if key[0] == "post"
-                  else (Source.text_hash == key[1],))).limit(1)).first()
-            passages = d.passages if found is None or found.text_hash == text_hash(d.text) \
-                else [PassageDraft(0, found.length, [c for p in d.passages for c in p.codes])]
-            if found is not None and self.passages.write(found.id, passages):
-                out.coded += 1
-            else:
+            row = found.get(key)
+            if row is None:
                 out.duplicates += 1
+            elif row.text_hash == text_hash(d.text):
+                items.append((row.id, d.passages))
+            else:  # the same post with another text: its codes go to the whole post
+                items.append((row.id, [PassageDraft(0, row.length, p.codes, p.whole_names)
+                                       for p in d.passages]))
+        added = self.passages.write(items)
+        out.coded += sum(1 for n in added if n)
+        out.duplicates += sum(1 for n in added if not n)
         self._repeats.clear()
+
+    def _repeated_sources(self, keys: list[tuple]) -> dict[tuple, Any]:
+        """The sources that repeated drafts name: ("post", platform, id) or ("text",
+        hash) -> (id, length, text_hash)."""
+        cols = (Source.id, Source.length, Source.text_hash, Source.platform, Source.post_id)
+        wanted: dict[tuple, set[str]] = {}
+        for key in keys:
+            wanted.setdefault(key[:-1], set()).add(key[-1])
+        out: dict[tuple, Any] = {}
+        for head, values in wanted.items():
+            ordered = sorted(values)
+            for i in range(0, len(ordered), 900):
+                part = ordered[i:i + 900]
+                where = (Source.platform == head[1], Source.post_id.in_(part)) \
+                    if head[0] == "post" else (Source.text_hash.in_(part),)
+                for r in self.s.execute(select(*cols).where(*where)):
+                    out.setdefault((*head, r.post_id if head[0] == "post" else r.text_hash), r)
+        return out
 
     def _commit(self) -> None:
         """Commit, with what coded passages made so far recorded for the undo."""
@@ -364,8 +387,8 @@ class _Run:
         ids = list(self.s.scalars(stmt, rows))
         self._write_footnotes(chunk, ids)
         self._write_memberships(chunk, ids, default)
-        for d, sid in zip(chunk, ids, strict=True):
-            self.passages.write(sid, d.passages)
+        self.passages.write([(sid, d.passages) for d, sid in zip(chunk, ids, strict=True)
+                             if d.passages])
         self._write_repeats(out)
         changes.log(self.s, Source.__tablename__, ids)
         self.changes.add(Source.__tablename__, ids)

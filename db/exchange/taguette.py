@@ -163,6 +163,7 @@ class _Reader:
         self.bundle = Bundle(name=name, origin=f"Taguette (schema {db.revision() or '?'})")
         self.codes: dict[int, str] = {}  # tag id -> code uuid
         self.coders: dict[str, str] = {}  # login -> coder uuid
+        self.tags_of: dict[int, list[int]] = {}  # highlight id -> tag ids
         self.errors: list[str] = []
 
     def read(self) -> Bundle:
@@ -170,6 +171,11 @@ class _Reader:
         row = self.db.rows("SELECT description FROM projects WHERE id = ?", self.pid)
         b.description = row[0][0] or "" if row else ""
         self._tags()
+        for hid, tid in self.db.rows(
+                "SELECT ht.highlight_id, ht.tag_id FROM highlight_tags ht JOIN highlights h "
+                "ON h.id = ht.highlight_id JOIN documents d ON d.id = h.document_id WHERE "
+                "d.project_id = ? ORDER BY ht.highlight_id, ht.tag_id", self.pid):
+            self.tags_of.setdefault(hid, []).append(tid)
         made_by, default = self._who()
         for doc in self._documents():
             self._document(doc, made_by, default)
@@ -241,10 +247,12 @@ class _Reader:
         if (doc["description"] or "").strip():
             self.bundle.memos.append(BMemo(new_uuid(), "source", source.uuid,
                                            "Description (from Taguette)", doc["description"]))
-        for hid, start, end in self.db.rows(
-                "SELECT id, start_offset, end_offset FROM highlights WHERE document_id = ? "
-                "ORDER BY start_offset, id", doc["id"]):
-            self._highlight(hid, start, end, shown, source, label, made_by, default)
+        rows = self.db.rows("SELECT id, start_offset, end_offset FROM highlights "
+                            "WHERE document_id = ? ORDER BY start_offset, id", doc["id"])
+        fits = [r for r in rows if self._fits(r, shown.raw_bytes, label)]
+        for (hid, _a, _b), span in zip(fits, shown.spans([(a, b) for _, a, b in fits]),
+                                       strict=True):
+            self._highlight(hid, span, source, label, made_by.get(hid, (default, None)))
 
     def _meta(self, doc: dict) -> dict:
         direction = doc.get("text_direction") or "LEFT_TO_RIGHT"
@@ -255,25 +263,26 @@ class _Reader:
             meta["added_at"] = _utc(doc["created"])
         return meta
 
-    def _highlight(self, hid: int, start, end, shown, source: BSource, label: str,
-                   made_by: dict, default: str) -> None:
-        if not (isinstance(start, int) and isinstance(end, int)
-                and 0 <= start <= end <= shown.raw_bytes):
-            self.errors.append(f"highlight {hid} in document '{label}' has offsets "
-                               f"[{start}, {end}) outside its text of {shown.raw_bytes} bytes")
-            return
-        span = shown.span(start, end)
+    def _fits(self, row: tuple, size: int, label: str) -> bool:
+        hid, start, end = row
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= size:
+            return True
+        self.errors.append(f"highlight {hid} in document '{label}' has offsets "
+                           f"[{start}, {end}) outside its text of {size} bytes")
+        return False
+
+    def _highlight(self, hid: int, span: tuple[int, int] | None, source: BSource,
+                   label: str, made: tuple[str, dt.datetime | None]) -> None:
         if span is None:
             self.bundle.unmapped.append(f"highlight {hid} in document '{label}' covers only "
                                         "white space; not imported")
             return
-        login, when = made_by.get(hid, (default, None))
-        coder = self._coder(login)
-        excerpt = BExcerpt(new_uuid(), source.uuid, span[0], span[1], coder, created_at=when)
-        for (tid,) in self.db.rows("SELECT tag_id FROM highlight_tags WHERE highlight_id = ? "
-                                   "ORDER BY tag_id", hid):
+        coder = self._coder(made[0])
+        excerpt = BExcerpt(new_uuid(), source.uuid, span[0], span[1], coder,
+                           created_at=made[1])
+        for tid in self.tags_of.get(hid, []):
             if tid in self.codes:
-                excerpt.codings.append(BCoding(new_uuid(), self.codes[tid], coder, when))
+                excerpt.codings.append(BCoding(new_uuid(), self.codes[tid], coder, made[1]))
             else:
                 self.errors.append(f"highlight {hid} has tag {tid}, which is not a tag of "
                                    "its project")

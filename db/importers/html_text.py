@@ -21,9 +21,10 @@ each highlight is a ``<span class="highlight">`` followed by ``<span class="tagl
 
 from __future__ import annotations
 
-import bisect
+import re
 from array import array
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 
 from db.exchange.positions import PositionMap
@@ -34,6 +35,8 @@ _LINES = frozenset("li tr dt dd div caption figcaption thead tbody tfoot body".s
 _HIDDEN = frozenset("head script style title template noscript".split())
 _CELLS = ("td", "th")
 _SPACE = " \t\n\r\f"
+# Words joined by single spaces are written as they are; other white space collapses.
+_RUNS = re.compile(r"[^ \t\n\r\f]+(?: [^ \t\n\r\f]+)*|[ \t\n\r\f]+")
 
 
 @dataclass
@@ -52,7 +55,6 @@ class Rendered:
     text: str
     raw: str  # the text nodes, concatenated (what Taguette counts offsets in)
     passages: list[Passage]
-    _bytes: list[int]  # UTF-8 byte offset of each raw character, and the total
     _lo: array
     _hi: array
     _canonical: PositionMap
@@ -60,18 +62,40 @@ class Rendered:
     @property
     def raw_bytes(self) -> int:
         """The length of the text nodes in UTF-8 bytes."""
-        return self._bytes[-1]
+        return len(self._utf8)
 
-    def span(self, start: int, end: int) -> tuple[int, int] | None:
-        """The passage of the text that UTF-8 byte offsets ``[start, end)`` of the text
-        nodes cover, white space at its edges left out; None when nothing visible is in
-        it. A byte offset inside a character counts from the character's end, as
-        Taguette's own extraction does."""
-        a = bisect.bisect_left(self._bytes, start)
-        b = bisect.bisect_left(self._bytes, end)
-        first = self._canonical.start(self._lo[a])
-        last = self._canonical.end(self._hi[b])
-        return (first, last) if first < last else None
+    @cached_property
+    def _utf8(self) -> bytes:
+        return self.raw.encode("utf-8")
+
+    def spans(self, pairs: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+        """The passage of the text that each pair of UTF-8 byte offsets ``[start, end)``
+        of the text nodes covers, white space at its edges left out; None when nothing
+        visible is in it. A byte offset inside a character counts from the character's
+        end, as Taguette's own extraction does."""
+        chars = self._characters({b for pair in pairs for b in pair})
+        out = []
+        for start, end in pairs:
+            first = self._canonical.start(self._lo[chars[start]])
+            last = self._canonical.end(self._hi[chars[end]])
+            while first < last and self.text[first].isspace():
+                first += 1
+            while first < last and self.text[last - 1].isspace():
+                last -= 1
+            out.append((first, last) if first < last else None)
+        return out
+
+    def _characters(self, offsets: set[int]) -> dict[int, int]:
+        """Byte offsets (within the text) as character indices, in one pass."""
+        data, found, done, chars = self._utf8, {}, 0, 0
+        for offset in sorted(offsets):
+            cut = offset
+            while cut < len(data) and 0x80 <= data[cut] <= 0xBF:
+                cut += 1  # inside a character: to its end
+            chars += len(data[done:cut].decode("utf-8")) if cut > done else 0
+            done = max(done, cut)
+            found[offset] = chars
+        return found
 
 
 def render(html: str, *, highlights: bool = False) -> Rendered:
@@ -89,10 +113,10 @@ class _Walker(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.highlights = highlights
         self.out: list[str] = []
-        self.raw: list[str] = []
-        self.lo: list[int | None] = []  # where raw character i lands as a start
+        self.raw: list[str] = []  # the text nodes' pieces
+        self._length = 0  # raw characters so far
+        self.lo = array("q")  # where raw character i lands as a start (filled lazily)
         self.hi = array("q")  # where a passage ending before raw character i ends
-        self._waiting: list[int] = []  # raw characters whose start lands on what comes next
         self._end = 0  # the shown length after the last character written
         self._break = 0  # line breaks owed before the next character (1 or 2)
         self._space = False
@@ -170,46 +194,49 @@ class _Walker(HTMLParser):
             return  # a tag list is not part of the document's text
         if self._hidden:
             self._count(data)
-            return
-        for ch in data:
-            self._char(ch)
+        elif self._pre:
+            self._word(data)
+        else:
+            for run in _RUNS.findall(data):
+                if run[0] in _SPACE:
+                    self._count(run)
+                    self._space = True
+                else:
+                    self._word(run)
 
     def _count(self, data: str) -> None:
-        for ch in data:
-            self._note_raw(ch)
-            self._waiting.append(len(self.raw) - 1)
+        """Raw characters that write nothing (white space, hidden text)."""
+        self.raw.append(data)
+        self._length += len(data)
+        self.hi.extend([self._end] * len(data))
 
-    def _note_raw(self, ch: str) -> None:
-        self.raw.append(ch)
-        self.lo.append(None)
-        self.hi.append(self._end)
+    def _word(self, run: str) -> None:
+        """Raw characters written as they are."""
+        before = self._end
+        here = self._write(run)
+        self.raw.append(run)
+        self.lo.extend([here] * (self._length - len(self.lo)))  # what waited lands here
+        self.lo.extend(range(here, here + len(run)))
+        self.hi.append(before)
+        self.hi.extend(range(here + 1, here + len(run)))
+        self._length += len(run)
 
-    def _char(self, ch: str) -> None:
-        self._note_raw(ch)
-        self._waiting.append(len(self.raw) - 1)
-        if not self._pre and ch in _SPACE:
-            self._space = True
-            return
-        self._write(ch)
-
-    def _write(self, piece: str, hard: bool = False) -> None:
-        """Write ``piece`` after the breaks and the space owed; ``hard`` pieces (a line
-        break, a cell separator) are layout, not text a passage starts or ends on."""
+    def _write(self, piece: str, hard: bool = False) -> int:
+        """Write ``piece`` after the breaks and the space owed; where it starts.
+        ``hard`` pieces (a line break, a cell separator) are layout, not text."""
         self.out.extend(self._owed(hard))
         self._break, self._space = 0, False
         here = len(self.out)
         self.out.extend(piece)
         if hard:
-            return
-        for i in self._waiting:
-            self.lo[i] = here
-        self._waiting.clear()
+            return here
         self._end = len(self.out)
         in_highlight = "highlight" in self._spans
         if in_highlight and self._run is None:
             self._run = here
         elif not in_highlight:
             self._run = None
+        return here
 
     def _owed(self, hard: bool) -> str:
         if not self.out:
@@ -223,22 +250,9 @@ class _Walker(HTMLParser):
 
     def result(self) -> Rendered:
         shown = "".join(self.out)
-        for i in self._waiting:
-            self.lo[i] = self._end
+        self.lo.extend([self._end] * (self._length + 1 - len(self.lo)))
         self.hi.append(self._end)
-        lo = array("q", (self._end if v is None else v for v in self.lo))
-        lo.append(self._end)
         pmap = PositionMap(shown)
         passages = [Passage(pmap.start(p.start), pmap.end(p.end), p.tags)
                     for p in self.passages if p.start < p.end]
-        return Rendered(pmap.text, "".join(self.raw), passages, _byte_offsets(self.raw),
-                        lo, self.hi, pmap)
-
-
-def _byte_offsets(chars: list[str]) -> list[int]:
-    """The UTF-8 byte offset at which each character starts, then the total."""
-    out, total = [0], 0
-    for ch in chars:
-        total += len(ch.encode("utf-8"))
-        out.append(total)
-    return out
+        return Rendered(pmap.text, "".join(self.raw), passages, self.lo, self.hi, pmap)
