@@ -115,6 +115,11 @@ class ImportReport:
         tail = " (cancelled)" if self.cancelled else ""
         out.append(f"{self.added} source(s) added from {len(self.files)} file(s), "
                    f"{len(self.failed)} failed{tail}")
+        made = {k: len(v) for k, v in self.made.items()}
+        if any(made.values()):
+            out.append(f"coded passages: {made.get('excerpts', 0)} excerpt(s) and "
+                       f"{made.get('codings', 0)} coding(s) added, {made.get('codes', 0)} "
+                       "new code(s)")
         return out
 
     def to_dict(self) -> dict:

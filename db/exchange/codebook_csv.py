@@ -38,7 +38,6 @@ from db.queries.codes import SEP, code_tree
 from db.text import canonical
 
 COLUMNS = ("path", "description", "color", "parent")
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 _NAME_COLUMNS = ("path", "tag", "name")
 
 

@@ -6,8 +6,8 @@ space included, tags not counted). :func:`render` walks the HTML once with the s
 library's tokenizer and writes the text as a browser shows it: paragraphs, headings,
 list items and table rows on lines of their own (a blank line between paragraphs),
 ``<br>`` as a line break, runs of white space as one space except in ``<pre>``. It
-records where every character of the text nodes landed, so :meth:`Rendered.span`
-turns a Taguette highlight into a passage of the canonical text (:mod:`db.text`).
+records where every character of the text nodes landed, so :meth:`Rendered.spans`
+turns Taguette's highlights into passages of the canonical text (:mod:`db.text`).
 
 The tokenizer sees the text nodes an HTML5 parser builds from such HTML, given the two
 rules the parser adds (line ends become LF; a newline right after ``<pre>`` is dropped);
@@ -189,6 +189,8 @@ class _Walker(HTMLParser):
         if self._drop_newline and data.startswith("\n"):
             data = data[1:]
         self._drop_newline = False
+        if not data:
+            return
         if self._taglist is not None:
             self._taglist.append(data)
             return  # a tag list is not part of the document's text

@@ -63,3 +63,9 @@ def test_taguette_highlight_spans_become_passages_and_tag_lists_leave_the_text()
     assert [(shown.text[p.start:p.end], p.tags) for p in shown.passages] == [
         ("no water", ["water", "a/b"]), ("gone", [])]
     assert render(html).passages == []  # only when asked: a page may use those classes
+
+
+def test_a_pre_that_holds_only_its_first_newline_shifts_nothing():
+    html = "<pre>\n</pre><p>after it</p>"
+    assert render(html).raw == "after it"
+    assert span_of(html, "after") == "after"
