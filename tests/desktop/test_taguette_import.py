@@ -24,9 +24,10 @@ def test_a_taguette_project_becomes_a_quire_project_and_opens(window, monkeypatc
 
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
     before = hashlib.sha256(SERVER.read_bytes()).digest()
-    made = exchange.import_taguette_project(window, path=SERVER, out=tmp_path / "Field.quire")
+    task = exchange.import_taguette_project(window, path=SERVER, out=tmp_path / "Field.quire")
     assert asked == [["1: Field study", "2: Empty study"]]
-    assert made == tmp_path / "Field.quire" and window.session is not None
+    qtbot.waitUntil(lambda: window.session is not None, timeout=20000)
+    assert task.done and window.session.project.path == tmp_path / "Field.quire"
     assert hashlib.sha256(SERVER.read_bytes()).digest() == before
     assert window.sources.model.rowCount() == 2
     window.sources.select_row(0)
@@ -43,6 +44,8 @@ def test_opening_a_taguette_file_says_how_to_bring_it_in(window, messages,  # no
     assert any("Taguette project" in text and "Import Taguette Project" in text
                for _title, text in messages)
     assert copy.read_bytes() == (FILES / "project.sqlite3").read_bytes()
+    assert exchange.import_taguette_project(window, path=FILES / "codebook.qdc") is None
+    assert "not a Taguette project" in messages[-1][1]
 
 
 def test_the_codebook_goes_out_as_csv_and_comes_back(session, tmp_path, monkeypatch):
