@@ -26,6 +26,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -35,6 +36,9 @@ from db.exchange.refi_model import MARKER_COLOR
 from db.foreign import is_sqlite, is_taguette
 from db.importers.html_text import render
 from db.models import ProjectInfo, new_uuid
+
+if TYPE_CHECKING:
+    from db.merge import MergeReport
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
@@ -62,7 +66,7 @@ def read_taguette(path: str | Path, *, project: str = "") -> Bundle:
 
 def import_taguette(path: str | Path, out: str | Path, *, project: str = "",
                     progress: Progress | None = None,
-                    cancelled: Cancelled | None = None):
+                    cancelled: Cancelled | None = None) -> tuple[Path, MergeReport]:
     """Make a new Quire project at ``out`` from a Taguette project; (its path, the
     MergeReport). Nothing is left at ``out`` when the file is refused or it fails."""
     from db import project as projects
@@ -171,11 +175,7 @@ class _Reader:
         row = self.db.rows("SELECT description FROM projects WHERE id = ?", self.pid)
         b.description = row[0][0] or "" if row else ""
         self._tags()
-        for hid, tid in self.db.rows(
-                "SELECT ht.highlight_id, ht.tag_id FROM highlight_tags ht JOIN highlights h "
-                "ON h.id = ht.highlight_id JOIN documents d ON d.id = h.document_id WHERE "
-                "d.project_id = ? ORDER BY ht.highlight_id, ht.tag_id", self.pid):
-            self.tags_of.setdefault(hid, []).append(tid)
+        self._highlight_tags()
         made_by, default = self._who()
         for doc in self._documents():
             self._document(doc, made_by, default)
@@ -201,6 +201,13 @@ class _Reader:
             self.bundle.codes.append(BCode(self.codes[tid], name,
                                            description=description or ""))
 
+    def _highlight_tags(self) -> None:
+        for hid, tid in self.db.rows(
+                "SELECT ht.highlight_id, ht.tag_id FROM highlight_tags ht JOIN highlights h "
+                "ON h.id = ht.highlight_id JOIN documents d ON d.id = h.document_id WHERE "
+                "d.project_id = ? ORDER BY ht.highlight_id, ht.tag_id", self.pid):
+            self.tags_of.setdefault(hid, []).append(tid)
+
     def _coder(self, login: str) -> str:
         return self.coders.setdefault(login, new_uuid())
 
@@ -215,18 +222,26 @@ class _Reader:
                 hid = _highlight_added(payload)
                 if hid is not None:
                     made_by[hid] = (login, _utc(date))
-        members = self.db.rows("SELECT user_login FROM project_members WHERE project_id = ? "
-                               "ORDER BY privileges = 'ADMIN' DESC, user_login", self.pid) \
-            if "user_login" in self.db.columns["project_members"] else []
-        for (login,) in members:
-            self._coder(login)  # every member is a coder, even one who made no highlight
-        default = members[0][0] if members else "admin"
+        members = self._members()
+        default = members[0] if members else "admin"
         if made_by and {login for login, _ in made_by.values()} == {"admin"}:
             self.bundle.notes.append("Taguette's project export records every highlight as "
                                      "made by 'admin': they are all that coder's")
         return made_by, default
 
-    def _documents(self) -> list[tuple]:
+    def _members(self) -> list[str]:
+        """The project's members, administrators first; each is a coder, even one who
+        made no highlight."""
+        if "user_login" not in self.db.columns["project_members"]:
+            return []
+        members = [login for (login,) in self.db.rows(
+            "SELECT user_login FROM project_members WHERE project_id = ? "
+            "ORDER BY privileges = 'ADMIN' DESC, user_login", self.pid)]
+        for login in members:
+            self._coder(login)
+        return members
+
+    def _documents(self) -> list[dict]:
         extra = [c for c in ("filename", "created", "text_direction")
                  if c in self.db.columns["documents"]]
         cols = ", ".join(["id", "name", "description", "contents", *extra])
