@@ -149,7 +149,7 @@ class _Database:
             raise ImportFileError(self.path, "this Taguette file holds no project")
         what = f"no project '{wanted}'" if wanted else f"{len(found)} projects"
         raise ImportFileError(self.path, f"this Taguette file holds {what} ({listed}); "
-                                         "say which one to import")
+                                         "choose one (quire import-taguette --project ID)")
 
     def revision(self) -> str:
         """The Taguette schema revision the file says it has."""

@@ -36,4 +36,4 @@ def test_a_taguette_file_is_not_opened_as_a_project_and_not_changed(capsys, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project.sqlite3"]
     code, _, err = run_quire(capsys, "import-taguette", FILES / "taguette-server.sqlite3",
                              tmp_path / "x.quire")
-    assert code == 2 and "say which one" in err and not (tmp_path / "x.quire").exists()
+    assert code == 2 and "choose one" in err and not (tmp_path / "x.quire").exists()
