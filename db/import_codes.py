@@ -9,26 +9,25 @@ found, or made with its parents, as :func:`db.ops.codes.ensure_code_path` does),
 a passage without codes an uncoded highlight.
 
 A row that repeats a post already read (the same id, or the same text when there is no
-id column) adds its codes to that post. What the writer made is recorded, so that the
-import's undo (:func:`db.ops.sources.remove_import`) takes it away again, on posts
-of earlier imports too.
+id column) adds its codes to that post. What the writer made is recorded in the import
+batch, so that the import's undo and :func:`db.ops.sources.remove_import` take it away
+again, on posts of earlier imports too (:func:`made_rows`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import changes
 from db.changes import Changes
 from db.importers.base import PassageDraft
-from db.models import Code, Coding, Excerpt, Source, new_uuid, utcnow
+from db.models import Code, Coding, Excerpt, new_uuid, utcnow
 from db.ops import OpResult
 from db.ops.codes import clean_code_name, create_code, ensure_code_path
-from db.ops.rowstate import no_op
-from db.snapshot import Snapshot
+from db.restore import no_op
 
 MARKER_COLOR = "#ffd54f"  # the colour of a highlight without a code (as REFI import uses)
 MADE = ("codes", "excerpts", "codings")
@@ -141,34 +140,15 @@ class PassageWriter:
         return row.id
 
 
-def capture_made(session: Session, made: dict, import_id: int) -> tuple[Snapshot, Snapshot,
-                                                                        dict[str, list[int]]]:
-    """What an import's passages made outside its own sources: the codes (to put back
-    before anything else), the excerpts and codings on older sources (to put back after
-    the sources), and their ids by table, for :func:`delete_made`."""
-    codes, coded = Snapshot(), Snapshot()
-    theirs = select(Excerpt.id).join(Source, Source.id == Excerpt.source_id).where(
-        Source.import_id == import_id)
-    ids = {Code.__tablename__: codes.capture(
-        session, Code.__table__, Code.id.in_(made.get("codes") or []))}
-    ids[Excerpt.__tablename__] = coded.capture(
-        session, Excerpt.__table__,
-        Excerpt.id.in_(made.get("excerpts") or []) & Excerpt.id.not_in(theirs))
-    ids[Coding.__tablename__] = coded.capture(
-        session, Coding.__table__,
-        Coding.id.in_(made.get("codings") or []) & Coding.excerpt_id.not_in(theirs))
-    return codes, coded, ids
-
-
-def delete_made(session: Session, ids: dict[str, list[int]]) -> Changes:
-    """Delete the rows :func:`capture_made` captured (codings first, codes last)."""
-    done = Changes()
-    for model in (Coding, Excerpt, Code):
-        table = model.__tablename__
-        session.execute(delete(model).where(model.id.in_(ids.get(table) or [])))
-        changes.log(session, table, ids.get(table) or [], changes.DELETE)
-        done.add(table, ids.get(table) or [])
-    return done
+def made_rows(session: Session, made: dict) -> dict[str, list[int]]:
+    """The rows an import's passages made (``made``: table -> ids, as the import batch
+    records them) that are still there, for the import's undo and its removal."""
+    out: dict[str, list[int]] = {}
+    for model in (Code, Excerpt, Coding):
+        wanted = sorted(made.get(model.__tablename__) or [])
+        out[model.__tablename__] = [i for part in _chunks(wanted) for i in session.scalars(
+            select(model.id).where(model.id.in_(part)))]
+    return out
 
 
 def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:

@@ -29,7 +29,7 @@ from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError, ProjectError
 from db.failures import unreadable_reason
 from db.history import Recorder
-from db.import_codes import PassageWriter
+from db.import_codes import PassageWriter, made_rows
 from db.importers.base import (
     ARTICLE,
     POST,
@@ -56,7 +56,7 @@ from db.models import (
 from db.ops import OpResult
 from db.ops.sources import import_cover
 from db.restore import undoable
-from db.state import State
+from db.state import State, absent
 from db.text import has_lone_surrogate, text_hash
 
 CHUNK = 2000
@@ -170,7 +170,9 @@ def import_paths(
         run.report.cancelled = True
     except ProjectError as exc:  # the project itself failed (full disk, file gone...)
         raise run.stopped(exc) from exc
-    result = undoable(run.changes, State().covering(*import_cover(run.batch.id)),
+    before = State().covering(*import_cover(run.batch.id)).merge(
+        absent(made_rows(session, run.passages.made)))  # coded passages go with it
+    result = undoable(run.changes, before,
                       _label([f.path for f in run.report.files if f.added]), run.report)
     run.finish(len(files), result)
     return run.report, result
