@@ -298,11 +298,11 @@ class _Run:
         try:
             while chunk := list(islice(drafts, CHUNK)):
                 written = self._write_chunk(chunk, path, digest, default, out)
-                self._commit()
+                self.s.commit()
                 out.added += written
                 self.tick(0, 0, f"{path.name}: {out.added} source(s)")
             self._write_repeats(out)
-            self._commit()
+            self.s.commit()
         except ImportFileError as exc:
             self.s.rollback()
             out.status, out.reason = FAILED, exc.reason + _kept(out)
@@ -370,11 +370,6 @@ class _Run:
                 for r in self.s.execute(select(*cols).where(*where)):
                     out.setdefault((*head, r.post_id if head[0] == "post" else r.text_hash), r)
         return out
-
-    def _commit(self) -> None:
-        """Commit, with what coded passages made so far recorded for the undo."""
-        self.batch.report = {**(self.batch.report or {}), "made": self.passages.made}
-        self.s.commit()
 
     def _known_posts(self, platform: str) -> set[str]:
         if platform not in self._post_ids:
