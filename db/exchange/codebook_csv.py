@@ -41,8 +41,11 @@ COLUMNS = ("path", "description", "color", "parent")
 _NAME_COLUMNS = ("path", "tag", "name")
 
 
-def export_codebook_csv(session: Session, path: str | Path) -> Path:
-    """Write the project's codebook to ``path`` as CSV (replacing it whole, or not)."""
+def export_codebook_csv(session: Session, path: str | Path, *, progress=None,
+                        cancelled=None) -> Path:
+    """Write the project's codebook to ``path`` as CSV (replacing it whole, or not).
+    ``progress`` and ``cancelled`` are accepted as every export takes them; a codebook
+    is written at once."""
     path = check_target(path, (".csv",))
     rows = code_tree(session)
     paths = {r["id"]: r["path"] for r in rows}

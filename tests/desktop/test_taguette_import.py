@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop.dialogs import exchange
 from tests.desktop.test_main_window import messages, save_screenshot, window  # noqa: F401
@@ -48,16 +48,20 @@ def test_opening_a_taguette_file_says_how_to_bring_it_in(window, messages,  # no
     assert "not a Taguette project" in messages[-1][1]
 
 
-def test_the_codebook_goes_out_as_csv_and_comes_back(session, tmp_path, monkeypatch):
+def test_the_codebook_goes_out_as_csv_and_comes_back(session, tmp_path, monkeypatch, qtbot):
     from db.ops import bind
     from db.ops.codes import create_code
 
-    session.execute(bind(create_code, name="Hope", description="أمل"))
-    out = exchange.export_codebook(session, None, tmp_path / "book.csv", ".csv")
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: told.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: told.append(a[2]))
+    session.run(bind(create_code, name="Hope", description="أمل"))
+    out = tmp_path / "book.csv"
+    with qtbot.waitSignal(exchange.export_codebook(session, None, out, ".csv").finished,
+                          timeout=20000):
+        pass
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("Hope,أمل,#")
-    report = exchange.import_codebook(session, None, FILES / "codebook.csv")
-    assert (report.added["codes"], report.matched["codes"]) == (6, 1)  # "hope" is "Hope"
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: None))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(FILES / "document.html"), "")))
-    assert exchange.import_codebook(session, None) is None  # not a codebook: refused
+    step = exchange.import_codebook(session, None, FILES / "codebook.csv")
+    assert (step.value.added["codes"], step.value.matched["codes"]) == (6, 1)  # "hope"
+    assert exchange.import_codebook(session, None, FILES / "document.html").refused
+    assert "no column 'path', 'tag' or 'name'" in told[-1]
