@@ -27,7 +27,7 @@ demo: $(STAMP)
 
 BENCHES := bench_import bench_search bench_coding bench_reader_coding bench_codes_pane \
            bench_export bench_forums bench_analysis bench_pathological bench_history \
-           bench_watch
+           bench_watch bench_taguette
 
 bench: $(STAMP)
 	@for b in $(BENCHES); do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) tests/bench/$$b.py || exit 1; done

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -28,12 +29,14 @@ from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError, ProjectError
 from db.failures import unreadable_reason
 from db.history import Recorder
+from db.import_codes import PassageWriter, made_rows
 from db.importers.base import (
     ARTICLE,
     POST,
     Cancelled,
     ColumnMapping,
     FileRead,
+    PassageDraft,
     Progress,
     ReadOptions,
     SourceDraft,
@@ -53,7 +56,7 @@ from db.models import (
 from db.ops import OpResult
 from db.ops.sources import import_cover
 from db.restore import undoable
-from db.state import State
+from db.state import State, absent
 from db.text import has_lone_surrogate, text_hash
 
 CHUNK = 2000
@@ -69,6 +72,7 @@ class FileOutcome:
     format: str = ""
     added: int = 0
     duplicates: int = 0
+    coded: int = 0  # rows repeating a post already read that added codes to it
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -80,6 +84,7 @@ class FileOutcome:
         if self.status == SKIPPED:
             return f"skipped  {name}: {self.reason}"
         dup = f", {self.duplicates} already in the project" if self.duplicates else ""
+        dup += f", {self.coded} repeated row(s) added codes to their post" if self.coded else ""
         warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
         note = f" ({self.reason})" if self.reason else ""
         return f"imported {name} ({self.format}): {self.added} source(s){dup}{warn}{note}"
@@ -92,6 +97,7 @@ class ImportReport:
     batch_id: int | None = None
     files: list[FileOutcome] = field(default_factory=list)
     cancelled: bool = False
+    made: dict[str, list[int]] = field(default_factory=dict)  # by coded passages (undo)
 
     @property
     def added(self) -> int:
@@ -109,11 +115,16 @@ class ImportReport:
         tail = " (cancelled)" if self.cancelled else ""
         out.append(f"{self.added} source(s) added from {len(self.files)} file(s), "
                    f"{len(self.failed)} failed{tail}")
+        made = {k: len(v) for k, v in self.made.items()}
+        if any(made.values()):
+            out.append(f"coded passages: {made.get('excerpts', 0)} excerpt(s) and "
+                       f"{made.get('codings', 0)} coding(s) added, {made.get('codes', 0)} "
+                       "new code(s)")
         return out
 
     def to_dict(self) -> dict:
         return {"batch_id": self.batch_id, "cancelled": self.cancelled, "added": self.added,
-                "files": [asdict(f) for f in self.files]}
+                "files": [asdict(f) for f in self.files], "made": self.made}
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -159,7 +170,9 @@ def import_paths(
         run.report.cancelled = True
     except ProjectError as exc:  # the project itself failed (full disk, file gone...)
         raise run.stopped(exc) from exc
-    result = undoable(run.changes, State().covering(*import_cover(run.batch.id)),
+    before = State().covering(*import_cover(run.batch.id)).merge(
+        absent(made_rows(session, run.passages.made)))  # coded passages go with it
+    result = undoable(run.changes, before,
                       _label([f.path for f in run.report.files if f.added]), run.report)
     result.recorded = recorder is not None
     run.finish(len(files), result)
@@ -184,6 +197,7 @@ class _Run:
         self.report, self.changes = ImportReport(), Changes()
         self._collections: dict[str, int] = {}
         self._post_ids: dict[str, set[str]] = {}
+        self._repeats: list[tuple[tuple, SourceDraft]] = []
 
     def start(self, coder: str, recorder: Recorder | None, label: str) -> None:
         coder_id = _coder_id(self.s, coder) if coder else None
@@ -195,6 +209,8 @@ class _Run:
             recorder.started(self.s, State().covering(*import_cover(self.batch.id)), label)
         self.s.commit()
         self.report.batch_id = self.batch.id
+        self.passages = PassageWriter(self.s, coder_id, self.changes)
+        self.report.made = self.passages.made
 
     def finish(self, total: int, result: OpResult) -> None:
         """Complete the batch record; a run that added nothing leaves none (nor a step)."""
@@ -249,7 +265,7 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
             self.s.rollback()
             out.status, out.reason = FAILED, unreadable_reason(exc) + _kept(out)
-        if out.status == IMPORTED and not out.added:
+        if out.status == IMPORTED and not out.added and not out.coded:
             out.status = SKIPPED
             out.reason = out.reason or "everything in it is already in the project"
         return out
@@ -282,10 +298,12 @@ class _Run:
         drafts = self._new_only(read.drafts, out)
         try:
             while chunk := list(islice(drafts, CHUNK)):
-                written = self._write_chunk(chunk, path, digest, default)
+                written = self._write_chunk(chunk, path, digest, default, out)
                 self.s.commit()
                 out.added += written
                 self.tick(0, 0, f"{path.name}: {out.added} source(s)")
+            self._write_repeats(out)
+            self.s.commit()
         except ImportFileError as exc:
             self.s.rollback()
             out.status, out.reason = FAILED, exc.reason + _kept(out)
@@ -303,13 +321,56 @@ class _Run:
             if d.kind == POST and d.post_id:
                 seen = self._known_posts(d.platform)
                 if d.post_id in seen:
-                    out.duplicates += 1
+                    self._repeat(("post", d.platform, d.post_id), d, out)
                     continue
                 seen.add(d.post_id)
             elif self._same_text(d):
-                out.duplicates += 1
+                self._repeat(("text", text_hash(d.text)), d, out)
                 continue
             yield d
+
+    def _repeat(self, key: tuple, d: SourceDraft, out: FileOutcome) -> None:
+        """A draft of a post already read: its codes go to that post, else it is a
+        duplicate."""
+        if d.passages:
+            self._repeats.append((key, d))
+        else:
+            out.duplicates += 1
+
+    def _write_repeats(self, out: FileOutcome) -> None:
+        found = self._repeated_sources([key for key, _ in self._repeats])
+        items = []
+        for key, d in self._repeats:
+            row = found.get(key)
+            if row is None:
+                out.duplicates += 1
+            elif row.text_hash == text_hash(d.text):
+                items.append((row.id, d.passages))
+            else:  # the same post with another text: its codes go to the whole post
+                items.append((row.id, [PassageDraft(0, row.length, p.codes, p.whole_names)
+                                       for p in d.passages]))
+        added = self.passages.write(items)
+        out.coded += sum(1 for n in added if n)
+        out.duplicates += sum(1 for n in added if not n)
+        self._repeats.clear()
+
+    def _repeated_sources(self, keys: list[tuple]) -> dict[tuple, Any]:
+        """The sources that repeated drafts name: ("post", platform, id) or ("text",
+        hash) -> (id, length, text_hash)."""
+        cols = (Source.id, Source.length, Source.text_hash, Source.platform, Source.post_id)
+        wanted: dict[tuple, set[str]] = {}
+        for key in keys:
+            wanted.setdefault(key[:-1], set()).add(key[-1])
+        out: dict[tuple, Any] = {}
+        for head, values in wanted.items():
+            ordered = sorted(values)
+            for i in range(0, len(ordered), 900):
+                part = ordered[i:i + 900]
+                where = (Source.platform == head[1], Source.post_id.in_(part)) \
+                    if head[0] == "post" else (Source.text_hash.in_(part),)
+                for r in self.s.execute(select(*cols).where(*where)):
+                    out.setdefault((*head, r.post_id if head[0] == "post" else r.text_hash), r)
+        return out
 
     def _known_posts(self, platform: str) -> set[str]:
         if platform not in self._post_ids:
@@ -323,12 +384,15 @@ class _Run:
         return self.s.scalar(q) is not None
 
     def _write_chunk(self, chunk: list[SourceDraft], path: Path, digest: str,
-                     default: str) -> int:
+                     default: str, out: FileOutcome) -> int:
         rows = [_source_row(d, path, digest, self.batch.id) for d in chunk]
         stmt = insert(Source).returning(Source.id, sort_by_parameter_order=True)
         ids = list(self.s.scalars(stmt, rows))
         self._write_footnotes(chunk, ids)
         self._write_memberships(chunk, ids, default)
+        self.passages.write([(sid, d.passages) for d, sid in zip(chunk, ids, strict=True)
+                             if d.passages])
+        self._write_repeats(out)
         changes.log(self.s, Source.__tablename__, ids)
         self.changes.add(Source.__tablename__, ids)
         return len(ids)

@@ -28,6 +28,7 @@ from db.errors import ImportFileError, QuireError
 from db.exchange.bundle import Bundle, read_project
 from db.exchange.merge_plan import KINDS, Plan, plan_merge
 from db.exchange.merge_write import Writer
+from db.foreign import is_sqlite, is_taguette
 from db.ops import OpResult
 from db.restore import no_op, undoable
 
@@ -84,14 +85,15 @@ def _report(plan: Plan, source: str) -> MergeReport:
         added={k: len(plan.added[k]) for k in KINDS},
         matched={k: len(plan.matched[k]) for k in KINDS},
         matched_by={k: dict(plan.how[k]) for k in KINDS if plan.how[k]},
-        notes=list(plan.notes), unmapped=list(plan.bundle.unmapped))
+        notes=[*plan.bundle.notes, *plan.notes], unmapped=list(plan.bundle.unmapped))
 
 
 # --- reading the other file -----------------------------------------------------------------
 
 def load_other(path: str | Path, *, progress: Progress | None = None,
                cancelled: Cancelled | None = None) -> Bundle:
-    """The other project (a ``.quire`` file or a ``.qdpx``) as a bundle."""
+    """The other project (a ``.quire`` file, a ``.qdpx`` or a Taguette project) as a
+    bundle."""
     path = Path(path)
     if not path.is_file():
         raise MergeError(f"{path}: no such file")
@@ -99,7 +101,12 @@ def load_other(path: str | Path, *, progress: Progress | None = None,
         from db.exchange.refi_import import read_qdpx
 
         return read_qdpx(path, progress=progress, cancelled=cancelled)
+    if is_sqlite(path) and is_taguette(path):
+        from db.exchange.taguette import read_taguette
+
+        return read_taguette(path)
     return _read_quire(path, progress, cancelled)
+
 
 
 def _read_quire(path: Path, progress: Progress | None, cancelled: Cancelled | None) -> Bundle:
@@ -117,10 +124,9 @@ def _read_quire(path: Path, progress: Progress | None, cancelled: Cancelled | No
 
 def _copy_database(path: Path, copy: Path) -> None:
     """A consistent copy of a SQLite file (its WAL included); refuse anything else."""
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise ImportFileError(path, "this is neither a Quire project (.quire) nor a "
-                                        "REFI-QDA project (.qdpx)")
+    if not is_sqlite(path):
+        raise ImportFileError(path, "this is neither a Quire project (.quire), a REFI-QDA "
+                                    "project (.qdpx) nor a Taguette project (.sqlite3)")
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     dst = sqlite3.connect(copy)
     try:

@@ -26,6 +26,7 @@ from db import __version__, projectfile
 from db.changes import install_change_log
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
 from db.failures import sqlite_error, translate_sqlite_errors, write_reason
+from db.foreign import check_not_taguette
 from db.migrations import foreign_keys_off
 from db.models import ProjectInfo
 from db.projectfile import APPLICATION_ID
@@ -213,6 +214,7 @@ def open(path: str | Path) -> Project:  # noqa: A001 - mirrors the menu item
     """Open the project file at ``path``, backing it up and migrating it if it is older."""
     path = Path(path)
     _check_is_sqlite(path)
+    check_not_taguette(path)  # the one foreign file with a message of its own
     mode = projectfile.open_mode(path)
     if mode == projectfile.READ_WRITE:
         projectfile.check_leftover_journal(path)

@@ -1,12 +1,14 @@
 """The exchange and classroom subcommands of ``quire``.
 
 ``export-qdpx``, ``import-qdpx``, ``export-qdc``, ``import-qdc`` (REFI-QDA 1.0 projects
-and codebooks), ``merge`` (another Quire project or a ``.qdpx``, with ``--dry-run`` for
-the preview) and ``agreement`` (percent agreement, Cohen's kappa, Krippendorff's alpha).
-``desktop/cli.py`` adds them with :func:`add_commands` and lists :data:`COMMANDS` among
-its headless commands. They never import Qt; they print human-readable lines or JSON
-(``--json``) and raise ``QuireError`` for ``cli.main`` to print. An import or a merge
-is all or nothing: a file Quire refuses changes nothing.
+and codebooks), ``export-codebook`` and ``import-codebook`` (the codebook as a CSV
+table; a table or a .qdc in), ``import-taguette`` (a Taguette project made a new Quire
+project), ``merge`` (another Quire project, a ``.qdpx`` or a Taguette project, with
+``--dry-run`` for the preview) and ``agreement`` (percent agreement, Cohen's kappa,
+Krippendorff's alpha). ``desktop/cli.py`` adds them with :func:`add_commands` and lists
+:data:`COMMANDS` among its headless commands. They never import Qt; they print
+human-readable lines or JSON (``--json``) and raise ``QuireError`` for ``cli.main`` to
+print. An import or a merge is all or nothing: a file Quire refuses changes nothing.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from pathlib import Path
 from db import project
 from db.agreement import SEGMENTS, UNITS, compute_agreement
 from db.errors import NotFoundError
+from db.exchange.codebook_csv import export_codebook_csv, import_codebook
 from db.exchange.refi_export import export_qdc, export_qdpx
-from db.exchange.refi_import import import_qdc, import_qdpx
+from db.exchange.refi_import import import_qdpx
+from db.exchange.taguette import import_taguette
 from db.merge import load_other, merge_bundle, preview_merge
 from db.models import Coder
 from db.ops import bind
 from db.queries.codes import code_by_path
 from desktop.cli_history import record
-from desktop.cli_output import emit
+from desktop.cli_output import clear_progress, emit, progress
 
-COMMANDS = ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc", "merge", "agreement")
+COMMANDS = ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc", "export-codebook",
+            "import-codebook", "import-taguette", "merge", "agreement")
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -38,20 +43,38 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
          "file"),
         ("export-qdc", "export the codebook as a REFI-QDA codebook (.qdc)", cmd_export_qdc,
          "out"),
-        ("import-qdc", "add the codes of a REFI-QDA codebook (.qdc)", cmd_import_qdc, "file"),
+        ("import-qdc", "add the codes of a REFI-QDA codebook (.qdc)", cmd_import_codebook,
+         "file"),
+        ("export-codebook", "export the codebook as CSV (path, description, color, parent)",
+         cmd_export_codebook, "out"),
+        ("import-codebook", "add the codes of a codebook (.csv, .xlsx or .qdc)",
+         cmd_import_codebook, "file"),
     ):
         p = subparsers.add_parser(name, help=helptext)
         p.add_argument("project", type=Path)
         p.add_argument(arg, type=Path, metavar=arg.upper())
         p.set_defaults(run=run)
+    _add_taguette(subparsers)
     _add_merge(subparsers)
     _add_agreement(subparsers)
     for name in COMMANDS:
         subparsers.choices[name].add_argument("--json", action="store_true", help="print JSON")
-    for name in ("import-qdpx", "import-qdc", "merge"):
+    for name in ("import-qdpx", "import-qdc", "import-codebook", "merge"):
         subparsers.choices[name].add_argument(
             "--coder", default="", metavar="NAME",
             help="whose undo step it is (default: $QUIRE_CODER, else 'cli')")
+
+
+def _add_taguette(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "import-taguette", help="make a Quire project of a Taguette project (.sqlite3)",
+        description="Documents become articles, tags codes, highlights excerpts at the same "
+                    "passages, Taguette's users coders. The Taguette file is only read.")
+    p.add_argument("taguette", type=Path, metavar="TAGUETTE.sqlite3")
+    p.add_argument("out", type=Path, metavar="OUT.quire")
+    p.add_argument("--project", default="", metavar="ID_OR_NAME",
+                   help="which project, when the file holds several")
+    p.set_defaults(run=cmd_import_taguette)
 
 
 def _add_merge(subparsers: argparse._SubParsersAction) -> None:
@@ -89,21 +112,21 @@ def _add_agreement(subparsers: argparse._SubParsersAction) -> None:
 
 # --- export and import -----------------------------------------------------------------------
 
-def cmd_export_qdpx(args: argparse.Namespace) -> int:
-    """``quire export-qdpx PROJECT OUT.qdpx``."""
-    with project.open(args.project) as proj, proj.sessions() as s:
-        export_qdpx(s, args.out)
-    emit(args, {"written": str(args.out)}, [f"wrote {args.out} (REFI-QDA 1.0 project; "
-                                            "positions are Unicode code points)"])
-    return 0
+def _exporter(write, what: str):
+    """A command writing the project (or its codebook) to ``args.out`` with ``write``."""
+    def run(args: argparse.Namespace) -> int:
+        with project.open(args.project) as proj, proj.sessions() as s:
+            write(s, args.out)
+        emit(args, {"written": str(args.out)}, [f"wrote {args.out} ({what})"])
+        return 0
+
+    return run
 
 
-def cmd_export_qdc(args: argparse.Namespace) -> int:
-    """``quire export-qdc PROJECT OUT.qdc``."""
-    with project.open(args.project) as proj, proj.sessions() as s:
-        export_qdc(s, args.out)
-    emit(args, {"written": str(args.out)}, [f"wrote {args.out} (REFI-QDA 1.0 codebook)"])
-    return 0
+cmd_export_qdpx = _exporter(export_qdpx, "REFI-QDA 1.0 project; positions are Unicode "
+                                         "code points")
+cmd_export_qdc = _exporter(export_qdc, "REFI-QDA 1.0 codebook")
+cmd_export_codebook = _exporter(export_codebook_csv, "codebook as CSV")
 
 
 def cmd_import_qdpx(args: argparse.Namespace) -> int:
@@ -114,11 +137,21 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_qdc(args: argparse.Namespace) -> int:
-    """``quire import-qdc PROJECT IN.qdc``."""
+def cmd_import_codebook(args: argparse.Namespace) -> int:
+    """``quire import-codebook PROJECT FILE`` (and ``import-qdc``): .qdc, .csv or .xlsx."""
     with project.open(args.project) as proj:
-        report = record(proj, args, lambda _: bind(import_qdc, path=args.file)).value
+        report = record(proj, args, lambda _: bind(import_codebook, path=args.file)).value
     emit(args, report.to_dict(), [f"imported codebook {args.file.name}", *report.lines()])
+    return 0
+
+
+def cmd_import_taguette(args: argparse.Namespace) -> int:
+    """``quire import-taguette TAGUETTE.sqlite3 OUT.quire [--project P]``."""
+    made, report = import_taguette(args.taguette, args.out, project=args.project,
+                                   progress=None if args.json else progress)
+    clear_progress(args.json)
+    emit(args, {"created": str(made), **report.to_dict()},
+         [f"created {made} from {args.taguette.name}", *report.lines()])
     return 0
 
 

@@ -35,6 +35,7 @@ from db.ops.sources import delete_sources
 from db.queries import sources as source_queries
 from desktop import settings
 from desktop.analysis_pane import AnalysisPane
+from desktop.dialogs import exchange
 from desktop.dialogs.import_dialog import ImportDialog
 from desktop.file_guard import FileGuard, open_refusal
 from desktop.project_panes import ProjectPanes
@@ -147,6 +148,8 @@ class MainWindow(QMainWindow):
         self.action_sample = self.make_action("Open the &Sample Project", self.open_sample)
         self.action_import = self.make_action("&Import…", self._on_import_action_triggered,
                                           "Ctrl+Shift+I")
+        self.action_import_taguette = self.make_action(
+            "Import &Taguette Project…", lambda: exchange.import_taguette_project(self))
         self.action_close = self.make_action("&Close Project", self.close_project, keys.Close)
         self.action_save_copy = self.make_action("Save a &Copy As…", self._on_save_copy)
         self.action_quit = self.make_action("&Quit", self.close, "Ctrl+Q")
@@ -191,7 +194,7 @@ class MainWindow(QMainWindow):
         file.addActions([self.action_new, self.action_open])
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
-        file.addActions([self.action_sample, self.action_import])
+        file.addActions([self.action_sample, self.action_import, self.action_import_taguette])
         self.panes.fill_file_menu(file)
         file.addSeparator()
         file.addActions([self.action_save_copy, self.action_close, self.action_quit])

@@ -103,8 +103,12 @@ class ProjectPanes(QObject):
             lambda: exchange.export_project(self.session, self.window))
         self.action_export_qdc = w.make_action(
             "Export Codebook (.qdc)…", lambda: exchange.export_codebook(self.session, self.window))
+        self.action_export_codebook_csv = w.make_action(
+            "Export Codebook as CSV…",
+            lambda: exchange.export_codebook(self.session, self.window, suffix=".csv"))
         self.action_import_qdc = w.make_action(
-            "Import Codebook (.qdc)…", lambda: exchange.import_codebook(self.session, self.window))
+            "Import Codebook (.qdc, .csv, .xlsx)…",
+            lambda: exchange.import_codebook(self.session, self.window))
         self.action_export_pdf = w.make_action("Annotated &PDF or Quote Table…",
                                                lambda: self.export({}), "Ctrl+Shift+E")
         self.action_export_source = w.make_action("This Source as Annotated PDF…",
@@ -121,7 +125,8 @@ class ProjectPanes(QObject):
         export.addActions([self.action_export_pdf, self.action_export_source,
                            self.action_export_hits])
         export.addSeparator()
-        export.addActions([self.action_export_qdpx, self.action_export_qdc])
+        export.addActions([self.action_export_qdpx, self.action_export_qdc,
+                           self.action_export_codebook_csv])
 
     def fill_menus(self, edit: QMenu, code: QMenu, notes: QMenu) -> None:
         """Put the panes' actions and the Reader's coding actions into the menus."""
@@ -146,6 +151,7 @@ class ProjectPanes(QObject):
         return [self.action_search, self.action_code_hits, self.action_memos,
                 self.action_references, self.action_source_reference, self.action_merge,
                 self.action_import_qdpx, self.action_export_qdpx, self.action_export_qdc,
+                self.action_export_codebook_csv,
                 self.action_import_qdc, self.action_agreement, self.action_export_pdf,
                 self.action_export_source, self.action_export_hits]
 

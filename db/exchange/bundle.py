@@ -150,7 +150,9 @@ class Bundle:
     excerpts: list[BExcerpt] = field(default_factory=list)
     memos: list[BMemo] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)  # what the reader could not take
+    notes: list[str] = field(default_factory=list)  # how the reader read what it took
     project_uuid: str = ""
+    description: str = ""  # the project's description, for a project made from the bundle
 
     def counts(self) -> dict[str, int]:
         """How many of each kind of entity the bundle holds."""

@@ -22,6 +22,7 @@ from db.errors import ImportCancelled, ImportFileError
 from db.exchange.bundle import BCode, BCoder, BCollection, BMemo, Bundle
 from db.exchange.refi_container import Container
 from db.exchange.refi_export import ORPHAN_PREFIX
+from db.exchange.refi_lenient import unpin_name_guids
 from db.exchange.refi_model import CODEBOOK_NS, PROJECT_NS, guid, ns, parse_timestamp, validate
 from db.exchange.refi_sources import SourceContext, decode, read_text_source
 from db.importers.safety import MAX_TEXT_FILE, check_size, parse_xml
@@ -67,14 +68,15 @@ def read_qdc(path: Path) -> Bundle:
     """The codes of a REFI-QDA codebook file (sets of codes are reported, not read)."""
     check_size(path, MAX_TEXT_FILE)
     data = path.read_bytes()
-    root = _parse(path, data, "CodeBook", CODEBOOK_NS, "Codebook.xsd")
-    bundle = Bundle(name=path.stem, origin=root.get("origin") or "")
+    root, notes = _parse(path, data, "CodeBook", CODEBOOK_NS, "Codebook.xsd")
+    bundle = Bundle(name=path.stem, origin=root.get("origin") or "", notes=notes)
     codes = root.find(ns("Codes", CODEBOOK_NS))
     bundle.codes = _codes(codes, None, CODEBOOK_NS, {}) if codes is not None else []
     _check_unique(path, [c.uuid for c in bundle.codes], "code")
     sets = root.find(ns("Sets", CODEBOOK_NS))
     if sets is not None and len(sets):
         bundle.unmapped.append(f"{len(sets)} set(s) of codes: Quire has no code sets")
+    unpin_name_guids(bundle)
     return bundle
 
 
@@ -88,9 +90,12 @@ def read_qdpx(path: Path, *, progress: Progress | None = None,
         raise ImportFileError(path, "no such file")
     with Container(path) as box:
         progress(0, 0, f"Reading {path.name}")
-        root = _parse(path, _keep_carriage_returns(box.qde()), "Project", PROJECT_NS,
-                      "Project.xsd")
-        return _Reader(path, root, box, cancelled).read()
+        root, notes = _parse(path, _keep_carriage_returns(box.qde()), "Project",
+                             PROJECT_NS, "Project.xsd")
+        bundle = _Reader(path, root, box, cancelled).read()
+    bundle.notes[:0] = notes
+    unpin_name_guids(bundle)
+    return bundle
 
 
 def _keep_carriage_returns(data: bytes) -> bytes:
@@ -99,7 +104,9 @@ def _keep_carriage_returns(data: bytes) -> bytes:
     return _CRLF_IN_TEXT.sub(lambda m: m[1] + m[2].replace(b"\r", b"&#13;") + m[3], data)
 
 
-def _parse(path: Path, data: bytes, root_tag: str, namespace: str, schema: str):
+def _parse(path: Path, data: bytes, root_tag: str, namespace: str,
+           schema: str) -> tuple[object, list[str]]:
+    """The root element, and report lines for the harmless deviations from the schema."""
     root = parse_xml(path, data)
     if root.tag != ns(root_tag, namespace):
         found = root.tag.split("}")[-1]
@@ -107,9 +114,9 @@ def _parse(path: Path, data: bytes, root_tag: str, namespace: str, schema: str):
         raise ImportFileError(path, f"this is not a REFI-QDA 1.0 {root_tag} file (its root "
                                     f"is <{found}> in {where}, not <{root_tag}> in "
                                     f"{namespace})")
-    validate(path, data, schema)
+    notes = validate(path, data, schema)
     _check_depth(path, root, namespace)
-    return root
+    return root, notes
 
 
 def _check_depth(path: Path, root, namespace: str) -> None:

@@ -116,13 +116,17 @@ def _schema(name: str):
     return etree.XMLSchema(etree.parse(str(resource("refi", name))))
 
 
-def validate(path: Path, data: bytes, schema: str) -> None:
-    """ImportFileError unless ``data`` (already parsed safely) follows ``schema``.
+def validate(path: Path, data: bytes, schema: str) -> list[str]:
+    """ImportFileError unless ``data`` (already parsed safely) follows ``schema``, apart
+    from the harmless deviations of :mod:`db.exchange.refi_lenient`, returned as report
+    lines.
 
     ``data`` is parsed again by lxml only to validate it, with entities, DTDs and the
     network off (the safe parse by defusedxml has refused any DTD before).
     """
     from lxml import etree
+
+    from db.exchange.refi_lenient import tolerated
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=True)
@@ -131,10 +135,14 @@ def validate(path: Path, data: bytes, schema: str) -> None:
     except etree.XMLSyntaxError as exc:
         raise ImportFileError(path, f"the file is damaged (bad XML: {exc})") from exc
     checker = _schema(schema)
-    if not checker.validate(doc):
-        err = checker.error_log.filter_from_errors()[0]
+    if checker.validate(doc):
+        return []
+    notes, errors = tolerated(doc, list(checker.error_log))
+    if errors:
+        err = errors[0]
         raise ImportFileError(path, "the file does not follow the REFI-QDA 1.0 schema "
                                     f"(line {err.line}: {_tidy(err.message)})")
+    return notes
 
 
 def _tidy(message: str) -> str:

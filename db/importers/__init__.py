@@ -21,6 +21,7 @@ _MODULES = [
     "db.importers.tabular",
     "db.importers.plaintext",
     "db.importers.markdown",
+    "db.importers.taguette_html",
     "db.importers.forums",
     "db.importers.html",
     "db.importers.docx",

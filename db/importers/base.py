@@ -34,6 +34,18 @@ class FootnoteDraft:
 
 
 @dataclass
+class PassageDraft:
+    """A passage ``[start, end)`` of a draft's text coded with ``codes`` (code paths,
+    "Parent/Child", or with ``whole_names`` top-level names taken whole, "/" and all);
+    without codes, a highlight."""
+
+    start: int
+    end: int
+    codes: list[str] = field(default_factory=list)
+    whole_names: bool = False
+
+
+@dataclass
 class SourceDraft:
     """One article or post as read from a file, before it enters a project."""
 
@@ -62,6 +74,7 @@ class SourceDraft:
     raw: Any = None  # the platform's original record, JSON-serializable, for provenance
     # articles
     footnotes: list[FootnoteDraft] = field(default_factory=list)
+    passages: list[PassageDraft] = field(default_factory=list)  # coded passages
     extra: dict[str, Any] = field(default_factory=dict)  # anything else worth keeping
 
 
@@ -91,6 +104,7 @@ class ColumnMapping:
     id: str = ""
     reply_to: str = ""
     platform: str = ""  # a fixed platform name for every row, not a column
+    code: str = ""  # a code (path) for the whole post; rows repeating a post add theirs
 
 
 @dataclass

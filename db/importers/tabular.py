@@ -38,6 +38,7 @@ _ID = ("id", "item_id", "post_id", "tweet_id", "message_id", "status_id", "id_st
 _REPLY = ("in_reply_to", "reply_to", "parent_id", "in_reply_to_status_id",
           "in_reply_to_status_id_str", "in_reply_to_id", "reply_to_id",
           "in_reply_to_tweet_id", "to_tweetid", "reply_to_message_id")
+_CODE = ("code", "codes", "tag")  # Taguette's highlight tables name it "tag"
 _SUFFIX_SCORES = {".csv": 0.3, ".tsv": 0.3, ".tab": 0.3, ".xlsx": 0.5, ".xlsm": 0.5,
                   ".jsonl": 0.3, ".ndjson": 0.3, ".jsonlines": 0.3, ".json": 0.2}
 
@@ -77,7 +78,7 @@ def _checked_mapping(path: Path, table: Table, given: ColumnMapping | None) -> C
         raise ImportFileError(path, "the file needs a column mapping: no column could be "
                                     f"taken for the post text (its columns are: {columns})")
     named = [mapping.text, mapping.author, mapping.handle, mapping.date, mapping.url,
-             mapping.id, mapping.reply_to]
+             mapping.id, mapping.reply_to, mapping.code]
     missing = [c for c in named if c and c not in table.columns]
     if missing:
         raise ImportFileError(path, "the column mapping names columns the file does not "
@@ -125,7 +126,8 @@ def suggest_mapping(columns: list[str]) -> ColumnMapping | None:
         elif not handle:
             handle = by_name["author"]
     return ColumnMapping(text=text, author=author, handle=handle, date=pick(_DATE),
-                         url=pick(_URL), id=pick(_ID), reply_to=pick(_REPLY))
+                         url=pick(_URL), id=pick(_ID), reply_to=pick(_REPLY),
+                         code=pick(_CODE))
 
 
 def columns_signature(columns: list[str]) -> str:

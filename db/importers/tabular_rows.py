@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.importers.base import ColumnMapping, SourceDraft
+from db.importers.base import ColumnMapping, PassageDraft, SourceDraft
 from db.importers.postutil import Tally, parse_date, post, split_list, strip_mark, to_int
 from db.text import canonical
 
@@ -30,6 +30,7 @@ _OPTIONAL = {
 _LISTS = {"hashtags": "#", "mentions": "@", "links": ""}
 _COUNTS = ("likes", "reposts", "replies", "views")
 _YES = ("yes", "true", "1", "y", "t")
+_WHOLE_NAMES = ("tag", "tags", "name")
 
 
 class Extras:
@@ -37,7 +38,7 @@ class Extras:
 
     def __init__(self, columns: list[str], mapping: ColumnMapping, kind: str):
         used = {mapping.text, mapping.author, mapping.handle, mapping.date, mapping.url,
-                mapping.id, mapping.reply_to}
+                mapping.id, mapping.reply_to, mapping.code}
         by_name = {c.strip().casefold(): c for c in reversed(columns) if c not in used}
         self.columns = {field: next((by_name[n] for n in names if n in by_name), "")
                         for field, names in _OPTIONAL.items()}
@@ -73,12 +74,17 @@ def row_draft(row: dict[str, str], raw: Any, m: ColumnMapping, extras: Extras,
     if date_cell and published is None:
         tally.skip("dates could not be read (each kept as text in extra['date_text'])")
         extra["date_text"] = date_cell
-    return post(
+    draft = post(
         text, platform=m.platform, post_id=_cell(row, m.id), author=_cell(row, m.author),
         handle=strip_mark(_cell(row, m.handle), "@"), published=published,
         url=_cell(row, m.url), reply_to_id=_cell(row, m.reply_to), **extras.fields(row),
         raw=raw, extra=extra,
     )
+    code = " ".join(_cell(row, m.code).split())
+    if code:  # a "tag" column holds flat names (Taguette's), a "code" column code paths
+        whole = m.code.strip().casefold() in _WHOLE_NAMES
+        draft.passages.append(PassageDraft(0, len(draft.text), [code], whole_names=whole))
+    return draft
 
 
 def _cell(row: dict[str, str], column: str) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import NotFoundError
+from db.import_codes import made_rows
 from db.models import Collection, ImportBatch, Source, source_collections
 from db.ops import OpResult
 from db.restore import remove
@@ -40,9 +41,16 @@ def remove_import(session: Session, *, import_id: int) -> OpResult:
         raise NotFoundError(f"no import with id {import_id}")
     ids = list(session.scalars(select(Source.id).where(Source.import_id == import_id)))
     keys = {"imports": [import_id], SOURCES: ids,
-            Collection.__tablename__: _collections_emptied(session, import_id)}
+            Collection.__tablename__: _collections_emptied(session, import_id),
+            **passages_made(session, import_id)}
     return remove(session, keys=keys, label=f"Remove import of {len(ids)} source(s)",
                   value=len(ids))
+
+
+def passages_made(session: Session, import_id: int) -> dict[str, list[int]]:
+    """The codes, excerpts and codings an import's coded passages made, still there."""
+    batch = session.get(ImportBatch, import_id)
+    return made_rows(session, (batch.report or {}).get("made") or {}) if batch else {}
 
 
 def _collections_emptied(session: Session, import_id: int) -> list[int]:

@@ -36,7 +36,7 @@ PREVIEW_ROWS = 20
 PREVIEW_CHARS = 1000
 CELL_CHARS = 200  # a cell of the preview table shows this much of a long post
 FIELDS = (("text", "Text"), ("author", "Author"), ("handle", "Handle"), ("date", "Date"),
-          ("url", "URL"), ("id", "Id"), ("reply_to", "Reply-to"))
+          ("url", "URL"), ("id", "Id"), ("reply_to", "Reply-to"), ("code", "Code"))
 _RTL = {"R", "AL"}
 
 

@@ -164,7 +164,7 @@ class MemoEditor(QDialog):
                                      "deleted." if orphaned else "")
         self.setWindowIcon(icon)
         self.title_edit.setText(row.get("title", ""))
-        self.body.setPlainText(row.get("body", ""))
+        self.body.set_text(row.get("body", ""))
         self.body.document().setModified(False)
         self._initial_title = self.title_edit.text()
         self._show_info()

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
+from db.text import BOM
 from desktop.offsets import from_qt
 
 LINK_COLOR = "#1565c0"
@@ -98,6 +99,18 @@ class MarkdownEdit(QTextEdit):
         super().__init__(parent)
         self.setAcceptRichText(False)  # pasted text comes in as the characters only
         self.highlighter = MarkdownHighlighter(self.document())
+
+    def set_text(self, text: str) -> None:
+        """Show ``text`` exactly, as a new document (``setPlainText`` alone drops a leading
+        U+FEFF, taking it for a byte-order mark)."""
+        if not text.startswith(BOM):
+            self.setPlainText(text)
+            return
+        self.setPlainText("x" + text)  # a BOM after another character is kept...
+        self.document().setUndoRedoEnabled(False)
+        cursor = QTextCursor(self.document())
+        cursor.deleteChar()  # ...and stays when that character goes
+        self.document().setUndoRedoEnabled(True)
 
     def text(self) -> str:
         """Every character of the text, exactly (``toPlainText`` would turn no-break

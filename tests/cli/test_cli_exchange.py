@@ -41,7 +41,8 @@ def _dump(path):
 
 
 def test_the_commands_need_no_qt():
-    assert COMMANDS == ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc", "merge",
+    assert COMMANDS == ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc",
+                        "export-codebook", "import-codebook", "import-taguette", "merge",
                         "agreement")
     code = ("import sys, desktop.cli_exchange, db.merge, db.agreement; "
             "sys.exit('PySide6' in sys.modules)")

@@ -397,3 +397,24 @@ def _drop(dialog, paths) -> None:
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     dialog.dropEvent(event)
 
+
+
+def test_taguettes_highlight_table_is_mapped_with_its_tag_column_as_the_code(
+        make_dialog, session, qtbot):
+    from pathlib import Path
+
+    from db.models import Coding
+
+    table = Path(__file__).resolve().parents[1] / "db" / "exchange" / "taguette_files" / \
+        "highlights.csv"
+    dialog = make_dialog()
+    _drop(dialog, [table])
+    form = dialog.preview.mapping_form
+    assert {k: form.mapping()[k] for k in ("text", "id", "code")} == {
+        "text": "content", "id": "id", "code": "tag"}
+    assert dialog.preview.table.horizontalHeaderItem(2).text() == "tag\n→ Code"
+    _screenshot(dialog, "import_dialog_taguette_table.png")
+    dialog.start_import()
+    _finish(dialog, qtbot)
+    assert "2 repeated row(s) added codes to their post" in dialog.report_text()
+    assert _count(session) == 8 and _count(session, Coding) == 10

@@ -54,3 +54,13 @@ def test_the_reported_memo_is_no_longer_cut(session, qtbot):
     editor = MemoEditor(session, memo_id=memo_id)
     qtbot.addWidget(editor, before_close_func=lambda e: e.discard())
     assert editor.body.toPlainText() == body
+
+
+def test_a_body_that_starts_with_u_feff_keeps_it(session, qtbot):
+    """Qt drops a leading U+FEFF as a byte-order mark; the editor must not (found by the
+    round trip above)."""
+    for body in ("\ufeff", "\ufeffnote"):
+        memo_id = add_memo(session, "project", body=body)
+        editor = MemoEditor(session, memo_id=memo_id)
+        qtbot.addWidget(editor, before_close_func=lambda e: e.discard())
+        assert editor.markdown() == body and not editor.is_modified()

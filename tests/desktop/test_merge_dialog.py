@@ -134,3 +134,21 @@ def test_exports_show_progress_and_cancel_writes_nothing(session, qtbot, tmp_pat
     assert list(out.iterdir()) == []  # no .qdpx, no partial file
     assert told == []  # Cancel was the user's own doing: no warning
     qtbot.waitUntil(lambda: not isValid(dialog))  # it closed and went
+
+
+def test_quick_work_on_a_busy_machine_still_reports_to_whoever_listens(session, qtbot,
+                                                                       tmp_path):
+    """A signal connected right after the work started is not missed, even when the
+    worker is done before the busy GUI thread has connected to it."""
+    import time
+
+    bad = tmp_path / "bad.qdpx"
+    bad.write_text("nope")
+    dialog = MergeDialog(session, import_qdpx=True)
+    qtbot.addWidget(dialog)
+    dialog.set_path(bad)
+    task = dialog.start_preview()
+    time.sleep(0.3)  # the GUI thread is busy for a moment, as on a loaded machine
+    with qtbot.waitSignal(task.failed, timeout=TIMEOUT):
+        pass
+    assert "not a zip archive" in dialog.status.text()

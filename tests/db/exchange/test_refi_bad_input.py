@@ -100,8 +100,10 @@ def test_a_damaged_zip_member_and_a_broken_codebook(study, tmp_path):
     path = tmp_path / "broken.qdc"
     path.write_bytes(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code name="x"/>')
     refused(study, path, "bad XML", qdc=True)
-    path.write_bytes(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes/></CodeBook>')
-    refused(study, path, "schema", qdc=True)
+    # An empty <Codes/> is harmless (Taguette writes it); a code without a GUID is not.
+    path.write_bytes(b'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code name="x" '
+                     b'isCodable="true"/></Codes><Sets/></CodeBook>')
+    refused(study, path, "schema", "guid", qdc=True)
     path.write_bytes(f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{C1}" '
                      f'name="a" isCodable="true"/><Code guid="{C1}" name="b" isCodable="true"/>'
                      '</Codes></CodeBook>'.encode())
