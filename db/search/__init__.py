@@ -26,9 +26,15 @@ column, so nothing is scored and no stored field is read. The modules:
 * ``spans`` exact hit spans; ``hits`` running a search, KWIC rows, progressively.
 """
 
-from db.search.hits import KwicRow, SearchRun, SourceHits, search
-from db.search.index import SearchIndex
-from db.search.query import parse
-from db.search.spans import Hit
+import importlib
 
-__all__ = ["Hit", "KwicRow", "SearchIndex", "SearchRun", "SourceHits", "parse", "search"]
+_EXPORTS = {"Hit": "spans", "KwicRow": "hits", "SearchIndex": "index", "SearchRun": "hits",
+            "SourceHits": "hits", "parse": "query", "search": "hits"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """The package's names, imported on first use (``db.search.fold`` needs no Whoosh)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'db.search' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"db.search.{_EXPORTS[name]}"), name)
