@@ -92,8 +92,8 @@ def documents(session: Session, ids: list[int], extras: set[str] | None = None
     ``extras`` names the tables worth asking (see :func:`present_extras`); all if None.
     """
     text = case((Source.length > HUGE, None), else_=Source.text)
-    rows = {r.id: r for r in session.execute(select(*_COLUMNS, text.label("text"))
-                                             .where(Source.id.in_(ids)))}
+    rows = {r.id: r for r in session.connection().execute(
+        select(*_COLUMNS, text.label("text")).where(Source.id.in_(ids)))}
     extra = _Extras(session, list(rows), _EXTRA_TABLES if extras is None else extras)
     return [_document(rows[i], extra, session) for i in ids if i in rows]
 

@@ -83,6 +83,7 @@ class SearchRun:
         self.total_hits = 0
         self.total_sources = 0
         self.finished = False
+        self.limited = False  # set by a caller that stopped at a limit
         self._needs = needs_of(tree)
         self._stream: Iterator | None = None
 

@@ -48,8 +48,9 @@ def load_docs(session: Session, sids: list[int], needs: set[str],
     q = select(Source.id, text, Source.title, Source.author,
                type_coerce(Source.published, String), Source.length)
     docs: dict[int, Doc] = {}
+    conn = session.connection()  # Core rows: no ORM bookkeeping per row
     for i in range(0, len(sids), _CHUNK):
-        for sid, body, title, author, published, length in session.execute(
+        for sid, body, title, author, published, length in conn.execute(
                 q.where(Source.id.in_(sids[i:i + _CHUNK]))):
             docs[sid] = Doc(sid, body, title or "", author or "", published_time(published),
                             length)
