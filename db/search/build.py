@@ -35,8 +35,9 @@ from db.search.segment import (
     write_segment,
 )
 
-PARALLEL_ABOVE = 20000
-"""Projects with more sources than this are indexed by several processes."""
+PARALLEL_ABOVE = 150_000
+"""Projects with more sources than this are indexed by several processes (below it,
+starting and merging processes costs more CPU time than the second core saves)."""
 
 Progress = Callable[[int], None]
 Cancelled = Callable[[], bool]

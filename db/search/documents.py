@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import Coding, Excerpt, Footnote, Memo, Source, source_collections
@@ -31,6 +31,8 @@ _COLUMNS = (Source.id, Source.kind, Source.title, Source.author, Source.handle,
             Source.platform, Source.language, type_coerce(Source.published, String).label(
                 "published"), Source.length)
 _SPACE = re.compile(r"\s")
+_SOURCES = select(*_COLUMNS, case((Source.length > HUGE, None), else_=Source.text).label(
+    "text")).where(Source.id.in_(bindparam("ids", expanding=True)))
 
 
 def when_number(published: dt.datetime | None) -> int:
@@ -91,9 +93,7 @@ def documents(session: Session, ids: list[int], extras: set[str] | None = None
 
     ``extras`` names the tables worth asking (see :func:`present_extras`); all if None.
     """
-    text = case((Source.length > HUGE, None), else_=Source.text)
-    rows = {r.id: r for r in session.connection().execute(
-        select(*_COLUMNS, text.label("text")).where(Source.id.in_(ids)))}
+    rows = {r.id: r for r in session.connection().execute(_SOURCES, {"ids": ids})}
     extra = _Extras(session, list(rows), _EXTRA_TABLES if extras is None else extras)
     return [_document(rows[i], extra, session) for i in ids if i in rows]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import Coding, Collection, Excerpt, Footnote, Memo, Source, source_collections
@@ -41,17 +41,22 @@ def needs_of(tree: Node) -> set[str]:
     return needs
 
 
+_IDS = bindparam("ids", expanding=True)
+# Built once: constructing and caching a statement costs more than running it for a
+# first screen.
+_SOURCES = select(Source.id, case((Source.length > HUGE, None), else_=Source.text),
+                  Source.title, Source.author, type_coerce(Source.published, String),
+                  Source.length).where(Source.id.in_(_IDS))
+
+
 def load_docs(session: Session, sids: list[int], needs: set[str],
               codes: dict[int, set[int]]) -> dict[int, Doc]:
     """The sources ``sids`` (those that still exist), with what ``needs`` names."""
-    text = case((Source.length > HUGE, None), else_=Source.text)
-    q = select(Source.id, text, Source.title, Source.author,
-               type_coerce(Source.published, String), Source.length)
     docs: dict[int, Doc] = {}
     conn = session.connection()  # Core rows: no ORM bookkeeping per row
     for i in range(0, len(sids), _CHUNK):
         for sid, body, title, author, published, length in conn.execute(
-                q.where(Source.id.in_(sids[i:i + _CHUNK]))):
+                _SOURCES, {"ids": sids[i:i + _CHUNK]}):
             docs[sid] = Doc(sid, body, title or "", author or "", published_time(published),
                             length)
     for doc in docs.values():
