@@ -38,14 +38,16 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from db.fold import FOLD, fold, kept_offsets
 
-__all__ = ["FOLD", "Tok", "analyze", "fold", "name_pieces", "query_terms", "stem", "stems",
-           "tokens"]
+__all__ = ["FOLD", "TOKEN_RE", "Tok", "analyze", "fold", "name_pieces", "query_terms", "stem",
+           "stems", "tokens"]
 
 _URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}'’»]"
 _EMAIL = r"(?<![\w.+-])[\w.+-]*\w@\w[\w-]*(?:\.[\w-]+)+"
 _TAG = r"[#@]\w+"
 _WORD = r"\w+(?:'\w+)*"
-_SPLIT = re.compile(f"((?:{_URL})|(?:{_EMAIL})|(?:{_TAG})|(?:{_WORD}))")
+TOKEN_RE = re.compile(f"{_URL}|{_EMAIL}|{_TAG}|{_WORD}")
+"""One token of folded text (a URL, an e-mail address, a hashtag or mention, a word)."""
+_SPLIT = re.compile(f"({TOKEN_RE.pattern})")
 _WORD_PART = re.compile(r"\w+")
 
 Tokens = tuple[list[str], list[int], list[int], list[int]]
