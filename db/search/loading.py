@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from sqlalchemy import String, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from db.models import Coding, Collection, Excerpt, Footnote, Memo, Source, source_collections
+from db.models import Coding, Excerpt, Footnote, Memo, Source
 from db.search.documents import HUGE, memo_text, published_time
 from db.search.query import Meta, Node, Pattern, Phrase, Words
 from db.search.spans import Doc
@@ -110,12 +110,6 @@ def _load_regions(session: Session, docs: dict[int, Doc], codes: set[int]) -> No
 
 def collection_members(session: Session, collection: int) -> set[int]:
     """Source ids in a collection or any collection under it."""
-    rows = session.execute(select(Collection.id, Collection.parent_id)).all()
-    ids, grew = {collection}, True
-    while grew:
-        more = {r.id for r in rows if r.parent_id in ids} - ids
-        ids |= more
-        grew = bool(more)
-    q = select(source_collections.c.source_id).where(
-        source_collections.c.collection_id.in_(ids))
-    return set(session.scalars(q))
+    from db.queries.excerpts import members
+
+    return set(session.scalars(members(session, collection)))

@@ -136,7 +136,7 @@ class Generator:
             words.append("https://t.co/" + "".join(rng.choices("abcdefghkmnpqrstuvwxyz0123456789",
                                                                 k=10)))
         user = self.user(rng)
-        created = START + SPAN * i / max(self.n, 1)
+        created = START + SPAN * (i / max(self.n, 1))
         tid = str(800000000000000000 + i)
         return {"id": tid, "text": " ".join(words), "author_id": str(10000 + user),
                 "lang": "ar" if arabic else "en",

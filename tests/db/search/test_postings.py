@@ -134,16 +134,22 @@ def test_a_huge_text_is_indexed_a_window_at_a_time(proj, index, monkeypatch):
     assert rows[0].left.endswith("word699 ") and rows[0].right.startswith(" word702")
 
 
-def test_a_second_process_waits_for_the_build_and_says_so(proj, index):
-    with proj.session() as s:
-        make_source(s, "Raqqa at dawn")
+def _hold_lock(index, seconds: float) -> subprocess.Popen:
+    """Another process holding the index's build lock for ``seconds``."""
     lock = str(index.path) + ".lock"
     index.path.parent.mkdir(parents=True, exist_ok=True)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from whoosh.util.filelock import FileLock; "
+        [sys.executable, "-c", "import time; from whoosh.util.filelock import FileLock; "
          f"l = FileLock({lock!r}); assert l.acquire(); print('held', flush=True); "
-         "time.sleep(1.5)"], stdout=subprocess.PIPE, text=True)
+         f"time.sleep({seconds})"], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_process_waits_for_the_build_and_says_so(proj, index):
+    with proj.session() as s:
+        make_source(s, "Raqqa at dawn")
+    holder = _hold_lock(index, 1.5)
     said = []
     start = time.monotonic()
     with proj.sessions() as s:
@@ -157,14 +163,8 @@ def test_a_build_that_never_ends_is_reported(proj, index, monkeypatch):
     from db.search import lock as lock_module
 
     monkeypatch.setattr(lock_module, "WAIT", 0.3)
-    lock = str(index.path) + ".lock"
-    index.path.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import time; from whoosh.util.filelock import FileLock; "
-         f"l = FileLock({lock!r}); assert l.acquire(); print('held', flush=True); "
-         "time.sleep(5)"], stdout=subprocess.PIPE, text=True)
+    holder = _hold_lock(index, 5)
     try:
-        assert holder.stdout.readline().strip() == "held"
         with proj.sessions() as s, pytest.raises(IndexBusyError, match="another Quire"):
             index.ensure(s)
     finally:
