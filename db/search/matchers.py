@@ -80,11 +80,6 @@ class TermMatcher(Matcher):
         values = self.p.block_values()
         return None if values is None else values[self.i]
 
-    def occurrences(self) -> list[tuple[int, int, int]]:
-        """``(position, start, end)`` of the term in the current document."""
-        a = decode_spans(self.value())
-        return list(zip(a[0::3], a[1::3], a[2::3], strict=True))
-
     def capture(self, out: dict) -> None:
         if not self.node_id:
             return
@@ -213,9 +208,17 @@ class PhraseMatcher(AndMatcher):
         self.found: list[tuple[int, int]] = []
 
     def confirm(self, doc: int) -> bool:
+        arrays = {t: decode_spans(m.value()) for t, m in self.by_term.items()}
+        if self.slop <= 0:  # cheap first: do the words' positions line up at all?
+            starts: set[int] | None = None
+            for k, t in enumerate(self.terms):
+                at = {p - k for p in arrays[t][0::3]}
+                starts = at if starts is None else starts & at
+                if not starts:
+                    return False
         from db.search.spans import occurrences
 
-        occ = {t: m.occurrences() for t, m in self.by_term.items()}
+        occ = {t: list(zip(a[0::3], a[1::3], a[2::3], strict=True)) for t, a in arrays.items()}
         self.found = occurrences([occ[t] for t in self.terms], self.slop)
         return bool(self.found)
 
