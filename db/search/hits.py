@@ -175,9 +175,8 @@ class SearchRun:
             self.index.mark_broken()
             raise SearchIndexError(f"the search index could not be read ({exc}); "
                                    "it will be rebuilt") from exc
-        finally:
-            if self.finished:
-                self.close()
+        finally:  # finished, failed, or abandoned by its reader: the view goes back
+            self.close()
 
     def rows(self, first: int = FIRST_BATCH, size: int = BATCH) -> Iterator[KwicRow]:
         """Every hit as a KWIC row, streamed (one batch in memory at a time)."""
