@@ -220,7 +220,7 @@ def _stem(term: str) -> str:
 class _Stems(dict):
     """Terms to stems, remembered (a plain dict: a hit costs no Python call)."""
 
-    LIMIT = 300_000
+    LIMIT = 100_000  # about 15 MB; a build process has a budget
 
     def __missing__(self, term: str) -> str:
         if len(self) > self.LIMIT:
