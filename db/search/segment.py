@@ -34,7 +34,7 @@ from db.search.documents import IndexDoc
 from db.search.postings import encode_many, write_term
 from db.search.schema import KEYWORD_FIELDS, STEMMED
 
-BUDGET = 16 * 2**20
+BUDGET = 12 * 2**20
 """Bytes of postings an accumulator holds before it writes a run."""
 
 _RECORD = struct.Struct("<II")
