@@ -18,7 +18,7 @@ is always current. Collections are indexed by id, so renaming one touches nothin
 Hits are not ranked: a researcher reads every hit, in date order or sorted by any
 column, so nothing is scored and no stored field is read. The modules:
 
-* ``fold`` the one text folding (no Whoosh); ``analysis`` tokens and stems;
+* ``analysis`` tokens and stems (text folded by :mod:`db.fold`, shared with find);
 * ``schema`` the fields and the version stamp; ``postings`` the posting format and
   Whoosh's W3 blocks, written and read a list at a time;
 * ``documents`` what the index holds of a source; ``segment`` bulk segment writing in
@@ -39,7 +39,7 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
-    """The package's names, imported on first use (``db.search.fold`` needs no Whoosh)."""
+    """The package's names, imported on first use (``db.search.query`` needs no Whoosh)."""
     if name not in _EXPORTS:
         raise AttributeError(f"module 'db.search' has no attribute {name!r}")
     return getattr(importlib.import_module(f"db.search.{_EXPORTS[name]}"), name)

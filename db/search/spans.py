@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from db.search.analysis import analyze, stem, stems
 from db.fold import FOLD
+from db.search.analysis import analyze, stem, stems
 from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words
 
 WHERE_ORDER = {"text": 0, "coded": 0, "footnote": 1, "title": 2, "memo": 3, "source": 4}
