@@ -386,8 +386,7 @@ class _Run:
     def _write_chunk(self, chunk: list[SourceDraft], path: Path, digest: str,
                      default: str, out: FileOutcome) -> int:
         rows = [_source_row(d, path, digest, self.batch.id) for d in chunk]
-        stmt = insert(Source).returning(Source.id, sort_by_parameter_order=True)
-        ids = list(self.s.scalars(stmt, rows))
+        ids = _insert_sources(self.s, rows)
         self._write_footnotes(chunk, ids)
         self._write_memberships(chunk, ids, default)
         self.passages.write([(sid, d.passages) for d, sid in zip(chunk, ids, strict=True)
@@ -433,6 +432,21 @@ class _Run:
 
 def _kept(out: FileOutcome) -> str:
     return f"; the {out.added} source(s) read before it are kept" if out.added else ""
+
+
+def _insert_sources(session: Session, rows: list[dict]) -> list[int]:
+    """Insert source rows in one ``executemany`` and return their ids in row order.
+
+    An ``INSERT ... RETURNING`` kept in parameter order is run a row at a time on SQLite;
+    the ids are found instead by the rows' new UUIDs (a unique column).
+    """
+    session.execute(insert(Source), rows)
+    found: dict[str, int] = {}
+    uuids = [r["uuid"] for r in rows]
+    for i in range(0, len(uuids), 900):
+        q = select(Source.uuid, Source.id).where(Source.uuid.in_(uuids[i:i + 900]))
+        found.update((u, i) for u, i in session.execute(q))
+    return [found[u] for u in uuids]
 
 
 def _skip(out: FileOutcome, reason: str) -> FileOutcome:

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import __version__, projectfile
@@ -122,7 +119,9 @@ class Project:
         self.close()
 
 
-def _alembic_config() -> Config:
+def _alembic_config():
+    from alembic.config import Config  # Alembic loads only when a migration is due
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
@@ -134,9 +133,28 @@ def head_revision() -> str:
 
 
 @functools.cache
-def _scripts(location: str) -> ScriptDirectory:
-    """The migration scripts, read once (reading them was half the time of opening)."""
+def _scripts(location: str):
+    """The migration scripts (an Alembic ``ScriptDirectory``), read once (reading them was
+    half the time of opening); Alembic loads only when a migration may be due."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config())
+
+
+_REVISION_LINE = re.compile(r'^(down_revision|revision)\s*=\s*["\']?([^"\'\s]*)', re.M)
+
+
+def _head_without_alembic() -> str | None:
+    """The head revision read from the migration files' ``revision`` and
+    ``down_revision`` lines (no import of Alembic); None if that is not clear-cut."""
+    revisions, parents = set(), set()
+    for f in (_MIGRATIONS / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(f.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision", "None"))
+    heads = revisions - parents
+    return next(iter(heads)) if len(heads) == 1 else None
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -165,10 +183,14 @@ def sqlite_engine(path: Path, mode: str | None = None) -> Engine:
 
 def _current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = _alembic_config()
     with engine.connect() as conn, foreign_keys_off(conn), conn.begin():
         cfg.attributes["connection"] = conn
@@ -274,7 +296,10 @@ def open_any(target: str | Path, password: str | None = None) -> Project:
 
 def migrate(engine: Engine, backup_of: Path | None = None) -> Path | None:
     """Bring the schema to the head revision; returns the backup made first, if any."""
-    current, head = _current_revision(engine), head_revision()
+    current = _current_revision(engine)
+    if current is not None and current == _head_without_alembic():
+        return None  # the usual case, decided without loading Alembic
+    head = head_revision()
     if current == head:
         return None
     label = str(backup_of) if backup_of else engine.url.render_as_string()

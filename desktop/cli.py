@@ -16,26 +16,31 @@ from pathlib import Path
 from db import project
 from db.errors import QuireError
 from db.failures import os_sentence
-from db.history import Recorder
-from db.importers import by_name, importers
-from db.importers.base import ReadOptions
-from db.importing import import_paths
-from db.queries import sources as source_queries
-from desktop import (
-    cli_analysis,
-    cli_coding,
-    cli_exchange,
-    cli_export,
-    cli_history,
-    cli_notes,
-    cli_team,
-)
-from desktop.cli_history import coder_name, coder_of
 from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
 
-HEADLESS = ("new", "import", "sources", "show", "search", "reindex", *cli_coding.COMMANDS,
-            *cli_notes.COMMANDS, *cli_exchange.COMMANDS, *cli_export.COMMANDS,
-            *cli_analysis.COMMANDS, *cli_team.COMMANDS, *cli_history.COMMANDS)
+CORE = ("new", "import", "sources", "show", "search", "reindex")
+"""Commands defined here; they start without loading the other command groups, the
+importers or the search engine until a command needs them."""
+
+
+def _groups() -> list:
+    from desktop import (
+        cli_analysis,
+        cli_coding,
+        cli_exchange,
+        cli_export,
+        cli_history,
+        cli_notes,
+        cli_team,
+    )
+
+    return [cli_coding, cli_notes, cli_exchange, cli_export, cli_analysis, cli_team,
+            cli_history]
+
+
+def headless() -> tuple[str, ...]:
+    """Every command that needs no window."""
+    return CORE + tuple(c for g in _groups() for c in g.COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,9 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.selftest import run as selftest
 
         return selftest()
-    if not argv or argv[0] not in (*HEADLESS, "-h", "--help"):
+    core = bool(argv) and argv[0] in CORE
+    if not core and (not argv or argv[0] not in (*headless(), "-h", "--help")):
         return _gui(argv)
-    args = _parser().parse_args(argv)
+    args = _parser(groups=not core).parse_args(argv)
     try:
         return args.run(args)
     except QuireError as exc:
@@ -64,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(groups: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="quire", description=__doc__.splitlines()[0],
                                 epilog="quire --selftest checks this installation (no "
                                        "window needed).")
@@ -77,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("project", type=Path)
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--collection", default="", help="put everything into this collection")
-    imp.add_argument("--format", default="", help="force a format: " + _format_names())
+    imp.add_argument("--format", default="", help="force a format (see quire import "
+                     "--format list)")
     imp.add_argument("--coder", default="", metavar="NAME",
                      help="who imports (default: $QUIRE_CODER, else 'cli')")
     imp.set_defaults(run=cmd_import)
@@ -96,23 +103,21 @@ def _parser() -> argparse.ArgumentParser:
     fts.add_argument("--limit", type=int, default=0, help="stop after N hits")
     fts.add_argument("--stemmed", action="store_true", help="match word forms (stemming)")
     fts.add_argument("--collection", default="")
+    fts.add_argument("--jsonl", action="store_true", help="print one JSON object per hit")
     fts.set_defaults(run=cmd_search)
     rei = sub.add_parser("reindex", help="rebuild a project's search index")
     rei.add_argument("project", type=Path)
     rei.set_defaults(run=cmd_reindex)
     for sp in (imp, src, show, fts):
         sp.add_argument("--json", action="store_true", help="print JSON")
-    cli_coding.add_commands(sub)
-    cli_notes.add_commands(sub)
-    cli_exchange.add_commands(sub)
-    cli_export.add_commands(sub)
-    cli_analysis.add_commands(sub)
-    cli_team.add_commands(sub)
-    cli_history.add_commands(sub)
+    for group in _groups() if groups else ():
+        group.add_commands(sub)
     return p
 
 
 def _format_names() -> str:
+    from db.importers import importers
+
     return ", ".join(sorted(i.name for i in importers()))
 
 
@@ -125,6 +130,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """``quire import PROJECT PATH...``: prints the report; 1 if any file failed."""
+    from db.history import Recorder
+    from db.importers import by_name
+    from db.importers.base import ReadOptions
+    from db.importing import import_paths
+    from desktop.cli_history import coder_name, coder_of
+
+    if args.format == "list":
+        print(_format_names())
+        return 0
     if args.format:
         by_name(args.format)  # fail early on a misspelt format
     missing = [p for p in args.paths if not p.exists()]
@@ -145,6 +159,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     """``quire sources PROJECT``: one line per source."""
+    from db.queries import sources as source_queries
+
     with project.open(args.project) as proj, proj.sessions() as s:
         coll = source_queries.collection_id(s, args.collection) if args.collection else None
         rows = source_queries.listing(s, collection=coll)
@@ -165,6 +181,8 @@ def _source_line(r: dict) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """``quire show PROJECT SOURCE_ID``: text, metadata and footnotes."""
+    from db.queries import sources as source_queries
+
     with project.open(args.project) as proj, proj.sessions() as s:
         d = source_queries.detail(s, args.source_id)
     emit(args, d, _detail_lines(d))
@@ -184,23 +202,25 @@ def _detail_lines(d: dict) -> list[str]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """``quire search PROJECT QUERY``: one line per hit; 1 if nothing was found."""
+    """``quire search PROJECT QUERY``: one line per hit, written as found; 1 if none."""
     from db.errors import QuerySyntaxError
-    from db.search.commands import run_search
+    from db.search.commands import start_search, write_search
 
+    fmt = "jsonl" if args.jsonl else "json" if args.json else "lines"
     with project.open(args.project) as proj, proj.sessions() as s:
         try:
-            data, lines = run_search(proj, s, args.query, limit=args.limit or None,
-                                     stemmed=args.stemmed, collection=args.collection,
-                                     progress=None if args.json else progress)
+            run = start_search(proj, s, args.query, stemmed=args.stemmed,
+                               collection=args.collection,
+                               progress=None if fmt != "lines" else progress)
         except QuerySyntaxError as exc:
-            clear_progress(args.json)
+            clear_progress(fmt != "lines")
             print(f"quire: {exc.message}\n  {exc.pointer().replace(chr(10), chr(10) + '  ')}",
                   file=sys.stderr)
             return 2
-    clear_progress(args.json)
-    emit(args, data, lines)
-    return 0 if data["hits"] else 1
+        clear_progress(fmt != "lines")
+        hits = write_search(sys.stdout, run, args.query, limit=args.limit or None,
+                            stemmed=args.stemmed, fmt=fmt)
+    return 0 if hits else 1
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -243,7 +263,7 @@ def _gui(argv: list[str]) -> int:
     if not has_display():
         print("quire: there is no display here, so the window cannot open.\n"
               "The headless commands work without one: "
-              + ", ".join(f"quire {c}" for c in HEADLESS)
+              + ", ".join(f"quire {c}" for c in headless())
               + " (see quire --help).", file=sys.stderr)
         return 2
     from desktop.app import run  # Qt is imported only now

@@ -6,8 +6,8 @@ title and author, each analyzed exactly and (``*_stem``) stemmed; and keyword fi
 for handle, platform, language, kind, collections, codes applied anywhere in it, what
 it has (``has:footnote|memo|code``) and ``owns`` (the ids of its footnotes, memos,
 excerpts and codings, so that a change-log entry for a row that no longer exists can
-still be traced to its source). The source id and the day of publication are
-per-document columns.
+still be traced to its source). The source id, the publication time and the text's
+length are per-document columns; documents are kept in date order.
 
 Why not one document per coded passage: codings change all the time while a
 researcher codes, and a passage document would duplicate text and positions. Instead
@@ -18,17 +18,28 @@ is always current. Collections are indexed by id, so renaming one touches nothin
 Hits are not ranked: a researcher reads every hit, in date order or sorted by any
 column, so nothing is scored and no stored field is read. The modules:
 
-* ``analysis`` tokens, folding (Arabic and Latin), stemming;
-* ``schema`` the fields and the version stamp;
-* ``index`` where the index lives, when it may be opened, rebuild and catch-up;
-* ``build`` whole builds, on several processes for large projects;
-* ``query`` the query language; ``evaluate`` queries as sets of source ids;
-* ``spans`` exact hit spans; ``hits`` running a search, KWIC rows, progressively.
+* ``analysis`` tokens and stems (text folded by :mod:`db.fold`, shared with find);
+* ``schema`` the fields and the version stamp; ``postings`` the posting format and
+  Whoosh's W3 blocks, written and read a list at a time;
+* ``documents`` what the index holds of a source; ``segment`` bulk segment writing in
+  bounded memory; ``build`` whole builds, on several processes for large projects;
+* ``index`` where the index lives, when it may be opened, rebuild, views for searches;
+  ``catchup`` applying the change log; ``lock`` one build per project at a time;
+* ``query`` the query language; ``evaluate`` and ``matchers`` lazy evaluation in date
+  order; ``leaves`` the segments' columns;
+* ``spans`` exact hit spans; ``loading`` what hits need from the database; ``hits``
+  running a search, KWIC rows, streamed; ``commands`` the CLI's side.
 """
 
-from db.search.hits import KwicRow, SearchRun, SourceHits, search
-from db.search.index import SearchIndex
-from db.search.query import parse
-from db.search.spans import Hit
+import importlib
 
-__all__ = ["Hit", "KwicRow", "SearchIndex", "SearchRun", "SourceHits", "parse", "search"]
+_EXPORTS = {"Hit": "spans", "KwicRow": "hits", "SearchIndex": "index", "SearchRun": "hits",
+            "SourceHits": "hits", "parse": "query", "search": "hits"}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """The package's names, imported on first use (``db.search.query`` needs no Whoosh)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'db.search' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"db.search.{_EXPORTS[name]}"), name)

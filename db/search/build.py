@@ -1,31 +1,46 @@
-"""Building a whole index, on one core or on several.
+"""Building a whole index, on one core or on several, in bounded memory.
 
-Whoosh spends most of a build in Python, one posting at a time, so a large project is
-split into contiguous ranges of sources and each range is indexed by its own process
-into its own segment of the same (new, private) index folder; the parent then writes
-one table of contents listing every segment. Processes are started with ``spawn``
-(never ``fork``, which is unsafe in a threaded Qt application) and read the project
-file themselves, so no documents travel between processes. Cancel is an event the
-workers check between batches.
+A build reads the sources in date order and gives each the next document number;
+:class:`~db.search.segment.Accumulator` gathers their postings and spills sorted runs
+when its budget is reached; :func:`~db.search.segment.write_segment` merges the runs
+into one segment. A large project is split into contiguous ranges of sources, each
+tokenized by its own process, and a last process merges every run into the one
+segment (so the window's process never spends minutes in Python holding the GIL).
+
+Processes are started with ``spawn`` (never ``fork``, which is unsafe in a threaded Qt
+application) and read the project file themselves, so no documents travel between
+processes. Every process checks, between batches, that it was not cancelled and that
+the process that started it is still alive, and stops if not: nothing outlives a
+killed window or command.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import queue
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh.writing import PostingPool, SegmentWriter
 
 from db.errors import IndexCancelled, SearchIndexError
+from db.search.documents import batches
+from db.search.schema import COLUMNS, build_schema
+from db.search.segment import (
+    Accumulator,
+    read_runs,
+    remove_runs,
+    run_files,
+    write_segment,
+)
 
-PARALLEL_ABOVE = 20000
-"""Projects with more sources than this are indexed by several processes."""
+PARALLEL_ABOVE = 150_000
+"""Projects with more sources than this are indexed by several processes (below it,
+starting and merging processes costs more CPU time than the second core saves)."""
 
-LIMIT_MB = 96
+Progress = Callable[[int], None]
+Cancelled = Callable[[], bool]
 
 
 def default_procs(n_sources: int) -> int:
@@ -33,94 +48,152 @@ def default_procs(n_sources: int) -> int:
     return 2 if n_sources > PARALLEL_ABOVE and (mp.cpu_count() or 1) > 1 else 1
 
 
-def unscored(writer):
-    """``writer`` without per-term length statistics (they only serve ranking, which
-    Quire does not do, and reading them costs a column lookup per posting)."""
-    codec = getattr(writer, "codec", None)
-    if codec is not None:
-        codec.length_stats = False
-    return writer
-
-
-def add_all(writer, session, ids: list[int], progress: Callable[[int], None],
-            cancelled: Callable[[], bool]) -> None:
-    """Add the documents of sources ``ids`` to ``writer``, batch by batch."""
-    from db.search.documents import batches
-
+def add_documents(acc: Accumulator, session, ids: list[int], progress: Progress,
+                  cancelled: Cancelled) -> None:
+    """Add the sources ``ids`` to ``acc``, in that order, batch by batch."""
+    docnum = len(acc.columns["sid"])
     for docs in batches(session, ids):
         if cancelled():
             raise IndexCancelled("building the search index was cancelled")
         for d in docs:
-            writer.add_document(**d)
+            acc.add(docnum, d)
+            docnum += 1
+        acc.check()
         progress(len(docs))
 
 
-def _worker(folder: str, indexname: str, db_path: str, ids: list[int], done, stop, results):
-    """Child process: index ``ids`` into a new segment and put it on ``results``."""
-    import traceback
+def commit_segments(folder: Path, indexname: str, segments: list) -> None:
+    """Make ``segments`` the index at ``folder`` (a new table of contents)."""
+    from db.search.index import commit_safely
 
+    ix = windex.open_dir(str(folder), indexname=indexname)
+    writer = ix.writer()
+    writer.segments.extend(segments)
+    commit_safely(writer, merge=False)
+
+
+def build_here(folder: Path, indexname: str, session, ids: list[int], progress: Progress,
+               cancelled: Cancelled) -> None:
+    """Build the index at the new folder ``folder`` in this process."""
+    schema = build_schema()
+    ix = windex.create_in(str(folder), schema, indexname=indexname)
+    acc = Accumulator(folder, "part0")
+    add_documents(acc, session, ids, progress, cancelled)
+    runs = run_files(acc)
     try:
-        results.put(("ok", _index_part(folder, indexname, db_path, ids, done, stop)))
-    except IndexCancelled:
-        results.put(("cancelled", None))
-    except BaseException:
-        results.put(("error", traceback.format_exc()))
+        segments = [write_segment(ix.storage, indexname, schema, read_runs(runs), acc.columns)
+                    ] if ids else []
+    finally:
+        remove_runs(runs)
+    commit_segments(folder, indexname, segments)
 
 
-def _index_part(folder: str, indexname: str, db_path: str, ids: list[int], done, stop):
+# --- several processes ------------------------------------------------------------------
+
+def _parent_gone() -> bool:
+    parent = mp.parent_process()
+    return parent is not None and not parent.is_alive()
+
+
+def _stopped(stop) -> bool:
+    return stop.is_set() or _parent_gone()
+
+
+def _tokenize_part(folder: str, db_path: str, ids: list[int], name: str, *, done, stop):
+    """Child process: postings of ``ids`` as run files; returns them and the columns."""
     from sqlalchemy.orm import Session
 
     from db.project import sqlite_engine
 
     engine = sqlite_engine(Path(db_path))
-    ix = windex.open_dir(folder, indexname=indexname)
-    writer = unscored(SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, compound=False))
-    # Whoosh names every writer's scratch folder alike; give each process its own.
-    writer._tempstorage = ix.storage.temp_storage(f"{indexname}.{os.getpid()}.tmp")
-    writer.pool = PostingPool(writer._tempstorage, writer.newsegment, limitmb=LIMIT_MB)
     try:
+        acc = Accumulator(Path(folder), name)
         with Session(engine) as session:
-            add_all(writer, session, ids, done.put, stop.is_set)
-        segment = writer._finalize_segment()
-    except BaseException:
-        writer.cancel()
-        raise
+            add_documents(acc, session, ids, done.put, lambda: _stopped(stop))
+        runs = run_files(acc)
     finally:
         engine.dispose()
-    writer._tempstorage.destroy()
-    return segment
+    return [str(p) for p in runs], {k: v.tobytes() for k, v in acc.columns.items()}
+
+
+def _merge_parts(folder: str, indexname: str, parts: list, *, done, stop) -> None:
+    """Child process: merge every part's runs into one segment and commit it."""
+    ix = windex.open_dir(folder, indexname=indexname)
+    runs, columns, base = [], {k: array(c._typecode) for k, c in COLUMNS.items()}, 0
+    for paths, cols in parts:
+        runs += read_runs([Path(p) for p in paths], offset=base, stop=lambda: _stopped(stop))
+        for k, raw in cols.items():
+            columns[k].frombytes(raw)
+        base = len(columns["sid"])
+    try:
+        segment = write_segment(ix.storage, indexname, ix.schema, runs, columns)
+    finally:
+        remove_runs([Path(p) for paths, _ in parts for p in paths])
+    commit_segments(Path(folder), indexname, [segment] if base else [])
+
+
+_JOBS = {"tokenize": _tokenize_part, "merge": _merge_parts}
+
+
+def _child(kind: str, key: int, args: tuple, done, stop, results) -> None:
+    """Entry point of a build process: run the job, put its outcome on ``results``."""
+    import traceback
+
+    try:
+        results.put((key, "ok", _JOBS[kind](*args, done=done, stop=stop)))
+    except IndexCancelled:
+        results.put((key, "cancelled", None))
+    except BaseException:
+        results.put((key, "error", traceback.format_exc()))
 
 
 def build_parallel(folder: Path, indexname: str, db_path: Path, ids: list[int], procs: int,
-                   progress: Callable[[int], None], cancelled: Callable[[], bool]) -> None:
-    """Index ``ids`` into the empty index at ``folder`` with ``procs`` processes."""
-    ctx = mp.get_context("spawn")
+                   progress: Progress, cancelled: Cancelled) -> None:
+    """Build the index at the new folder ``folder`` with ``procs`` tokenizing processes
+    and one merging process."""
+    windex.create_in(str(folder), build_schema(), indexname=indexname)
     size = -(-len(ids) // procs)
     parts = [ids[i:i + size] for i in range(0, len(ids), size)]
+    jobs = [("tokenize", (str(folder), str(db_path), p, f"part{k}")) for k, p in enumerate(parts)]
+    outcomes = _run_children(jobs, progress, cancelled)
+    _run_children([("merge", (str(folder), indexname, [value for _, _, value in outcomes]))],
+                  progress, cancelled)
+
+
+def _run_children(jobs: list, progress: Progress, cancelled: Cancelled) -> list:
+    ctx = mp.get_context("spawn")
     done, results, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
-    workers = [ctx.Process(target=_worker, daemon=True, args=(
-        str(folder), indexname, str(db_path), p, done, stop, results)) for p in parts]
-    for w in workers:
-        w.start()
+    children = [ctx.Process(target=_child, args=(kind, k, args, done, stop, results),
+                            daemon=True, name=f"quire-index-{kind}")
+                for k, (kind, args) in enumerate(jobs)]
+    for c in children:
+        c.start()
     try:
-        outcomes = _wait(workers, done, results, stop, progress, cancelled)
+        outcomes = _wait(children, done, results, stop, progress, cancelled)
     finally:
         stop.set()
-        for w in workers:
-            w.join(timeout=30)
-    _commit_segments(folder, indexname, outcomes)
+        for c in children:
+            c.join(timeout=30)
+            if c.is_alive():
+                c.kill()
+    for _k, status, value in outcomes:
+        if status == "error":
+            raise SearchIndexError(f"building the search index failed:\n{value}")
+    if any(status == "cancelled" for _, status, _ in outcomes):
+        raise IndexCancelled("building the search index was cancelled")
+    return sorted(outcomes, key=lambda o: o[0])
 
 
-def _wait(workers, done, results, stop, progress, cancelled) -> list:
+def _wait(children, done, results, stop, progress, cancelled) -> list:
     outcomes: list = []
-    while len(outcomes) < len(workers):
+    while len(outcomes) < len(children):
         if cancelled():
             stop.set()
         _drain(done, progress)
         try:
             outcomes.append(results.get(timeout=0.2))
         except queue.Empty:
-            if not any(w.is_alive() for w in workers) and results.empty():
+            if not any(c.is_alive() for c in children) and results.empty():
                 raise SearchIndexError("a search indexing process stopped "
                                        "unexpectedly") from None
     _drain(done, progress)
@@ -133,17 +206,3 @@ def _drain(done, progress) -> None:
             progress(done.get_nowait())
         except queue.Empty:
             return
-
-
-def _commit_segments(folder: Path, indexname: str, outcomes: list) -> None:
-    for status, value in outcomes:
-        if status == "error":
-            raise SearchIndexError(f"building the search index failed:\n{value}")
-    if any(status == "cancelled" for status, _ in outcomes):
-        raise IndexCancelled("building the search index was cancelled")
-    from db.search.index import commit_safely
-
-    ix = windex.open_dir(str(folder), indexname=indexname)
-    writer = unscored(ix.writer())
-    writer.segments.extend(value for _, value in outcomes)
-    commit_safely(writer, merge=False)

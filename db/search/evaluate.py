@@ -1,14 +1,11 @@
-"""Evaluating a query tree against the index: sets of source ids, no scoring.
+"""Turning a query tree into matchers, one tree per segment, for lazy evaluation.
 
-Each node becomes the set of source ids it matches. Words, wildcards and fuzzy words
-are posting lists; wildcards and fuzzy words are first expanded against the index's
-own vocabulary (capped, so ``the*`` cannot explode); dates come from the per-segment
-day column; ``collection:`` and ``code:`` names are looked up in the database.
-
-A phrase outside ``NOT`` is first matched as "all its words" (cheap), and then checked
-word by word when its hits are located (``hits.py``), where a source with no real
-occurrence is dropped. Under ``NOT`` a phrase is checked exactly here, from positions
-in the index, so that nothing is excluded by mistake.
+Nothing is scored and nothing is materialized: each node becomes a matcher
+(``matchers.py``) over the segment's postings. Wildcards and fuzzy words are expanded
+against the index's own vocabulary first (capped, so ``the*`` cannot explode), in
+every segment, so that a query that asks too much fails at once, not half-way through
+its hits; ``collection:`` and ``code:`` names are looked up in the database; dates
+come from the publication-time column.
 """
 
 from __future__ import annotations
@@ -23,8 +20,19 @@ from sqlalchemy.orm import Session
 from db.errors import QuerySyntaxError, SearchError
 from db.models import Code, Collection
 from db.search.analysis import stem
-from db.search.documents import day_number
-from db.search.leaves import Leaf, leaves
+from db.search.documents import day_bounds
+from db.search.leaves import Leaf
+from db.search.matchers import (
+    AndMatcher,
+    FilterMatcher,
+    ListMatcher,
+    Matcher,
+    Nothing,
+    OrMatcher,
+    PhraseMatcher,
+    RangeMatcher,
+    TermMatcher,
+)
 from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words
 
 MAX_EXPANSION = 500
@@ -44,18 +52,22 @@ def text_fields(name: str, stemmed: bool) -> tuple[str, ...]:
 
 
 class Evaluator:
-    """Evaluates one query tree; keeps each node's set and expansion for ``hits.py``."""
+    """One query over the leaves of an open index (see the module docstring).
 
-    def __init__(self, reader, session: Session, query: str, *, stemmed: bool = False,
-                 cancelled: Callable[[], bool] | None = None):
-        self.leaves: list[Leaf] = leaves(reader)
-        self.session, self.query, self.stemmed = session, query, stemmed
+    :meth:`prepare` does everything that can fail on the query itself; then
+    :meth:`matcher` gives each leaf its matcher tree. ``terms`` keeps, for each text
+    node, the fields and terms it looks for (to locate hits without the index).
+    """
+
+    def __init__(self, leaves: list[Leaf], session: Session, query: str, *,
+                 stemmed: bool = False, cancelled: Callable[[], bool] | None = None):
+        self.leaves, self.session, self.query, self.stemmed = leaves, session, query, stemmed
         self.cancelled = cancelled or (lambda: False)
         self.deadline = time.monotonic() + TIME_LIMIT
-        self.sets: dict[int, set[int]] = {}
         self.terms: dict[int, tuple[tuple[str, ...], list[str]]] = {}
         self.codes: dict[int, set[int]] = {}
-        self._universe: set[int] | None = None
+        self._expanded: dict[tuple[int, int], dict[str, set[str]]] = {}
+        self._meta: dict[int, tuple[str, list[str]]] = {}
 
     def check(self) -> None:
         """Stop if the user cancelled or the time limit passed."""
@@ -64,145 +76,66 @@ class Evaluator:
         if time.monotonic() > self.deadline:
             raise SearchError("the search took too long; make the query more specific")
 
-    def universe(self) -> set[int]:
-        """Every indexed source."""
-        if self._universe is None:
-            self._universe = set().union(*(leaf.live_sids() for leaf in self.leaves))
-        return self._universe
+    # --- before any hit ----------------------------------------------------------------
 
-    def run(self, node: Node, exact: bool = False) -> set[int]:
-        """The source ids ``node`` matches (a superset for phrases unless ``exact``)."""
-        self.check()
-        method = getattr(self, "_" + type(node).__name__.lower())
-        result = method(node, exact)
-        if exact or not isinstance(node, Phrase):
-            self.sets[id(node)] = result
-        return result
+    def prepare(self, node: Node) -> None:
+        """Look up what each node needs (raises QuerySyntaxError for what cannot be)."""
+        for child in getattr(node, "children", ()):
+            self.prepare(child)
+        if isinstance(node, Not):
+            self.prepare(node.child)
+        elif isinstance(node, Pattern):
+            self._prepare_pattern(node)
+        elif isinstance(node, Words):
+            stemmed = self.stemmed and node.field != "author"
+            terms = [stem(t) for t in node.terms] if stemmed else list(node.terms)
+            self.terms[id(node)] = (text_fields(node.field, self.stemmed), terms)
+        elif isinstance(node, Meta):
+            self._meta[id(node)] = (node.field, self._meta_terms(node))
 
-    # --- boolean ---------------------------------------------------------------------
-
-    def _and(self, node: And, exact: bool) -> set[int]:
-        pos = [c for c in node.children if not isinstance(c, Not)]
-        neg = [c.child for c in node.children if isinstance(c, Not)]
-        for c in node.children:
-            if isinstance(c, Not):
-                self.sets[id(c)] = set()  # membership is tested through the child
-        sets = sorted((self.run(c, exact) for c in pos), key=len)
-        out = set(sets[0]) if sets else set(self.universe())
-        for s in sets[1:]:
-            out &= s
-        for c in neg:
-            out -= self.run(c, True)
-        return out
-
-    def _or(self, node: Or, exact: bool) -> set[int]:
-        out: set[int] = set()
-        for c in node.children:
-            out |= self.run(c, exact)
-        return out
-
-    def _not(self, node: Not, exact: bool) -> set[int]:
-        return self.universe() - self.run(node.child, True)
-
-    # --- text ------------------------------------------------------------------------
-
-    def _words(self, node: Words, exact: bool) -> set[int]:
-        fields = text_fields(node.field, self.stemmed)
-        terms = [stem(t) for t in node.terms] if self.stemmed and node.field != "author" \
-            else list(node.terms)
-        self.terms[id(node)] = (fields, terms)
-        return self._postings(fields, terms)
-
-    def _postings(self, fields: tuple[str, ...], terms: list[str]) -> set[int]:
-        out: set[int] = set()
-        for leaf in self.leaves:
-            for f in fields:
-                for t in terms:
-                    out.update(leaf.sids_of(leaf.reader_postings(f, t)))
-            self.check()
-        return out
-
-    def _phrase(self, node: Phrase, exact: bool) -> set[int]:
-        fields = text_fields(node.field, self.stemmed)
-        terms = [stem(t) for t in node.terms] if self.stemmed and node.field != "author" \
-            else list(node.terms)
-        self.terms[id(node)] = (fields, terms)
-        out: set[int] = set()
-        for f in fields:
-            sets = sorted((self._postings((f,), [t]) for t in set(terms)), key=len)
-            found = set.intersection(*sets) if sets else set()
-            if exact and len(terms) > 1 and found:
-                found = self._positional(f, terms, node.slop, found)
-            out |= found
-        return out
-
-    def _positional(self, field: str, terms: list[str], slop: int, among: set[int]) -> set[int]:
-        from db.search.spans import positions_match
-
-        out: set[int] = set()
-        for leaf in self.leaves:
-            per_term = [_positions(leaf, field, t, among) for t in terms]
-            docs = set.intersection(*(set(p) for p in per_term))
-            for d in docs:
-                if positions_match([p[d] for p in per_term], slop):
-                    out.add(leaf.cols.sids[d])
-            self.check()
-        return out
-
-    def _pattern(self, node: Pattern, exact: bool) -> set[int]:
+    def _prepare_pattern(self, node: Pattern) -> None:
         fields = _FIELDS[node.field]  # patterns match the words as written, not stems
-        terms: set[str] = set()
-        for leaf in self.leaves:
-            for f in fields:
-                terms |= self._expand(leaf, f, node)
-                if len(terms) > MAX_EXPANSION:
-                    raise QuerySyntaxError(
-                        f"'{node.text}' stands for more than {MAX_EXPANSION} different "
-                        "words; make it longer", node.pos, self.query)
-        self.terms[id(node)] = (fields, sorted(terms))
-        return self._postings(fields, sorted(terms))
+        found: set[str] = set()
+        for k, leaf in enumerate(self.leaves):
+            per_field = {f: self._expand(leaf, f, node) for f in fields}
+            self._expanded[(id(node), k)] = per_field
+            found = found.union(*per_field.values())
+            if len(found) > MAX_EXPANSION:
+                raise QuerySyntaxError(f"'{node.text}' stands for more than {MAX_EXPANSION} "
+                                       "different words; make it longer", node.pos, self.query)
+        self.terms[id(node)] = (fields, sorted(found))
 
     def _expand(self, leaf: Leaf, field: str, node: Pattern) -> set[str]:
-        r = leaf.reader
         if node.kind == "fuzzy":
             try:
-                return set(r.terms_within(field, node.terms[0], node.edits, prefix=1))
+                return set(leaf.reader.terms_within(field, node.terms[0], node.edits, prefix=1))
             except KeyError:  # a segment without this field
                 return set()
         pattern = node.terms[0]
         prefix = re.split(r"[*?]", pattern, maxsplit=1)[0]
         rx = re.compile(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."))
         out: set[str] = set()
-        for t in r.expand_prefix(field, prefix):
-            t = t.decode("utf-8") if isinstance(t, bytes) else t
+        for t in leaf.expand_prefix(field, prefix):
             if rx.fullmatch(t):
                 out.add(t)
                 if len(out) > MAX_EXPANSION:
                     break
         return out
 
-    # --- metadata --------------------------------------------------------------------
-
-    def _meta(self, node: Meta, exact: bool) -> set[int]:
+    def _meta_terms(self, node: Meta) -> list[str]:
         value = node.value.lower()
-        if node.field == "collection":
-            return self._postings(("collection",), [str(i) for i in self._named(node, Collection)])
-        if node.field == "code":
-            ids = self._named(node, Code)
-            self.codes[id(node)] = ids
-            return self._postings(("code",), [str(i) for i in ids])
+        if node.field in ("collection", "code"):
+            ids = self._named(node, Collection if node.field == "collection" else Code)
+            if node.field == "code":
+                self.codes[id(node)] = ids
+            return sorted(map(str, ids))
         if node.field == "handle":
             value = value.lstrip("@")
         if value.endswith("*"):
-            return self._meta_prefix(node.field, value.rstrip("*"))
-        return self._postings((node.field,), [value])
-
-    def _meta_prefix(self, field: str, prefix: str) -> set[int]:
-        terms: set[str] = set()
-        for leaf in self.leaves:
-            terms |= {t.decode() if isinstance(t, bytes) else t
-                      for t in leaf.reader.expand_prefix(field, prefix)}
-        return self._postings((field,), sorted(terms))
+            prefix = value.rstrip("*")
+            return sorted({t for leaf in self.leaves
+                           for t in leaf.expand_prefix(node.field, prefix)})
+        return [value]
 
     def _named(self, node: Meta, model) -> set[int]:
         """Ids of the collections or codes called ``node.value``, with everything under them."""
@@ -224,25 +157,89 @@ class Evaluator:
                 stack += children.get(i, [])
         return out
 
-    def _daterange(self, node: DateRange, exact: bool) -> set[int]:
-        lo = day_number(node.lo) if node.lo else -(2**31) + 1
-        hi = day_number(node.hi) if node.hi else 2**31 - 1
-        out: set[int] = set()
-        for leaf in self.leaves:
-            out |= leaf.days_between(lo, hi)
-        return out
+    # --- per leaf ------------------------------------------------------------------------
+
+    def matcher(self, k: int, node: Node) -> Matcher:
+        """The matcher of ``node`` in leaf number ``k``."""
+        leaf = self.leaves[k]
+        if isinstance(node, And):
+            pos = [self.matcher(k, c) for c in node.children if not isinstance(c, Not)]
+            neg = [self.matcher(k, c.child) for c in node.children if isinstance(c, Not)]
+            return _and(pos or [RangeMatcher(0, leaf.maxdoc)], neg, id(node))
+        if isinstance(node, Or):
+            return _or([self.matcher(k, c) for c in node.children], id(node))
+        if isinstance(node, Not):
+            return _and([RangeMatcher(0, leaf.maxdoc)], [self.matcher(k, node.child)],
+                        id(node))
+        if isinstance(node, DateRange):
+            return _dates(leaf, node)
+        if isinstance(node, Meta):
+            field, terms = self._meta[id(node)]
+            return _terms(leaf, [(field, t) for t in terms], id(node))
+        if isinstance(node, Pattern):
+            expanded = self._expanded[(id(node), k)]
+            return _terms(leaf, [(f, t) for f, ts in expanded.items() for t in sorted(ts)],
+                          id(node))
+        if isinstance(node, Phrase) and len(self.terms[id(node)][1]) > 1:
+            return self._phrase(leaf, node)
+        fields, terms = self.terms[id(node)]
+        return _terms(leaf, [(f, terms[0]) for f in fields], id(node))
+
+    def _phrase(self, leaf: Leaf, node: Phrase) -> Matcher:
+        fields, terms = self.terms[id(node)]
+        out = []
+        for f in fields:
+            found = {t: leaf.postings(f, t) for t in set(terms)}
+            if all(found.values()):
+                ms = {t: TermMatcher(p, field=f, term=t) for t, p in found.items()}
+                out.append(PhraseMatcher(terms, ms, node.slop, id(node), f))
+        return _or(out, 0)
 
 
-def _positions(leaf: Leaf, field: str, term: str, among: set[int]) -> dict[int, list[int]]:
-    """Local doc number -> positions of ``term``, for documents whose source is ``among``."""
-    try:
-        m = leaf.reader.postings(field, term)
-    except Exception:  # TermNotFound
-        return {}
-    sids, out = leaf.cols.sids, {}
-    while m.is_active():
-        d = m.id()
-        if sids[d] in among:
-            out[d] = m.value_as("positions")
-        m.next()
-    return out
+def _terms(leaf: Leaf, pairs: list[tuple[str, str]], node_id: int) -> Matcher:
+    """Documents holding any of the ``(field, term)`` pairs."""
+    ms = [TermMatcher(p, node_id, f, t) for f, t in pairs if (p := leaf.postings(f, t))]
+    return _or(ms, 0)
+
+
+def _or(children: list[Matcher], node_id: int) -> Matcher:
+    children = [c for c in children if not isinstance(c, Nothing)]
+    if not children:
+        return Nothing()
+    m = children[0] if len(children) == 1 else OrMatcher(children)
+    if node_id:
+        m = _marked(m, node_id)
+    return m
+
+
+def _and(pos: list[Matcher], neg: list[Matcher], node_id: int) -> Matcher:
+    if any(isinstance(c, Nothing) for c in pos):
+        return Nothing()
+    neg = [c for c in neg if not isinstance(c, Nothing)]
+    m = AndMatcher(pos, neg)
+    m.node_id = node_id
+    return m
+
+
+def _marked(m: Matcher, node_id: int) -> Matcher:
+    """``m``, also recording ``node_id`` when it matches (a filter that keeps all)."""
+    if not m.node_id or m.node_id == node_id:
+        m.node_id = node_id
+        return m
+    f = FilterMatcher(m, lambda _d: True)
+    f.node_id = node_id
+    return f
+
+
+def _dates(leaf: Leaf, node: DateRange) -> Matcher:
+    lo, hi = day_bounds(node.lo, node.hi)
+    found = leaf.when_range(lo, hi)
+    m = RangeMatcher(*found) if isinstance(found, tuple) else ListMatcher(found)
+    m.node_id = id(node)
+    return m
+
+
+def scoped(m: Matcher, leaf: Leaf, sids: set[int]) -> Matcher:
+    """``m`` limited to documents whose source is in ``sids``."""
+    col = leaf.sids
+    return FilterMatcher(m, lambda d: col[d] in sids)

@@ -1,29 +1,30 @@
-"""Running a search: matching sources, then their hits as KWIC rows, a batch at a time.
+"""Running a search: matching sources in date order, their hits as KWIC rows, streamed.
 
-:func:`search` parses and evaluates the query at once (syntax errors and unknown
-collections or codes are raised here), orders the candidate sources by date, and
-returns a :class:`SearchRun`. Iterating :meth:`SearchRun.batches` then yields the
-hits of a few hundred sources at a time, so the first rows can be shown while the rest
-are still being gathered; ``cancelled`` stops it between batches. Each hit is an exact
-``(source_id, start, end)`` span in code points (:class:`~db.search.spans.Hit`), and
-each KWIC row carries its left context, the matched text and its right context.
+:func:`search` parses the query and prepares it at once (syntax errors, unknown
+collections or codes and over-wide wildcards are raised here) and returns a
+:class:`SearchRun`. Nothing else is done until rows are asked for: the run walks the
+segments' matchers in date order (a k-way merge by publication time, then source id),
+loads the matching sources from the database a batch at a time and locates their hits.
+So the first screen costs what it shows, and listing every hit holds one batch in
+memory, whatever the number of hits. Each hit is an exact ``(source_id, start, end)``
+span in code points (:class:`~db.search.spans.Hit`), and each KWIC row carries its left
+context, the matched text and its right context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from operator import itemgetter
 
 from db.errors import SearchError, SearchIndexError
-from db.models import Coding, Excerpt, Footnote, Memo, Source, source_collections
-from db.search.evaluate import Evaluator
-from db.search.leaves import day_map
-from db.search.query import Meta, Node, Pattern, Phrase, Words, parse
+from db.search.evaluate import Evaluator, scoped
+from db.search.loading import load_docs, needs_of
+from db.search.matchers import END, FilterMatcher
+from db.search.query import Node, parse
 from db.search.quotes import ALL, in_scope, quote_spans, split_scope
 from db.search.spans import Doc, Hit, SpanFinder
 
@@ -31,6 +32,7 @@ CONTEXT = 70
 """Characters of context on each side of a hit."""
 
 FIRST_BATCH, BATCH = 100, 1000
+_CHECK_EVERY = 256
 
 
 @dataclass(slots=True)
@@ -64,33 +66,123 @@ class SourceHits:
 
 
 class SearchRun:
-    """One evaluated search: candidate sources in order, and their hits on demand."""
+    """One prepared search: its hits, gathered on demand in date order.
 
-    def __init__(self, session: Session, tree: Node, evaluator: Evaluator, sources: list[int],
-                 cancelled: Callable[[], bool] | None = None, quotes: str = ALL):
-        self.session, self.tree, self.ev = session, tree, evaluator
+    Holds an open view of the index until it is exhausted or :meth:`close` is called.
+    """
+
+    def __init__(self, index, view, session, tree: Node, ev: Evaluator,
+                 scope: set[int] | None, cancelled: Callable[[], bool] | None = None,
+                 quotes: str = ALL):
+        self.index, self.view, self.session, self.tree, self.ev = (
+            index, view, session, tree, ev)
+        self.scope = scope
         self.quotes = quotes  # quoted text: ALL, OUTSIDE or INSIDE (db.search.quotes)
-        self.candidates = sources
         self.cancelled = cancelled or (lambda: False)
-        self.finder = SpanFinder(tree, evaluator)
+        self.finder = SpanFinder(tree, ev)
         self.total_hits = 0
         self.total_sources = 0
         self.finished = False
-        self._needs = _needs(tree)
+        self.limited = False  # set by a caller that stopped at a limit
+        self._needs = needs_of(tree)
+        self._stream: Iterator | None = None
+
+    def close(self) -> None:
+        """Give the index view back (the run yields nothing more)."""
+        if self.view is not None:
+            self.index.release(self.view)
+            self.view = None
+        self._stream = iter(())
+
+    def __enter__(self) -> SearchRun:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- the stream of matching documents ----------------------------------------------
+
+    def _matches(self) -> Iterator[tuple]:
+        """``(key, sid, indexed length, captured)`` of every matching document, in date
+        order."""
+        streams = []
+        for k, leaf in enumerate(self.view.leaves):
+            m = self.ev.matcher(k, self.tree)
+            if self.scope is not None:
+                m = scoped(m, leaf, self.scope)
+            if leaf.deleted:
+                deleted = leaf.deleted
+                m = FilterMatcher(m, lambda d, deleted=deleted: d not in deleted)
+            streams.append(self._leaf_stream(leaf, m))
+        if len(streams) == 1:
+            return streams[0]
+        return heapq.merge(*streams, key=itemgetter(0))
+
+    def _leaf_stream(self, leaf, m) -> Iterator[tuple]:
+        sids, whens, lengths = leaf.sids, leaf.whens, leaf.cols.lengths
+        check, n = self.ev.check, 0
+        if not leaf.ordered:  # a small merged segment: gather, then sort
+            found = []
+            doc = m.next()
+            while doc < END:
+                cap: dict = {}
+                m.capture(cap)
+                found.append(((whens[doc], sids[doc]), sids[doc], lengths[doc], cap))
+                doc = m.next()
+            yield from sorted(found, key=itemgetter(0))
+            return
+        doc = m.next()
+        while doc < END:
+            n += 1
+            if n % _CHECK_EVERY == 0:
+                check()
+            cap = {}
+            m.capture(cap)
+            yield (whens[doc], sids[doc]), sids[doc], lengths[doc], cap
+            doc = m.next()
+
+    def _next_matches(self, count: int) -> list[tuple]:
+        if self._stream is None:
+            self._stream = self._matches()
+        out = []
+        for item in self._stream:
+            out.append(item)
+            if len(out) >= count:
+                break
+        return out
+
+    # --- hits ----------------------------------------------------------------------------
 
     def batches(self, first: int = FIRST_BATCH, size: int = BATCH) -> Iterator[list[SourceHits]]:
-        """Hits of the candidates, source by source in order, in growing batches."""
-        i, step = 0, first
-        while i < len(self.candidates):
-            if self.cancelled():
-                raise SearchError("the search was cancelled")
-            chunk = self.candidates[i:i + step]
-            found = [h for h in self._locate(chunk) if h.rows]
-            self.total_sources += len(found)
-            self.total_hits += sum(len(h.rows) for h in found)
-            yield found
-            i, step = i + step, size
-        self.finished = True
+        """Hits of the matching sources, source by source in date order, in growing
+        batches (``first`` sources, then ``size`` at a time)."""
+        step = first
+        try:
+            while matches := self._next_matches(step):
+                if self.cancelled():
+                    raise SearchError("the search was cancelled")
+                found = self._locate(matches)
+                self.total_sources += len(found)
+                self.total_hits += sum(len(h.rows) for h in found)
+                yield found
+                step = size
+            self.finished = True
+        except (SearchError, LookupError):
+            raise
+        except Exception as exc:  # a damaged or vanished index: rebuild, never crash
+            if self.view is None:
+                raise
+            self.index.mark_broken()
+            raise SearchIndexError(f"the search index could not be read ({exc}); "
+                                   "it will be rebuilt") from exc
+        finally:  # finished, failed, or abandoned by its reader: the view goes back
+            self.close()
+
+    def rows(self, first: int = FIRST_BATCH, size: int = BATCH) -> Iterator[KwicRow]:
+        """Every hit as a KWIC row, streamed (one batch in memory at a time)."""
+        for batch in self.batches(first, size):
+            for sh in batch:
+                yield from sh.rows
 
     def all(self, limit: int | None = None) -> list[SourceHits]:
         """Every source with hits (stopping once ``limit`` hits are gathered)."""
@@ -101,25 +193,29 @@ class SearchRun:
                 break
         return out
 
-    def _locate(self, sids: list[int]) -> list[SourceHits]:
-        docs = _load_docs(self.session, sids, self._needs, self.ev)
+    def _locate(self, matches: list[tuple]) -> list[SourceHits]:
+        sids = [m[1] for m in matches]
+        docs = load_docs(self.session, sids, self._needs, self.ev.codes)
         quoted = quote_spans(self.session, sids) if self.quotes != ALL else {}
         out = []
-        for sid in sids:
+        for _key, sid, length, cap in matches:
             doc = docs.get(sid)
             if doc is None:  # removed since the index saw it
                 continue
-            hits = in_scope(self.finder.doc_hits(doc), quoted.get(sid, []), self.quotes)
-            sh = SourceHits(sid, doc.title, doc.author, doc.published)
-            sh.rows = [kwic(doc, h) for h in hits]
-            out.append(sh)
+            hits = self.finder.doc_hits(doc, cap, length)
+            if self.quotes != ALL:
+                hits = in_scope(hits, quoted.get(sid, []), self.quotes)
+            if hits:
+                sh = SourceHits(sid, doc.title, doc.author, doc.published)
+                sh.rows = [kwic(doc, h) for h in hits]
+                out.append(sh)
         return out
 
 
-def search(index, session: Session, query: str, *, stemmed: bool = False,
+def search(index, session, query: str, *, stemmed: bool = False,
            collection: int | None = None, within: Iterable[int] | None = None,
            cancelled: Callable[[], bool] | None = None, quotes: str = ALL) -> SearchRun:
-    """Parse and evaluate ``query``; the returned run gathers the hits.
+    """Parse and prepare ``query``; the returned run gathers the hits.
 
     ``collection`` (an id, with its sub-collections) and ``within`` (source ids, e.g.
     what the Sources pane shows) narrow the search; ``quotes`` (or ``-in:quote`` /
@@ -129,100 +225,21 @@ def search(index, session: Session, query: str, *, stemmed: bool = False,
     """
     query, quotes = split_scope(query, quotes)
     tree = parse(query)
-    reader = index.reader()
+    view = index.acquire()
     try:
-        ev = Evaluator(reader, session, query, stemmed=stemmed, cancelled=cancelled)
-        found = ev.run(tree)
+        ev = Evaluator(view.leaves, session, query, stemmed=stemmed, cancelled=cancelled)
+        ev.prepare(tree)
+        scope = None
         if collection is not None:
-            found &= _collection_members(session, ev, collection)
+            from db.search.loading import collection_members
+
+            scope = collection_members(session, collection)
         if within is not None:
-            found &= set(within)
-        days = day_map(ev.leaves)
-    except (SearchError, LookupError):
+            scope = set(within) if scope is None else scope & set(within)
+    except BaseException:
+        index.release(view)
         raise
-    except Exception as exc:  # a damaged or vanished index: rebuild, never crash
-        index.mark_broken()
-        raise SearchIndexError(f"the search index could not be read ({exc}); "
-                               "it will be rebuilt") from exc
-    finally:
-        reader.close()
-    ordered = sorted(found, key=days.get) if found <= days.keys() else \
-        sorted(found, key=lambda s: days.get(s, s))
-    return SearchRun(session, tree, ev, ordered, cancelled, quotes)
-
-
-def _collection_members(session: Session, ev: Evaluator, collection: int) -> set[int]:
-    from db.models import Collection
-
-    rows = session.execute(select(Collection.id, Collection.parent_id)).all()
-    ids, grew = {collection}, True
-    while grew:
-        more = {r.id for r in rows if r.parent_id in ids} - ids
-        ids |= more
-        grew = bool(more)
-    q = select(source_collections.c.source_id).where(
-        source_collections.c.collection_id.in_(ids))
-    return set(session.scalars(q))
-
-
-# --- what a batch needs from the database ---------------------------------------------------
-
-def _walk(node: Node) -> Iterator[Node]:
-    yield node
-    for c in getattr(node, "children", ()):
-        yield from _walk(c)
-    if getattr(node, "child", None) is not None:
-        yield from _walk(node.child)
-
-
-def _needs(tree: Node) -> set[str]:
-    needs = set()
-    for n in _walk(tree):
-        if isinstance(n, Words | Pattern | Phrase) and n.field in ("text", "note"):
-            needs.add("notes")
-        if isinstance(n, Words | Pattern | Phrase) and n.field == "memo":
-            needs.add("memos")
-        if isinstance(n, Meta) and n.field == "code":
-            needs.add("regions")
-    return needs
-
-
-def _load_docs(session: Session, sids: list[int], needs: set[str], ev: Evaluator
-               ) -> dict[int, Doc]:
-    q = select(Source.id, Source.text, Source.title, Source.author, Source.published).where(
-        Source.id.in_(sids))
-    docs = {r.id: Doc(r.id, r.text, r.title or "", r.author or "", r.published)
-            for r in session.execute(q)}
-    if "notes" in needs:
-        q = select(Footnote.source_id, Footnote.id, Footnote.offset, Footnote.end,
-                   Footnote.label, Footnote.text).where(Footnote.source_id.in_(sids)) \
-            .order_by(Footnote.offset)
-        for r in session.execute(q):
-            if r.source_id in docs:
-                docs[r.source_id].footnotes.append(tuple(r)[1:])
-    if "memos" in needs:
-        _load_memos(session, sids, docs)
-    if "regions" in needs:
-        codes = set().union(*ev.codes.values()) if ev.codes else set()
-        q = select(Excerpt.source_id, Coding.code_id, Excerpt.start, Excerpt.end).join(
-            Coding, Coding.excerpt_id == Excerpt.id).where(
-            Excerpt.source_id.in_(sids), Coding.code_id.in_(codes))
-        for sid, code, s, e in session.execute(q):
-            if sid in docs:
-                docs[sid].regions.setdefault(code, []).append((s, e))
-    return docs
-
-
-def _load_memos(session: Session, sids: list[int], docs: dict[int, Doc]) -> None:
-    on_source = select(Memo.source_id, Memo.id, Memo.title, Memo.body).where(
-        Memo.target == "source", Memo.source_id.in_(sids))
-    for sid, mid, title, body in session.execute(on_source):
-        docs[sid].memos.append((mid, None, f"{title}\n{body}".strip()))
-    on_excerpt = select(Excerpt.source_id, Memo.id, Memo.title, Memo.body, Excerpt.start,
-                        Excerpt.end).join(Excerpt, Excerpt.id == Memo.excerpt_id).where(
-        Memo.target == "excerpt", Excerpt.source_id.in_(sids))
-    for sid, mid, title, body, s, e in session.execute(on_excerpt):
-        docs[sid].memos.append((mid, (s, e), f"{title}\n{body}".strip()))
+    return SearchRun(index, view, session, tree, ev, scope, cancelled, quotes)
 
 
 # --- concordance lines -------------------------------------------------------------------
@@ -237,8 +254,7 @@ def _flat(s: str) -> str:
 
 def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
     """The concordance line of ``hit`` in ``doc``."""
-    text, s, e = doc.text, hit.start, hit.end
-    prefix = ""
+    s, e, prefix = hit.start, hit.end, ""
     if hit.where == "footnote":
         fn = next(f for f in doc.footnotes if f[0] == hit.ref)
         text, (s, e), prefix = fn[4], hit.inner, f"[{fn[3]}] "
@@ -247,6 +263,12 @@ def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
         text, (s, e), prefix = memo[2], hit.inner, "memo: "
     elif hit.where == "title":
         text, (s, e), prefix = doc.title, hit.inner, "title: "
+    elif doc.text is None:  # a huge source: read just the context
+        lo = max(0, s - width)
+        text = doc.window(lo, (e if hit.where != "source" else 2 * width) + width - lo)
+        s, e = s - lo, e - lo
+    else:
+        text = doc.text
     left = _flat(text[max(0, s - width):s])
     right = _flat(text[e:e + width]) if hit.where != "source" else _flat(text[:width * 2])
     return KwicRow(hit, prefix + left if prefix else left, text[s:e], right,

@@ -12,10 +12,13 @@ a planted TOC fails the hash check before Whoosh sees it.
 
 Catching up reads the change log after the stamp's ``last_seq``, maps each change to
 the sources it touches (through the database, and through the index's ``owns`` field
-for rows that are gone), rewrites those documents and commits in batches; the stamp
-advances after each commit. One writer at a time: a lock per folder in this process,
-Whoosh's file lock across processes, and every commit either finishes or is cancelled
-with the lock released (:func:`commit_safely`).
+for rows that are gone), deletes their documents, writes the present ones as a new
+segment and commits in batches; the stamp advances after each commit.
+
+One build or update per project at a time, across processes (:mod:`db.search.lock`):
+a second window or command waits, saying so, and then finds the index the first one
+built. Searches read through *views* (a reader and its segments) kept in a small pool
+and replaced when the stamp changes, so a search costs no index opening.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import os
 import shutil
 import threading
 import uuid as uuidlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -35,28 +38,23 @@ from sqlalchemy.orm import Session
 from whoosh import index as windex
 
 from db.errors import IndexBusyError, IndexCancelled, SearchIndexError
-from db.models import Change, Coding, Excerpt, Footnote, Memo, Source, source_collections
+from db.models import Change, Source
 from db.resources import cache_dir
-from db.search.build import add_all, build_parallel, default_procs, unscored
-from db.search.documents import all_source_ids, batches
-from db.search.schema import VERSION, build_schema
+from db.search.build import build_here, build_parallel, default_procs
+from db.search.catchup import affected_sources, rewrite
+from db.search.leaves import Leaf, leaves
+from db.search.lock import project_lock
+from db.search.schema import VERSION
 
 STAMP = "quire-index.json"
 INDEXNAME = "MAIN"
 CHANGES_PER_BATCH = 5000
 REBUILD_ABOVE = 20000  # a catch-up touching more sources than this rebuilds instead
 WRITE_TIMEOUT = 5.0
+_POOL = 2  # idle views kept per index
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
-
-_folder_locks: dict[str, threading.RLock] = {}
-_folder_locks_guard = threading.Lock()
-
-
-def _folder_lock(path: Path) -> threading.RLock:
-    with _folder_locks_guard:
-        return _folder_locks.setdefault(str(path), threading.RLock())
 
 
 def index_dir(project_uuid: str) -> Path:
@@ -107,6 +105,20 @@ def _never() -> bool:
     return False
 
 
+class View:
+    """An open reader of the index and its segments, for one search at a time."""
+
+    def __init__(self, ix, key):
+        self.key = key
+        self.reader = ix.reader()
+        self.leaves: list[Leaf] = leaves(self.reader)
+
+    def close(self) -> None:
+        """Close the reader's files."""
+        with contextlib.suppress(Exception):
+            self.reader.close()
+
+
 class SearchIndex:
     """The search index of one open project."""
 
@@ -114,7 +126,9 @@ class SearchIndex:
         self.project = project
         self.path = root if root is not None else index_dir(project.uuid)
         self._ix = None
-        self._lock = _folder_lock(self.path)
+        self._lock = project_lock(self.path)
+        self._views: list[View] = []
+        self._views_guard = threading.Lock()
 
     # --- the stamp ----------------------------------------------------------------------
 
@@ -132,6 +146,13 @@ class SearchIndex:
         tmp = self.path / (STAMP + ".tmp")
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, self.path / STAMP)
+
+    def _stamp_key(self):
+        try:
+            st = os.stat(self.path / STAMP)
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
 
     def problem(self) -> str:
         """Why the index cannot be opened as it is ('' if it can), without opening it."""
@@ -154,13 +175,14 @@ class SearchIndex:
         at = session.scalar(select(Change.at).where(Change.seq == seq))
         return at is None or at.isoformat() != stamp.get("last_at")
 
-    # --- opening ------------------------------------------------------------------------
+    # --- opening and reading -------------------------------------------------------------
 
     def is_open(self) -> bool:
         """Whether the index is open and usable for searching."""
         return self._ix is not None
 
     def _open(self) -> None:
+        self._drop_views()
         try:
             self._ix = windex.open_dir(str(self.path), indexname=INDEXNAME)
         except Exception as exc:  # unpickling, missing files, bad data: all mean rebuild
@@ -168,32 +190,54 @@ class SearchIndex:
             raise SearchIndexError(f"the search index cannot be opened ({exc})") from exc
 
     def close(self) -> None:
-        """Forget the open index (readers handed out stay valid until closed)."""
+        """Forget the open index (views handed out stay valid until released)."""
         self._ix = None
+        self._drop_views()
+
+    def _drop_views(self) -> None:
+        with self._views_guard:
+            views, self._views = self._views, []
+        for v in views:
+            v.close()
 
     def mark_broken(self) -> None:
         """Called when reading the index failed: the next :meth:`ensure` rebuilds it."""
-        self._ix = None
+        self.close()
         with contextlib.suppress(OSError):
             (self.path / STAMP).unlink()
 
-    def reader(self):
-        """A new Whoosh reader of the current index (close it, or use ``with``)."""
-        ix = self._ix
+    def acquire(self) -> View:
+        """A view of the current index for one search; give it back with :meth:`release`."""
+        ix, key = self._ix, self._stamp_key()
         if ix is None:
             raise SearchIndexError("the search index is not ready yet")
+        with self._views_guard:
+            while self._views:
+                view = self._views.pop()
+                if view.key == key:
+                    return view
+                view.close()
         try:
-            return ix.reader()
+            return View(ix, key)
         except Exception as exc:
             self.mark_broken()
             raise SearchIndexError(f"the search index cannot be read ({exc})") from exc
+
+    def release(self, view: View) -> None:
+        """Take back a view :meth:`acquire` gave (kept for the next search if current)."""
+        with self._views_guard:
+            if view.key == self._stamp_key() and len(self._views) < _POOL:
+                self._views.append(view)
+                return
+        view.close()
 
     # --- keeping it current -------------------------------------------------------------
 
     def ensure(self, session: Session, progress: Progress | None = None,
                cancelled: Cancelled | None = None) -> str:
         """Open the index, rebuilding or catching it up as needed; says what was done."""
-        with self._lock:
+        progress, cancelled = progress or _nothing, cancelled or _never
+        with self._lock.hold(progress, cancelled):
             reason = self.problem()
             if not reason:
                 try:
@@ -219,8 +263,11 @@ class SearchIndex:
             return f"up to date ({applied} change(s) applied)"
 
     def _count_differs(self, session: Session) -> bool:
-        with self.reader() as r:
-            indexed = r.doc_count()
+        view = self.acquire()
+        try:
+            indexed = view.reader.doc_count()
+        finally:
+            self.release(view)
         return indexed != session.scalar(select(func.count(Source.id)))
 
     def pending(self, session: Session) -> int:
@@ -231,14 +278,16 @@ class SearchIndex:
     def rebuild(self, session: Session, progress: Progress | None = None,
                 cancelled: Cancelled | None = None, procs: int | None = None) -> int:
         """Build the index anew from the database; returns the number of sources."""
+        from db.search.documents import ordered_source_ids
+
         progress, cancelled = progress or _nothing, cancelled or _never
-        with self._lock:
+        with self._lock.hold(progress, cancelled):
             session.rollback()  # one read snapshot from here to the end
             last = session.execute(select(Change.seq, Change.at).order_by(
                 Change.seq.desc()).limit(1)).first()
-            ids = all_source_ids(session)
+            ids = ordered_source_ids(session)
             tmp = self.path.with_name(self.path.name + ".building")
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)  # a crashed build's leftovers
             tmp.mkdir(parents=True)
             try:
                 self._build_into(tmp, session, ids, progress, cancelled, procs)
@@ -255,7 +304,6 @@ class SearchIndex:
 
     def _build_into(self, tmp: Path, session: Session, ids: list[int], progress: Progress,
                     cancelled: Cancelled, procs: int | None) -> None:
-        ix = windex.create_in(str(tmp), build_schema(), indexname=INDEXNAME)
         done = [0]
 
         def count(n: int) -> None:
@@ -269,17 +317,11 @@ class SearchIndex:
         procs = default_procs(len(ids)) if procs is None else procs
         if procs > 1 and self.project.path is not None:
             build_parallel(tmp, INDEXNAME, self.project.path, ids, procs, count, cancelled)
-            return
-        w = unscored(ix.writer(limitmb=128, compound=False))
-        try:
-            add_all(w, session, ids, count, cancelled)
-        except BaseException:
-            cancel_safely(w)
-            raise
-        commit_safely(w)
+        else:
+            build_here(tmp, INDEXNAME, session, ids, count, cancelled)
 
     def _swap_in(self, tmp: Path) -> None:
-        self._ix = None
+        self.close()
         old = self.path.with_name(self.path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.path.exists():
@@ -291,7 +333,7 @@ class SearchIndex:
                  cancelled: Cancelled | None = None) -> int:
         """Apply the change log since the stamp; returns how many entries were applied."""
         progress, cancelled = progress or _nothing, cancelled or _never
-        with self._lock:
+        with self._lock.hold(progress, cancelled):
             if self._ix is None:
                 raise SearchIndexError("the search index is not open")
             session.rollback()  # see the newest committed changes
@@ -299,11 +341,15 @@ class SearchIndex:
             while rows := self._next_changes(session):
                 if cancelled():
                     raise IndexCancelled("updating the search index was cancelled")
-                sids = self._affected(session, rows)
+                view = self.acquire()
+                try:
+                    sids = affected_sources(session, view.leaves, rows)
+                finally:
+                    self.release(view)
                 if len(sids) > REBUILD_ABOVE:
                     self.rebuild(session, progress, cancelled)
                     return applied + len(rows)
-                self._rewrite(session, sids)
+                rewrite(self._writer(), session, sids, self.path)
                 self._write_stamp(rows[-1].seq, rows[-1].at.isoformat())
                 applied += len(rows)
                 progress(applied, applied, f"Search index: {applied} change(s) applied")
@@ -316,77 +362,9 @@ class SearchIndex:
              .where(Change.seq > seq).order_by(Change.seq).limit(CHANGES_PER_BATCH))
         return session.execute(q).all()
 
-    def _affected(self, session: Session, rows: list) -> set[int]:
-        by_entity: dict[str, set[int]] = {}
-        for r in rows:
-            by_entity.setdefault(r.entity, set()).add(r.entity_id)
-        sids = set(by_entity.get(Source.__tablename__, ()))
-        with self.reader() as reader:
-            for entity, ids in by_entity.items():
-                sids |= _sources_of(session, reader, entity, sorted(ids))
-        return sids
-
-    def _rewrite(self, session: Session, sids: set[int]) -> None:
-        """Replace the documents of ``sids`` with what the database holds now."""
-        ordered = sorted(sids)
-        w = self._writer()
-        try:
-            present: set[int] = set()
-            for docs in batches(session, ordered):
-                for d in docs:
-                    present.add(d["sid"])
-                    w.update_document(**d)
-            for sid in set(ordered) - present:
-                w.delete_by_term("src", str(sid))
-        except BaseException:
-            cancel_safely(w)
-            raise
-        commit_safely(w)
-
     def _writer(self):
         try:
-            return unscored(self._ix.writer(timeout=WRITE_TIMEOUT))
+            return self._ix.writer(timeout=WRITE_TIMEOUT)
         except windex.LockError:
             raise IndexBusyError("another Quire window or command is updating the "
                                  "search index; try again in a moment") from None
-
-
-# --- which sources a change touches ------------------------------------------------------
-
-_OWNER_QUERIES = {
-    Footnote.__tablename__: lambda ids: select(Footnote.source_id).where(Footnote.id.in_(ids)),
-    Excerpt.__tablename__: lambda ids: select(Excerpt.source_id).where(Excerpt.id.in_(ids)),
-    Coding.__tablename__: lambda ids: select(Excerpt.source_id).join(
-        Coding, Coding.excerpt_id == Excerpt.id).where(Coding.id.in_(ids)),
-    Memo.__tablename__: lambda ids: select(func.coalesce(Memo.source_id, Excerpt.source_id))
-    .outerjoin(Excerpt, Excerpt.id == Memo.excerpt_id).where(Memo.id.in_(ids)),
-    "collections": lambda ids: select(source_collections.c.source_id).where(
-        source_collections.c.collection_id.in_(ids)),
-}
-
-
-def _sources_of(session: Session, reader, entity: str, ids: list[int]) -> set[int]:
-    """Sources whose documents may change because rows ``ids`` of ``entity`` changed."""
-    out: set[int] = set()
-    if entity in _OWNER_QUERIES:
-        for chunk in _chunks(ids):
-            out |= {s for s in session.scalars(_OWNER_QUERIES[entity](chunk)) if s}
-    field, prefix = {"collections": ("collection", ""), "codes": ("code", "")}.get(
-        entity, ("owns", f"{entity}:"))
-    indexed = set()
-    for i in ids:
-        indexed |= set(_postings_sids(reader, field, f"{prefix}{i}"))
-    if entity == "collections":  # only members that joined or left need rewriting
-        return out ^ indexed
-    return out | indexed
-
-
-def _postings_sids(reader, field: str, term: str) -> Iterable[int]:
-    from db.search.leaves import leaves
-
-    for leaf in leaves(reader):
-        yield from leaf.sids_of(leaf.reader_postings(field, term))
-
-
-def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]

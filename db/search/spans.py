@@ -1,11 +1,16 @@
-"""Where exactly a query matches inside one source: code-point spans, checked word by word.
+"""Where exactly a query matches inside one source: code-point spans.
 
-The evaluator (``evaluate.py``) says which sources may match; this module tokenizes a
-candidate's text with the index's own tokenizer and finds each occurrence, so every
-hit is an exact ``[start, end)`` span of the canonical text (DESIGN.md rule 6). It is
-also the final check: a candidate in which the query has no occurrence (a phrase whose
-words are all there but not together, a word outside the coded passages a ``code:``
-limits it to) is dropped.
+The matchers (``matchers.py``) capture, at each matching document, the spans the
+postings hold for each text node. This module turns them into :class:`Hit` objects,
+every one an exact ``[start, end)`` span of the canonical text (DESIGN.md rule 6):
+
+* hits in the text itself come from the postings, after checking that the document
+  is still this source's (its text length matches) and that each word's span, folded,
+  is the word the index says it is; a source that fails either check is located by
+  tokenizing its text instead, so a stale index never gives a wrong span;
+* hits in footnotes, memos and the title (which can change) are always located by
+  tokenizing what the database holds now;
+* ``code:`` limits hits to the coded passages, read from the database.
 
 Per node, :meth:`SpanFinder.hits` returns None (no match), ``[]`` (a match without a
 place in the text: ``author:``, ``date:``, ``NOT ...``) or the list of hits.
@@ -15,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from db.search.analysis import Tok, find_terms, stemmed, term_finder, tokens
+from db.fold import FOLD
+from db.search.analysis import analyze, stem, stems
 from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words
 
 WHERE_ORDER = {"text": 0, "coded": 0, "footnote": 1, "title": 2, "memo": 3, "source": 4}
@@ -42,44 +48,40 @@ class Hit:
 
 @dataclass
 class Doc:
-    """What locating hits needs to know about one source."""
+    """What locating hits needs to know about one source (``text`` is None for a huge
+    source, whose context is read a window at a time)."""
 
     sid: int
-    text: str
+    text: str | None
     title: str = ""
     author: str = ""
     published: object = None
+    length: int = 0
     footnotes: list[tuple[int, int, int, str, str]] = field(default_factory=list)
     memos: list[tuple[int, tuple[int, int] | None, str]] = field(default_factory=list)
     regions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    window: object = None  # for a huge source: (start, size) -> that part of the text
     _cache: dict = field(default_factory=dict)
 
     def raw(self, what: str, index: int) -> str:
         """The text ("body"), a footnote's, a memo's or the title."""
         if what == "body":
-            return self.text
+            return self.text or ""
         if what == "title":
             return self.title
         if what == "author":
             return self.author
         return self.footnotes[index][4] if what == "note" else self.memos[index][2]
 
-    def toks(self, what: str, index: int, stem: bool) -> list[Tok]:
-        """Tokens of the text ("body"), a footnote, a memo or the title."""
-        key = (what, index, stem)
+    def toks(self, what: str, index: int, stemmed: bool) -> list[tuple[str, int, int, int]]:
+        """``(term, position, start, end)`` of the text, a footnote, a memo or the title."""
+        key = (what, index, stemmed)
         if key not in self._cache:
-            exact_key = (what, index, False)
-            if exact_key not in self._cache:
-                self._cache[exact_key] = tokens(self.raw(what, index))
-            if stem:
-                self._cache[key] = stemmed(self._cache[exact_key])
+            terms, poss, starts, ends = analyze(self.raw(what, index))
+            if stemmed:
+                terms = stems(terms)
+            self._cache[key] = list(zip(terms, poss, starts, ends, strict=True))
         return self._cache[key]
-
-
-def positions_match(pos_lists: list[list[int]], slop: int) -> bool:
-    """Whether positions of each word (in order) form a phrase (slop 0) or lie near."""
-    occ = [[(p, 0, 0) for p in ps] for ps in pos_lists]
-    return bool(occurrences(occ, slop))
 
 
 def occurrences(occ: list[list[tuple[int, int, int]]], slop: int) -> list[tuple[int, int]]:
@@ -112,15 +114,20 @@ def _near(occ: list[list[tuple[int, int, int]]], slop: int) -> list[tuple[int, i
 
 
 class SpanFinder:
-    """Locates the hits of an evaluated query tree in candidate sources."""
+    """Locates the hits of an evaluated query tree in matching sources."""
 
     def __init__(self, root: Node, evaluator):
         self.root, self.ev = root, evaluator
-        self._finders: dict[int, tuple[set[str], object]] = {}
 
-    def doc_hits(self, doc: Doc) -> list[Hit]:
-        """Every hit of the query in ``doc``, in reading order; [] if it does not match."""
-        found = self.hits(self.root, doc)
+    def doc_hits(self, doc: Doc, captured: dict, indexed_length: int) -> list[Hit]:
+        """Every hit of the query in ``doc``, in reading order; [] if it does not match.
+
+        ``captured`` is what the matchers recorded at the document; ``indexed_length``
+        the length of the text the index saw.
+        """
+        trusted = doc.text is None or (indexed_length == doc.length
+                                       and self._valid(doc, captured))
+        found = self.hits(self.root, doc, captured, trusted)
         if found is None:
             return []
         if not found:
@@ -128,28 +135,40 @@ class SpanFinder:
         return sorted(set(found), key=lambda h: (WHERE_ORDER[h.where], h.start, h.end,
                                                 h.ref, h.inner or (0, 0)))
 
-    def hits(self, node: Node, doc: Doc) -> list[Hit] | None:
+    def _valid(self, doc: Doc, captured: dict) -> bool:
+        """Whether every word span the postings gave in the text is that word."""
+        text = doc.text
+        for spans in captured.values():
+            for f, term, s, e in spans:
+                if term is None or not f.startswith("body"):
+                    continue
+                folded = text[s:e].translate(FOLD)
+                if (stem(folded) if f == "body_stem" else folded) != term:
+                    return False
+        return True
+
+    def hits(self, node: Node, doc: Doc, cap: dict, trusted: bool) -> list[Hit] | None:
         """None, [] or hits; see the module docstring."""
         if isinstance(node, And):
-            return self._and(node, doc)
+            return self._and(node, doc, cap, trusted)
         if isinstance(node, Or):
-            parts = [h for h in (self.hits(c, doc) for c in node.children) if h is not None]
+            parts = [h for c in node.children
+                     if (h := self.hits(c, doc, cap, trusted)) is not None]
             return None if not parts else [x for p in parts for x in p]
-        if isinstance(node, Not):
-            return None if doc.sid in self.ev.sets[id(node.child)] else []
+        if id(node) not in cap:
+            return None
         if isinstance(node, Meta) and node.field == "code":
-            return self._coded(node, doc)
-        if isinstance(node, Meta | DateRange):
-            return [] if doc.sid in self.ev.sets[id(node)] else None
-        if isinstance(node, Words | Pattern | Phrase):
-            found = self._text(node, doc)
-            if node.field == "author":  # a match, but not a place in the text
-                return [] if found else None
-            return found or None
-        raise TypeError(f"unknown query node {node!r}")
+            spans = {s for code in self.ev.codes[id(node)] for s in doc.regions.get(code, ())}
+            return [Hit(doc.sid, s, e, "coded") for s, e in sorted(spans)] or None
+        if isinstance(node, Meta | DateRange | Not):
+            return []
+        if node.field == "author":  # a match, but not a place in the text
+            return []
+        return self._text(node, doc, cap[id(node)], trusted) or None
 
-    def _and(self, node: And, doc: Doc) -> list[Hit] | None:
-        results = [(c, self.hits(c, doc)) for c in node.children]
+    def _and(self, node: And, doc: Doc, cap: dict, trusted: bool) -> list[Hit] | None:
+        results = [(c, self.hits(c, doc, cap, trusted)) for c in node.children
+                   if not isinstance(c, Not)]  # the AND matched: its NOTs hold
         if any(r is None for _, r in results):
             return None
         coded = [r for c, r in results if isinstance(c, Meta) and c.field == "code"]
@@ -163,31 +182,25 @@ class SpanFinder:
         kept = [h for h in coded[0] if all(_overlaps(h, regions) for regions in coded[1:])]
         return kept or None
 
-    def _coded(self, node: Meta, doc: Doc) -> list[Hit] | None:
-        if doc.sid not in self.ev.sets[id(node)]:
-            return None
-        spans = {s for code in self.ev.codes[id(node)] for s in doc.regions.get(code, ())}
-        return [Hit(doc.sid, s, e, "coded") for s, e in sorted(spans)] or None
-
-    def _text(self, node: Words, doc: Doc) -> list[Hit]:
+    def _text(self, node: Words, doc: Doc, spans: list, trusted: bool) -> list[Hit]:
         fields, terms = self.ev.terms[id(node)]
+        phrase = isinstance(node, Phrase) and len(terms) > 1
         slop = node.slop if isinstance(node, Phrase) else 0
+        found = {f for f, _t, _s, _e in spans}
         out: list[Hit] = []
-        phrase = isinstance(node, Phrase)
         for f in fields:
-            base, stem = f.removesuffix("_stem"), f.endswith("_stem")
+            if f not in found:
+                continue
+            base, stemmed = f.removesuffix("_stem"), f.endswith("_stem")
+            if base == "body" and trusted:
+                out += [Hit(doc.sid, s, e) for g, _t, s, e in spans if g == f]
+                continue
+            wanted = terms if not isinstance(node, Pattern) else sorted(
+                {t for g, t, _s, _e in spans if g == f})
             for i, place in enumerate(_places(doc, base)):
-                if phrase or stem:
-                    spans = _find(doc.toks(base, i, stem), terms, phrase, slop)
-                else:  # plain words in the exact field: only look where they may be
-                    spans = find_terms(doc.raw(base, i), *self._finder(node, terms))
-                out += [_hit(doc, base, place, s, e) for s, e in spans]
+                out += [_hit(doc, base, place, s, e) for s, e in
+                        _find(doc.toks(base, i, stemmed), wanted, phrase, slop)]
         return out
-
-    def _finder(self, node: Node, terms: list[str]):
-        if id(node) not in self._finders:
-            self._finders[id(node)] = (set(terms), term_finder(terms))
-        return self._finders[id(node)]
 
 
 def _places(doc: Doc, base: str) -> list:
@@ -211,17 +224,18 @@ def _hit(doc: Doc, base: str, place, s: int, e: int) -> Hit:
     return Hit(doc.sid, 0, 0, "title", 0, (s, e))
 
 
-def _find(toks: list[Tok], terms: list[str], phrase: bool, slop: int) -> list[tuple[int, int]]:
+def _find(toks: list[tuple[str, int, int, int]], terms: list[str], phrase: bool,
+          slop: int) -> list[tuple[int, int]]:
     if not phrase:
         wanted = set(terms)
-        return [(t.start, t.end) for t in toks if t.term in wanted]
+        return [(s, e) for t, _p, s, e in toks if t in wanted]
     occ: list[list[tuple[int, int, int]]] = [[] for _ in terms]
-    index = {}
+    index: dict[str, list[int]] = {}
     for k, term in enumerate(terms):
         index.setdefault(term, []).append(k)
-    for t in toks:
-        for k in index.get(t.term, ()):
-            occ[k].append((t.pos, t.start, t.end))
+    for t, p, s, e in toks:
+        for k in index.get(t, ()):
+            occ[k].append((p, s, e))
     return occurrences(occ, slop)
 
 

@@ -66,8 +66,19 @@ def test_reindex_prints_progress_and_summary(study, capsys):
     assert "Saving the search index" in err
 
 
-def test_search_commands_do_not_import_qt(study):
-    code = ("import sys; from desktop.cli import main; "
+def test_search_loads_only_what_it_needs(study):
+    code = ("import sys, json; from desktop.cli import main; "
             f"main(['search', {str(study)!r}, 'raqqa']); "
-            "sys.exit('PySide6' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+            "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert {"db", "sqlalchemy", "whoosh"} <= loaded
+    assert not loaded & {"PySide6", "alembic", "trafilatura", "pypdf", "lxml", "reportlab",
+                         "openpyxl", "citeproc", "markdown_it", "docx", "bibtexparser"}
+
+
+def test_search_jsonl_streams_one_object_per_hit(study, capsys):
+    code, out, _ = run_quire(capsys, "search", str(study), "raqqa OR الرقة", "--jsonl")
+    hits = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and {h["text"] for h in hits} == {"Raqqa", "الرَّقَّة"}
+    assert all(h["start"] < h["end"] for h in hits)

@@ -1,6 +1,6 @@
 """Tokens, folding and stemming: what a researcher types finds what the text says."""
 
-from db.search.analysis import find_terms, fold, query_terms, stem, term_finder, tokens
+from db.search.analysis import analyze, fold, name_pieces, query_terms, stem, tokens
 
 
 def terms(text):
@@ -34,7 +34,8 @@ def test_latin_case_and_accents_fold():
 def test_hashtags_and_mentions_whole_and_by_parts():
     toks = tokens("#SDFfreedRaqqa @Raqqa_SL")
     found = {t.term for t in toks}
-    assert {"#sdffreedraqqa", "sdffreedraqqa", "raqqa", "@raqqa_sl", "raqqa_sl", "sl"} <= found
+    assert {"#sdffreedraqqa", "sdffreedraqqa", "sdf", "freed", "raqqa", "@raqqa_sl",
+            "raqqa_sl", "sl"} <= found
     assert {t.pos for t in toks if "raqqa" in t.term and t.start < 14} == {0}
     part = next(t for t in toks if t.term == "raqqa" and t.pos == 0)
     assert "#SDFfreedRaqqa"[part.start:part.end] == "Raqqa"
@@ -80,8 +81,34 @@ def test_stemming():
     assert stem("المدارس") != "المدارس"
 
 
-def test_find_terms_agrees_with_tokens():
+def parts(name):
+    return [name[s:e] for s, e in name_pieces(name, 0, len(name))]
+
+
+def test_names_split_as_a_reader_would():
+    assert {"SDF", "freed", "Raqqa"} <= set(parts("SDFfreedRaqqa"))
+    assert {"HTML", "Parser", "2017"} <= set(parts("HTMLParser2017"))
+    assert parts("StopTheWar2017") == ["Stop", "The", "War", "2017"]
+    assert parts("Raqqa_SL") == ["Raqqa", "SL"]
+    assert parts("user_42") == ["user", "42"]
+    assert parts("الرقة_اليوم") == ["الرقة", "اليوم"]
+    assert parts("raqqa") == ["raqqa"]
+
+
+def test_name_parts_keep_harakat_inside_their_part():
+    name = "الرَّقَّة_2017"
+    assert parts(name) == ["الرَّقَّة", "2017"]
+
+
+def test_parts_come_right_after_their_token_and_positions_never_decrease():
+    terms, poss, starts, ends = analyze("go #SDFfreedRaqqa don't stop")
+    assert poss == sorted(poss) and poss[-1] + 1 == 4
+    assert terms[:2] == ["go", "#sdffreedraqqa"] and terms[-1] == "stop"
+
+
+def test_analyze_agrees_with_tokens_and_offsets_fold_to_terms():
     text = "🕊️ #SDFfreedRaqqa raqqa's Raqqa-today الرَّقَّة raqqa"
-    wanted = {"raqqa", "الرقة"}
-    expected = sorted((t.start, t.end) for t in tokens(text) if t.term in wanted)
-    assert sorted(find_terms(text, wanted, term_finder(wanted))) == expected
+    toks = tokens(text)
+    assert [tuple(t) for t in toks] == list(zip(*analyze(text), strict=True))
+    for t in toks:
+        assert fold(text[t.start:t.end]) == t.term

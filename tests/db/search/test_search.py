@@ -65,6 +65,8 @@ def test_arabic_with_harakat_found_by_bare_word(ids, find):
 
 def test_hashtag_whole_and_by_part(ids, find):
     assert spans(find("#SDFfreedRaqqa")) == [(ids["en"], "#SDFfreedRaqqa")]
+    assert spans(find("sdf")) == [(ids["en"], "SDF")]
+    assert spans(find("freed")) == [(ids["en"], "freed")]
     assert spans(find("raqqa")) == [(ids["en"], "Raqqa"), (ids["mixed"], "Raqqa")]
     assert spans(find("@raqqa_sl")) == [(ids["mixed"], "@Raqqa_SL")]
 

@@ -1,0 +1,115 @@
+"""What locating hits needs from the database, for one batch of matching sources.
+
+One query for the sources (a huge source's text is left in the database: its context
+is read a window at a time), and only what the query needs besides: footnotes for
+words that may be in them, memos for ``memo:``, coded passages for ``code:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import String, bindparam, case, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from db.models import Coding, Excerpt, Footnote, Memo, Source
+from db.search.documents import HUGE, memo_text, published_time
+from db.search.query import Meta, Node, Pattern, Phrase, Words
+from db.search.spans import Doc
+
+_CHUNK = 900  # ids per IN list (SQLite allows 999 parameters in old builds)
+
+
+def _walk(node: Node) -> Iterator[Node]:
+    yield node
+    for c in getattr(node, "children", ()):
+        yield from _walk(c)
+    if getattr(node, "child", None) is not None:
+        yield from _walk(node.child)
+
+
+def needs_of(tree: Node) -> set[str]:
+    """What besides the sources' rows locating this query's hits needs."""
+    needs = set()
+    for n in _walk(tree):
+        if isinstance(n, Words | Pattern | Phrase) and n.field in ("text", "note"):
+            needs.add("notes")
+        if isinstance(n, Words | Pattern | Phrase) and n.field == "memo":
+            needs.add("memos")
+        if isinstance(n, Meta) and n.field == "code":
+            needs.add("regions")
+    return needs
+
+
+_IDS = bindparam("ids", expanding=True)
+# Built once: constructing and caching a statement costs more than running it for a
+# first screen.
+_SOURCES = select(Source.id, case((Source.length > HUGE, None), else_=Source.text),
+                  Source.title, Source.author, type_coerce(Source.published, String),
+                  Source.length).where(Source.id.in_(_IDS))
+
+
+def load_docs(session: Session, sids: list[int], needs: set[str],
+              codes: dict[int, set[int]]) -> dict[int, Doc]:
+    """The sources ``sids`` (those that still exist), with what ``needs`` names."""
+    docs: dict[int, Doc] = {}
+    conn = session.connection()  # Core rows: no ORM bookkeeping per row
+    for i in range(0, len(sids), _CHUNK):
+        for sid, body, title, author, published, length in conn.execute(
+                _SOURCES, {"ids": sids[i:i + _CHUNK]}):
+            docs[sid] = Doc(sid, body, title or "", author or "", published_time(published),
+                            length)
+    for doc in docs.values():
+        if doc.text is None:
+            doc.window = _window_reader(session, doc.sid)
+    if docs and "notes" in needs:
+        _load_notes(session, docs)
+    if docs and "memos" in needs:
+        _load_memos(session, docs)
+    if docs and "regions" in needs:
+        _load_regions(session, docs, set().union(*codes.values()) if codes else set())
+    return docs
+
+
+def _window_reader(session: Session, sid: int):
+    def window(start: int, size: int) -> str:
+        q = select(func.substr(Source.text, start + 1, size)).where(Source.id == sid)
+        return session.scalar(q) or ""
+
+    return window
+
+
+def _load_notes(session: Session, docs: dict[int, Doc]) -> None:
+    q = select(Footnote.source_id, Footnote.id, Footnote.offset, Footnote.end,
+               Footnote.label, Footnote.text).where(Footnote.source_id.in_(list(docs))) \
+        .order_by(Footnote.offset, Footnote.id)
+    for r in session.execute(q):
+        docs[r.source_id].footnotes.append(tuple(r)[1:])
+
+
+def _load_memos(session: Session, docs: dict[int, Doc]) -> None:
+    ids = list(docs)
+    on_source = select(Memo.source_id, Memo.id, Memo.title, Memo.body).where(
+        Memo.target == "source", Memo.source_id.in_(ids)).order_by(Memo.id)
+    for sid, mid, title, body in session.execute(on_source):
+        docs[sid].memos.append((mid, None, memo_text(title, body)))
+    on_excerpt = select(Excerpt.source_id, Memo.id, Memo.title, Memo.body, Excerpt.start,
+                        Excerpt.end).join(Excerpt, Excerpt.id == Memo.excerpt_id).where(
+        Memo.target == "excerpt", Excerpt.source_id.in_(ids)).order_by(Memo.id)
+    for sid, mid, title, body, s, e in session.execute(on_excerpt):
+        docs[sid].memos.append((mid, (s, e), memo_text(title, body)))
+
+
+def _load_regions(session: Session, docs: dict[int, Doc], codes: set[int]) -> None:
+    q = select(Excerpt.source_id, Coding.code_id, Excerpt.start, Excerpt.end).join(
+        Coding, Coding.excerpt_id == Excerpt.id).where(
+        Excerpt.source_id.in_(list(docs)), Coding.code_id.in_(codes))
+    for sid, code, s, e in session.execute(q):
+        docs[sid].regions.setdefault(code, []).append((s, e))
+
+
+def collection_members(session: Session, collection: int) -> set[int]:
+    """Source ids in a collection or any collection under it."""
+    from db.queries.excerpts import members
+
+    return set(session.scalars(members(session, collection)))

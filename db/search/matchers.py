@@ -1,0 +1,261 @@
+"""Document streams of one segment: the query, evaluated lazily in document order.
+
+Every matcher walks the document numbers it matches in increasing order: ``next()``
+moves to the next one, ``advance(target)`` to the first at or after ``target`` (a term
+skips whole posting blocks by their last document number without decoding them), and
+``doc`` is where it stands (:data:`END` when it is done). An ``AND`` leapfrogs from its
+rarest part; a phrase is an ``AND`` of its words whose candidates are confirmed from the
+positions stored in the postings. Since a segment built in one piece holds its
+documents in date order, the first screen of hits in date order costs a few blocks of
+the rarest list, however large the project.
+
+At a matching document, :meth:`Matcher.capture` says where: for each text node of the
+query, the ``(field, start, end)`` spans of its occurrences (phrases as whole spans).
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+
+from db.search.postings import Postings, decode_spans
+
+END = 2**62
+"""``doc`` of a matcher that has no more documents."""
+
+
+class Matcher:
+    """A stream of document numbers; see the module docstring. ``node_id`` names the
+    query node this matcher stands for (0 for none), so that a capture says which
+    nodes matched the current document."""
+
+    doc = -1
+    node_id = 0
+
+    def next(self) -> int:
+        """Move past the current document; the new current one (or END)."""
+        return self.advance(self.doc + 1)
+
+    def advance(self, target: int) -> int:
+        """Move to the first document at or after ``target``; it (or END)."""
+        raise NotImplementedError
+
+    def cost(self) -> int:
+        """About how many documents this matches (rarest parts lead an AND)."""
+        raise NotImplementedError
+
+    def capture(self, out: dict) -> None:
+        """Record the nodes that match the current document, and where (text nodes:
+        ``(field, term, start, end)`` spans; ``term`` is None for a phrase)."""
+        if self.node_id:
+            out.setdefault(self.node_id, [])
+
+
+class TermMatcher(Matcher):
+    """One term's posting list in one field."""
+
+    def __init__(self, postings: Postings, node_id: int = 0, field: str = "", term: str = ""):
+        self.p, self.node_id, self.field, self.term = postings, node_id, field, term
+        self.ids: tuple = ()
+        self.i = 0
+
+    def cost(self) -> int:
+        return self.p.df
+
+    def advance(self, target: int) -> int:
+        p = self.p
+        if self.doc >= target:
+            return self.doc
+        if p.done or not p.skip_to(target):
+            self.doc = END
+            return END
+        if self.ids is not p.ids or not self.ids:
+            self.ids, self.i = p.block_ids(), 0
+        self.i = bisect_left(self.ids, target, self.i)  # found: skip_to saw maxid >= target
+        self.doc = self.ids[self.i]
+        return self.doc
+
+    def value(self) -> bytes | None:
+        """The posting value at the current document."""
+        values = self.p.block_values()
+        return None if values is None else values[self.i]
+
+    def capture(self, out: dict) -> None:
+        if not self.node_id:
+            return
+        spans = out.setdefault(self.node_id, [])
+        value = self.value()
+        if value is not None:
+            a = decode_spans(value)
+            f, t = self.field, self.term
+            spans.extend((f, t, s, e) for s, e in zip(a[1::3], a[2::3], strict=True))
+
+
+class ListMatcher(Matcher):
+    """A sorted list of document numbers (a materialized result)."""
+
+    def __init__(self, docs: list[int]):
+        self.docs, self.i = docs, 0
+
+    def cost(self) -> int:
+        return len(self.docs)
+
+    def advance(self, target: int) -> int:
+        if self.doc >= target:
+            return self.doc
+        self.i = bisect_left(self.docs, target, self.i)
+        self.doc = self.docs[self.i] if self.i < len(self.docs) else END
+        return self.doc
+
+
+class RangeMatcher(Matcher):
+    """Every document number in ``[lo, hi)``."""
+
+    def __init__(self, lo: int, hi: int):
+        self.lo, self.hi = lo, hi
+
+    def cost(self) -> int:
+        return max(0, self.hi - self.lo)
+
+    def advance(self, target: int) -> int:
+        if self.doc >= target:
+            return self.doc
+        target = max(target, self.lo)
+        self.doc = target if target < self.hi else END
+        return self.doc
+
+
+class OrMatcher(Matcher):
+    """Documents any of the children match."""
+
+    def __init__(self, children: list[Matcher]):
+        self.children = children
+        self.heap: list[tuple[int, int]] = []
+        self.started = False
+
+    def cost(self) -> int:
+        return sum(c.cost() for c in self.children)
+
+    def advance(self, target: int) -> int:
+        if self.doc >= target:
+            return self.doc
+        heap = self.heap
+        if not self.started:
+            self.started = True
+            heap[:] = [(c.advance(target), k) for k, c in enumerate(self.children)]
+            heapq.heapify(heap)
+        while heap and heap[0][0] < target:
+            _, k = heap[0]
+            heapq.heapreplace(heap, (self.children[k].advance(target), k))
+        self.doc = heap[0][0] if heap else END
+        return self.doc
+
+    def capture(self, out: dict) -> None:
+        super().capture(out)
+        for c in self.children:
+            if c.doc == self.doc:
+                c.capture(out)
+
+
+class AndMatcher(Matcher):
+    """Documents every child matches and no excluded child does (leapfrog from the
+    rarest child)."""
+
+    def __init__(self, children: list[Matcher], excluded: list[Matcher] | None = None):
+        self.children = sorted(children, key=lambda c: c.cost())
+        self.excluded = excluded or []
+
+    def cost(self) -> int:
+        return self.children[0].cost()
+
+    def advance(self, target: int) -> int:
+        if self.doc >= target:
+            return self.doc
+        lead, rest = self.children[0], self.children[1:]
+        doc = lead.advance(target)
+        while doc < END:
+            for c in rest:
+                d = c.advance(doc)
+                if d != doc:
+                    doc = lead.advance(d)
+                    break
+            else:
+                if not any(x.advance(doc) == doc for x in self.excluded) and self.confirm(doc):
+                    break
+                doc = lead.advance(doc + 1)
+        self.doc = doc
+        return doc
+
+    def confirm(self, doc: int) -> bool:
+        """A last check at a document all children match (phrases check positions)."""
+        return True
+
+    def capture(self, out: dict) -> None:
+        super().capture(out)
+        for c in self.children:
+            c.capture(out)
+
+
+class PhraseMatcher(AndMatcher):
+    """Words in order (``slop`` 0) or within ``slop`` words of each other in any order,
+    checked from the positions in the postings."""
+
+    def __init__(self, terms: list[str], matchers: dict[str, TermMatcher], slop: int,
+                 node_id: int, field: str):
+        super().__init__(list(matchers.values()))
+        self.terms, self.by_term, self.slop = terms, matchers, slop
+        self.node_id, self.field = node_id, field
+        self.found: list[tuple[int, int]] = []
+
+    def confirm(self, doc: int) -> bool:
+        arrays = {t: decode_spans(m.value()) for t, m in self.by_term.items()}
+        if self.slop <= 0:  # cheap first: do the words' positions line up at all?
+            starts: set[int] | None = None
+            for k, t in enumerate(self.terms):
+                at = {p - k for p in arrays[t][0::3]}
+                starts = at if starts is None else starts & at
+                if not starts:
+                    return False
+        from db.search.spans import occurrences
+
+        occ = {t: list(zip(a[0::3], a[1::3], a[2::3], strict=True)) for t, a in arrays.items()}
+        self.found = occurrences([occ[t] for t in self.terms], self.slop)
+        return bool(self.found)
+
+    def capture(self, out: dict) -> None:
+        out.setdefault(self.node_id, []).extend((self.field, None, s, e) for s, e in self.found)
+
+
+class FilterMatcher(Matcher):
+    """The child's documents for which ``keep(doc)`` is true."""
+
+    def __init__(self, child: Matcher, keep):
+        self.child, self.keep = child, keep
+
+    def cost(self) -> int:
+        return self.child.cost()
+
+    def advance(self, target: int) -> int:
+        if self.doc >= target:
+            return self.doc
+        doc = self.child.advance(target)
+        while doc < END and not self.keep(doc):
+            doc = self.child.advance(doc + 1)
+        self.doc = doc
+        return doc
+
+    def capture(self, out: dict) -> None:
+        super().capture(out)
+        self.child.capture(out)
+
+
+class Nothing(Matcher):
+    """Matches no document."""
+
+    doc = END
+
+    def cost(self) -> int:
+        return 0
+
+    def advance(self, target: int) -> int:
+        return END

@@ -1,0 +1,260 @@
+"""Writing a Whoosh segment in bulk: postings gathered per term, written a list at a time.
+
+Whoosh's own writer costs a Python call per posting (``add_document`` →
+``word_values`` → a pool of tuples → ``add_posting``). Here each text is tokenized once
+for both its exact and its stemmed field, each token costs one ``array.extend``, and a
+term's whole posting list is written in one go (:func:`db.search.postings.write_term`).
+
+Memory is bounded: an :class:`Accumulator` keeps at most about :data:`BUDGET` bytes of
+postings; beyond that it writes them, sorted by term, to a *run* file and starts afresh.
+:func:`write_segment` merges the runs (which may come from several processes, each
+having indexed a contiguous range of document numbers) term by term into one segment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import os
+import struct
+import sys
+from array import array
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator
+from itertools import groupby, repeat
+from operator import add, itemgetter
+from pathlib import Path
+
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter
+from whoosh.system import pack_ushort
+
+from db.errors import IndexCancelled
+from db.search.analysis import analyze, stems
+from db.search.documents import IndexDoc
+from db.search.postings import encode_many, write_term
+from db.search.schema import KEYWORD_FIELDS, STEMMED
+
+BUDGET = 12 * 2**20
+"""Bytes of postings an accumulator holds before it writes a run."""
+
+_RECORD = struct.Struct("<II")
+
+
+def _new_array() -> array:
+    return array("I")
+
+
+_TERM_COST = 120  # bytes a new term costs in the dictionaries, roughly
+_LITTLE = sys.byteorder == "little"
+
+
+class Accumulator:
+    """Postings of documents added in document-number order; see the module docstring."""
+
+    def __init__(self, folder: Path, name: str, budget: int = BUDGET):
+        self.folder, self.name, self.budget = folder, name, budget
+        self.text: dict[str, dict[str, array]] = {}
+        self.keys: dict[str, dict[str, array]] = {}
+        self.columns = {"sid": array("I"), "when": array("q"), "len": array("I")}
+        self.runs: list[Path] = []
+        self.size = 0
+
+    def add(self, docnum: int, doc: IndexDoc) -> None:
+        """Add one document; it gets the next document number, ``docnum``."""
+        cols = self.columns
+        cols["sid"].append(doc.sid)
+        cols["when"].append(doc.when)
+        cols["len"].append(doc.length)
+        for name, values in doc.keywords.items():
+            d = self.keys.setdefault(name, {})
+            for v in set(values):
+                a = d.get(v)
+                if a is None:
+                    a = d[v] = array("I")
+                    self.size += _TERM_COST
+                a.append(docnum)
+        for name, value in doc.texts.items():
+            if name != "body":
+                self._add_text(name, docnum, analyze(value))
+        base = 0
+        for offset, window in doc.windows():
+            toks = analyze(window)
+            if offset or base:
+                toks = (toks[0], [p + base for p in toks[1]], [s + offset for s in toks[2]],
+                        [e + offset for e in toks[3]])
+            self._add_text("body", docnum, toks)
+            base = toks[1][-1] + 1 if toks[1] else base
+            self.check()
+
+    def _add_text(self, name: str, docnum: int, toks) -> None:
+        terms, poss, starts, ends = toks
+        quads = list(zip(repeat(docnum), poss, starts, ends))
+        self._add_terms(name, terms, quads)
+        if name in STEMMED:
+            self._add_terms(f"{name}_stem", stems(terms), quads)
+
+    def _add_terms(self, name: str, terms: list[str], quads: list[tuple]) -> None:
+        d = self.text.get(name)
+        if d is None:
+            d = self.text[name] = defaultdict(_new_array)
+        before = len(d)
+        # One C-level pass: each token extends its term's array with its quad.
+        deque(map(array.extend, map(d.__getitem__, terms), quads), maxlen=0)
+        self.size += 16 * len(terms) + _TERM_COST * (len(d) - before)
+
+    def check(self) -> None:
+        """Write a run if the postings held have outgrown the budget."""
+        if self.size > self.budget:
+            self.spill()
+
+    def spill(self) -> None:
+        """Write the postings held to a new run file and forget them."""
+        if not self.size:
+            return
+        path = self.folder / f"{self.name}.{len(self.runs)}.run"
+        with open(path, "wb") as fh:
+            for key, payload in self._records():
+                fh.write(_RECORD.pack(len(key), len(payload)) + key + payload)
+        self.runs.append(path)
+        self.text, self.keys, self.size = {}, {}, 0
+
+    def _records(self) -> Iterator[tuple[bytes, bytes]]:
+        fields = {**self.text, **self.keys}
+        for name in sorted(fields):
+            prefix = name.encode("ascii") + b"\0"
+            d = fields[name]
+            for term in sorted(d):
+                yield prefix + term.encode("utf-8"), _le(d[term]).tobytes()
+
+
+def _le(a: array) -> array:
+    """``a`` in little-endian byte order (a copy on a big-endian machine)."""
+    if _LITTLE:
+        return a
+    a = array(a.typecode, a)
+    a.byteswap()
+    return a
+
+
+def _read_run(path: Path, offset: int, stop) -> Iterator[tuple[bytes, bytes]]:
+    """The records of a run file, document numbers shifted by ``offset``."""
+    keyword = {f.encode("ascii") for f in KEYWORD_FIELDS}
+    with open(path, "rb") as fh:
+        n = 0
+        while head := fh.read(_RECORD.size):
+            klen, plen = _RECORD.unpack(head)
+            key, payload = fh.read(klen), fh.read(plen)
+            if offset:
+                step = 1 if key[:key.index(b"\0")] in keyword else 4
+                a = _from_le("I", [payload])
+                a[0::step] = array("I", map(add, a[0::step], repeat(offset)))
+                payload = _le(a).tobytes()
+            n += 1
+            if stop is not None and n % 4096 == 0 and stop():
+                raise IndexCancelled("building the search index was cancelled")
+            yield key, payload
+
+
+def _from_le(typecode: str, payloads: Iterable[bytes]) -> array:
+    a = array(typecode)
+    a.frombytes(b"".join(payloads))
+    if not _LITTLE:
+        a.byteswap()
+    return a
+
+
+def text_postings(quads: array) -> tuple[array, list[bytes]]:
+    """Document numbers and posting values from ``(docnum, pos, start, end)`` quads."""
+    docs = quads[0::4]
+    triples = array("I", quads)
+    del triples[0::4]
+    counts = Counter(docs)
+    if len(counts) == len(docs):  # one occurrence per document: the usual case
+        return docs, encode_many(triples, None)
+    return array("I", counts), encode_many(triples, list(counts.values()))
+
+
+class _FieldWriter(W3FieldWriter):
+    """Whoosh's field writer, fed whole posting lists."""
+
+    def start_field(self, fieldname, fieldobj) -> None:
+        super().start_field(fieldname, fieldobj)
+        self._at = self._postfile.tell()
+        self._prefix = pack_ushort(self._fieldid)
+
+    def add_term(self, term: bytes, ids, values: list[bytes] | None) -> None:
+        size, info = write_term(self._postfile, self._at, ids, values)
+        self._at += size
+        self._tindex.add(self._prefix + term, info)
+
+
+class _NoWriter:
+    """Stands in for a column writer whose column was written in one piece."""
+
+    def finish(self, doccount: int) -> None:
+        return None
+
+
+def write_segment(storage, indexname: str, schema, runs: list[Iterable],
+                  columns: dict[str, array]):
+    """A new segment in ``storage`` from sorted ``runs`` and the per-document
+    ``columns`` (as many documents as the columns have values)."""
+    codec = W3Codec()
+    segment = codec.new_segment(storage, indexname)
+    fw = _FieldWriter(codec, storage, segment)
+    current = None
+    merged = heapq.merge(*runs, key=itemgetter(0))
+    keyword = False
+    for key, group in groupby(merged, key=itemgetter(0)):
+        name, _, term = key.partition(b"\0")
+        if name != current:
+            if current is not None:
+                fw.finish_field()
+            current, field = name, name.decode("ascii")
+            keyword = field in KEYWORD_FIELDS
+            fw.start_field(field, schema[field])
+        numbers = _from_le("I", [p for _, p in group])
+        if keyword:
+            fw.add_term(term, numbers, None)  # document numbers
+        else:
+            fw.add_term(term, *text_postings(numbers))  # (docnum, pos, start, end) quads
+    if current is not None:
+        fw.finish_field()
+    fw.close()
+    n = len(columns["sid"])
+    _write_columns(codec, storage, segment, columns, n)
+    segment.set_doc_count(n)
+    segment.quire_ordered = True  # see leaves.py: documents are in date order
+    return segment
+
+
+def _write_columns(codec, storage, segment, columns: dict[str, array], n: int) -> None:
+    pdw: W3PerDocWriter = codec.per_document_writer(storage, segment)
+    for name, values in columns.items():
+        f = pdw._cols.create_file(name)
+        big = array(values.typecode, values)
+        if _LITTLE:
+            big.byteswap()  # Whoosh's numeric columns are big-endian
+        f.write(big.tobytes())
+        pdw._colwriters[name] = _NoWriter()
+    pdw._doccount, pdw._indoc = n, None
+    pdw.close()
+
+
+def run_files(acc: Accumulator) -> list[Path]:
+    """Spill what ``acc`` holds and return every run file it wrote."""
+    acc.spill()
+    return list(acc.runs)
+
+
+def read_runs(paths: list[Path], offset: int = 0, stop=None) -> list[Iterator]:
+    """The run files as record iterators, in the order given (document order), their
+    document numbers shifted by ``offset``; ``stop()`` true cancels."""
+    return [_read_run(p, offset, stop) for p in paths]
+
+
+def remove_runs(paths: list[Path]) -> None:
+    """Delete run files (missing ones are fine)."""
+    for p in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(p)
