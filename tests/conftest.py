@@ -7,6 +7,14 @@ import pytest
 # Must be set before Qt is imported anywhere: without a display, Qt would abort.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Property tests draw the same examples on every run of `make test` (CI must not turn red
+# by chance); QUIRE_HYPOTHESIS_EXPLORE=1 draws new ones, to search further.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("quire", derandomize=True, database=None)
+settings.register_profile("explore", database=None)
+settings.load_profile("explore" if os.environ.get("QUIRE_HYPOTHESIS_EXPLORE") else "quire")
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
