@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from db import projectfile
-from db.errors import DamagedProjectError, QuireError
+from db.errors import DamagedProjectError, ProjectFileMovedError, QuireError
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -130,7 +130,9 @@ def install_message_hook(window: MainWindow) -> None:
     previous = sys.excepthook
 
     def hook(kind, exc, tb):
-        if isinstance(exc, QuireError | OSError):
+        if isinstance(exc, ProjectFileMovedError):  # a view read after the file went:
+            window.file_guard.check()  # told once, with the offer to save a copy
+        elif isinstance(exc, QuireError | OSError):
             window.show_error("Quire", exc)
         else:
             previous(kind, exc, tb)

@@ -27,11 +27,15 @@ def window(qtbot):
     win.close_project()
 
 
-def test_a_moved_file_is_noticed_and_the_project_saved_elsewhere_whole(window, tmp_path,
+def test_a_moved_file_is_noticed_and_the_project_saved_elsewhere_whole(window, qtbot, tmp_path,
                                                                        monkeypatch):
     study = filled_project(tmp_path)
     before = holdings(study)
     assert window.open_project(study)
+    # the window's first loads (sources, then the search scopes they set) are done before
+    # the file goes; a read after that is refused, and the guard says so once
+    qtbot.waitUntil(lambda: window.sources.model.rowCount() == 3)
+    qtbot.wait(20)
     moved = tmp_path / "elsewhere.quire"
     os.rename(study, moved)
     shown = []
