@@ -32,7 +32,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from db.errors import ExportCancelled, ImportCancelled
+from db.errors import EmptyExportError, ExportCancelled, ImportCancelled
 from db.exchange.bundle import BCode, BExcerpt, BMemo, BSource, Bundle, read_project
 from db.exchange.refi_model import (
     BY_NAME,
@@ -91,7 +91,11 @@ def write_qdpx(bundle: Bundle, path: Path) -> Path:
 
 
 def write_qdc(codes: list[BCode], path: Path) -> Path:
-    """Write ``codes`` as a .qdc codebook at ``path``."""
+    """Write ``codes`` as a .qdc codebook at ``path``. An empty codebook is refused
+    (EmptyExportError, nothing written): the REFI-QDA schema wants at least one code."""
+    if not codes:
+        raise EmptyExportError(f"{path}: the codebook is empty, so there is no .qdc to write "
+                               "(the REFI-QDA format needs at least one code)")
     root = etree.Element(ns("CodeBook", CODEBOOK_NS), nsmap={None: CODEBOOK_NS},
                          origin=ORIGIN)
     _code_tree(etree.SubElement(root, ns("Codes", CODEBOOK_NS)), codes, {}, CODEBOOK_NS)

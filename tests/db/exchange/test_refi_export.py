@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from lxml import etree
 
+from db.errors import EmptyExportError
 from db.exchange.refi_export import export_qdc, export_qdpx
 from db.exchange.refi_model import CODEBOOK_NS, PROJECT_NS
 from db.models import Code, Excerpt, Source
@@ -109,6 +110,13 @@ def test_the_codebook_file_follows_its_schema(proj, study, tmp_path):
     assert [c.get("name") for c in root.iterfind("c:Codes/c:Code", NS)] == \
         ["Emotions", "Infrastructure"]
     assert root.find(".//c:Code[@name='Water']", NS) is not None
+
+
+def test_an_empty_codebook_is_refused_with_a_sentence_and_no_file(proj, tmp_path):
+    out = tmp_path / "empty.qdc"
+    with proj.sessions() as s, pytest.raises(EmptyExportError, match="the codebook is empty"):
+        export_qdc(s, out)
+    assert not out.exists() and not list(tmp_path.glob(".quire-*"))
 
 
 def test_a_failed_export_leaves_no_file(proj, study, tmp_path, monkeypatch):
