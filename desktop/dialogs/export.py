@@ -60,6 +60,12 @@ FORMATS = (("pdf", "Annotated PDF"), ("csv", "Quote table, CSV"),
            ("xlsx", "Quote table, Excel (XLSX)"))
 ID_ROLE = Qt.ItemDataRole.UserRole
 COUNT_DELAY_MS = 250
+# charts the PDF can open with (db.export.analysis_pages); the CLI's --analysis has them all
+STATISTICS = {"frequencies": "Code frequencies", "cooccurrence": "Codes that co-occur",
+              "timeline": "Coded excerpts per month"}
+STATISTIC_SPECS = {"frequencies": {"kind": "frequencies"},
+                   "cooccurrence": {"kind": "cooccurrence"},
+                   "timeline": {"kind": "timeline", "interval": "month"}}
 RED = "#b00020"
 
 
@@ -165,6 +171,14 @@ class ExportDialog(QDialog):
             include.addWidget(w)
         include.addLayout(row)
         form.addRow("Include", include)
+        stats = QVBoxLayout()
+        self.stats_boxes = {key: QCheckBox(label, group) for key, label in STATISTICS.items()}
+        for key, box in self.stats_boxes.items():
+            box.setToolTip("A chart and its table over the exported excerpts, before them "
+                           "(the Analysis pane shows the same, with more choices)")
+            box.setObjectName(f"stats_{key}")
+            stats.addWidget(box)
+        form.addRow("Statistics", stats)
         self.style_combo = QComboBox(group)
         for name, style in STYLES.items():
             self.style_combo.addItem(style.title, name)
@@ -311,7 +325,15 @@ class ExportDialog(QDialog):
                           memos=self.memos_box.isChecked(), labels=self.labels_box.isChecked(),
                           context_memos=self.context_memos_box.isChecked(),
                           codebook=self.codebook_box.isChecked(),
-                          bibliography=self.bibliography_box.isChecked())
+                          bibliography=self.bibliography_box.isChecked(),
+                          analyses=self.analyses())
+
+    def analyses(self) -> list:
+        """The charts ticked under Statistics, as db.analysis Specs."""
+        from db.analysis import Spec
+
+        return [Spec(**STATISTIC_SPECS[key]) for key, box in self.stats_boxes.items()
+                if box.isChecked()]
 
     def whole_source(self) -> bool:
         """Whether the whole source is exported (a PDF of a preset source)."""
@@ -428,7 +450,8 @@ class ExportDialog(QDialog):
         self.path_edit.setText(str(current.with_suffix(f".{self.fmt()}")))
         pdf = self.fmt() == "pdf"
         for w in (self.labels_box, self.codebook_box, self.bibliography_box, self.page_combo,
-                  self.order_combo, self.title_edit, self.context_memos_box):
+                  self.order_combo, self.title_edit, self.context_memos_box,
+                  *self.stats_boxes.values()):
             w.setEnabled(pdf)
         self._count_timer.start()
 

@@ -181,3 +181,20 @@ def test_guesses_are_marked_in_the_reference_form_and_gaps_flagged_in_the_citati
     editor.incomplete_label.linkActivated.emit("complete")
     assert not editor.incomplete_label.isVisibleTo(editor)
     assert "2017" in editor.preview_label.text()
+
+
+def test_ticked_statistics_open_the_pdf_with_their_charts(session, made, qtbot, tmp_path):
+    out = tmp_path / "stats.pdf"
+    dialog = _open(session, qtbot, {"path": str(out)})
+    assert [s.kind for s in dialog.analyses()] == []  # none unless asked
+    dialog.stats_boxes["frequencies"].setChecked(True)
+    dialog.stats_boxes["timeline"].setChecked(True)
+    assert [(s.kind, s.interval) for s in dialog.analyses()][1] == ("timeline", "month")
+    dialog.start_export()
+    _finish(dialog, qtbot)
+    assert "Saved stats.pdf" in dialog.message_label.text(), dialog.message_label.text()
+    pages = [page.extract_text() for page in PdfReader(str(out)).pages]
+    assert "Code frequencies" in pages[1] and "Coded excerpts per month" in pages[2]
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
+    assert not dialog.stats_boxes["frequencies"].isEnabled()  # a quote table has no charts
+    dialog.grab().save(str(ARTIFACTS / "export_dialog_statistics.png"))
