@@ -14,8 +14,8 @@ from sqlalchemy import select
 from db import project
 from db.models import Code, Excerpt
 from db.ops import bind
-from db.ops.codes import rename_code
 from db.ops.coders import ensure_coder
+from db.ops.codes import rename_code
 from db.ops.coding import code_span
 from db.resources import config_dir
 from desktop import settings
@@ -24,7 +24,6 @@ from desktop.team_session import CLOSED_CODEBOOK, READER
 from desktop.watch import ELSEWHERE
 from tests.desktop.team_support import (
     SECRET,
-    TEXT,
     answer_form,
     answer_password,
     as_login,
