@@ -52,6 +52,7 @@ class TeamActions(QObject):
         self.dock = window.add_dock(self.pane, "Team", "team_dock",
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.status_label = QLabel(window)
+        self.status_label.setContentsMargins(16, 0, 4, 0)
         make = window.make_action
         self.action_new = make("New &Team Project…", self._on_new_action_triggered)
         self.action_open = make("Open T&eam Project…", self._on_open_action_triggered)
@@ -135,8 +136,18 @@ class TeamActions(QObject):
             return
         team.changed.connect(self._on_team_changed)
         team.link.connection_changed.connect(self._on_link_connection_changed)
-        self.dock.show()
+        self._show_dock()
         self._on_team_changed()
+
+    def _show_dock(self) -> None:
+        """Show the Team pane below the codebook, with room for the owner's part."""
+        w = self.window
+        if self.dock.isHidden():
+            self.dock.show()
+            w.resizeDocks([w.panes.codes_dock, self.dock],
+                          [w.height() * 2 // 5, w.height() * 3 // 5], Qt.Orientation.Vertical)
+            w.resizeDocks([self.dock], [max(self.dock.width(), 420)],
+                          Qt.Orientation.Horizontal)
 
     def _on_team_changed(self) -> None:
         team = self.session.team if self.session is not None else None
@@ -180,13 +191,13 @@ class TeamActions(QObject):
         session = self.session
         if session is None or session.team is not None:
             return
-        dialog = ask_address("Push to Server", self.window, name=True, intro=(
+        dialog = ask_address("Push to Server", self.window, intro=(
             f"Copy {session.project.path.name} onto a team project: an empty database "
             "(the team project is created in it) or a new, empty team project. Every "
             "source, code and coding keeps its identity."))
         if dialog is None:
             return
-        address, name = dialog.address(), dialog.project_name()
+        address, name = dialog.address(), session.project.name
         found = self.with_password(address, lambda pw: (_reachable(address, pw), pw),
                                    "Could not reach the server")
         if found is None:
@@ -217,7 +228,7 @@ class TeamActions(QObject):
                                          f"\n\n{MERGE_HINT}")
 
     def _on_pane_action_triggered(self) -> None:
-        self.dock.show()
+        self._show_dock()
         self.dock.raise_()
 
 

@@ -15,12 +15,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
 REFRESH_MS = 5000
-BLIND = "Coders see only their own codings (a class exercise) until revealed"
+BLIND = "Coders see only their own codings until revealed (a class exercise)"
 OPEN_CODEBOOK = "Coders may change the codebook"
 
 
@@ -45,7 +47,8 @@ def _tree(parent: QWidget, headers: list[str]) -> QTreeWidget:
     tree = QTreeWidget(parent)
     tree.setHeaderLabels(headers)
     tree.setRootIsDecorated(False)
-    tree.setMinimumHeight(90)
+    tree.setMinimumHeight(60)
+    tree.setMaximumHeight(110)  # a few rows; more scroll
     return tree
 
 
@@ -62,13 +65,22 @@ class TeamPane(QWidget):
         self.connected_tree = _tree(self, ["Connected now", "Role", "Connections"])
         self.work_tree = _tree(self, ["Coder", "Excerpts", "Codings"])
         self.owner_box = self._make_owner_box()
-        column = QVBoxLayout(self)
+        inner = QWidget(self)
+        self.scroll = scroll = QScrollArea(self)  # a short dock scrolls, never clips
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        column = QVBoxLayout(inner)
         column.setContentsMargins(4, 4, 4, 4)
         column.addWidget(self.who_label)
-        column.addWidget(self.connected_tree, 1)
+        column.addWidget(self.connected_tree)
         column.addWidget(QLabel("Who coded what:", self))
-        column.addWidget(self.work_tree, 1)
-        column.addWidget(self.owner_box, 2)
+        column.addWidget(self.work_tree)
+        column.addWidget(self.owner_box, 1)
+        column.addStretch(0)
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self.set_session(None)
@@ -76,6 +88,7 @@ class TeamPane(QWidget):
     def _make_owner_box(self) -> QGroupBox:
         box = QGroupBox("Members (you own this project)", self)
         self.members_tree = _tree(box, ["Login", "Role", "Connected"])
+        self.members_tree.setMinimumHeight(110)
         self.login_edit = QLineEdit(box)
         self.login_edit.setPlaceholderText("login")
         self.role_combo = QComboBox(box)
@@ -83,7 +96,7 @@ class TeamPane(QWidget):
         self.role_combo.setCurrentText("coder")
         self.password_edit = QLineEdit(box)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("new login's password (optional)")
+        self.password_edit.setPlaceholderText("password (new login)")
         self.add_button = QPushButton("Add / Change Role", box)
         self.remove_button = QPushButton("Remove", box)
         self.codebook_check = QCheckBox(OPEN_CODEBOOK, box)
