@@ -39,12 +39,12 @@ class TeamState(QObject):
     def __init__(self, session: ProjectSession):
         super().__init__(session)
         url = session.project.engine.url
-        self.address = redact(url)
+        bare = url._replace(password=None)  # (URL.set(password=None) would keep it)
+        self.address = redact(bare)
         self.password = url.password  # (None when libpq finds it: .pgpass, PGPASSWORD)
         self.login, self.role, self.options = "", None, {}
         self.refresh(session)
-        self.link = ServerLink(session, url.set(password=None).render_as_string(False),
-                               self.password)
+        self.link = ServerLink(session, bare.render_as_string(False), self.password)
         self.link.connection_changed.connect(self._on_link_connection_changed)
         # the owner may switch an option or a role at any time: read them again when the
         # server says something changed

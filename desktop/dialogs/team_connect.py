@@ -94,7 +94,7 @@ class TeamAddressDialog(QDialog):
         cert = QHBoxLayout()
         cert.addWidget(self.cert_edit, 1)
         cert.addWidget(browse)
-        form.addRow("&Root certificate:", cert)
+        form.addRow("Root certificate:", cert)
         column = QVBoxLayout(self)
         if intro:
             column.addWidget(self._note(intro))
