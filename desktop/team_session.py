@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.team import members, presence
 from db.team.address import redact
-from desktop.watch import ServerLink
+from db.changes import Changes
+from desktop.watch import ELSEWHERE, ServerLink
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
@@ -68,6 +69,10 @@ class TeamState(QObject):
             return  # unreachable for a moment: keep what was known
         if (self.login, self.role, self.options) != before:
             self.changed.emit()
+            if before[0] and before[2].get("blind") != self.options.get("blind"):
+                # hidden or revealed: what this member may see of others' work changed
+                session.announce(Changes().add("excerpts", ()).add("codings", ())
+                                 .add("memos", ()).add("citations", ()), ELSEWHERE)
 
     def is_owner(self) -> bool:
         """Whether the signed-in member owns the project."""

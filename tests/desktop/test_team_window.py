@@ -212,3 +212,24 @@ def test_a_conflict_is_a_message_and_the_view_shows_the_fresh_state(window, worl
 def _code_id(session, name):
     with session.read() as s:
         return s.scalar(select(Code.id).where(Code.name == name))
+
+
+def test_a_coders_views_follow_the_owner_hiding_and_revealing(window, world, monkeypatch,
+                                                               qtbot):
+    from db.team.admin import set_option
+
+    url, sid, code = world
+    with project.open_url(as_login(url, "omar")) as p, p.session() as s:
+        omar = ensure_coder(s, name="omar").value
+        code_span(s, source_id=sid, start=37, end=50, code_id=code, coder_id=omar)
+    session = _open_as(window, monkeypatch, url, "sara")
+    window.show_span(sid, 4, 10)
+    assert window.reader.coding.apply_code(code)
+    assert sorted(e["coder"] for e in window.reader.excerpts()) == ["omar", "sara"]
+    for blind, coders in ((True, ["sara"]), (False, ["omar", "sara"])):
+        set_option(url, "blind", blind)
+        with project.open_url(url) as p, p.engine.begin() as conn:  # as the Team pane does
+            conn.exec_driver_sql("SELECT pg_notify('quire_changes', '')")
+        qtbot.waitUntil(lambda c=coders: sorted(e["coder"] for e in window.reader.excerpts())
+                        == c, timeout=2000)
+        assert session.team.options["blind"] is blind
