@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
+from db.changes import Changes
 from db.team import members, presence
 from db.team.address import redact
-from db.changes import Changes
 from desktop.watch import ELSEWHERE, ServerLink
 
 if TYPE_CHECKING:
