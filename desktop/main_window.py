@@ -42,7 +42,7 @@ from desktop.file_guard import FileGuard, open_refusal
 from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
-from desktop.team_actions import TeamActions
+from desktop.team_actions import TeamActions, recent_text
 from desktop.views.reader import Reader
 from desktop.views.sources import SourcesPane
 from desktop.widgets.feedback import run_in_dialog, warn
@@ -73,6 +73,7 @@ class WelcomePage(QWidget):
         column.addSpacing(12)
         for action in actions:
             column.addWidget(self._button(action), 0, Qt.AlignmentFlag.AlignHCenter)
+        self._column, self._next = column, column.count()
         column.addSpacing(16)
         self.recent = QListWidget(self)
         self.recent.setFixedSize(520, 150)
@@ -82,6 +83,12 @@ class WelcomePage(QWidget):
         column.addWidget(self.recent_label, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.recent, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
+
+    def add_action(self, action: QAction) -> None:
+        """One more start button, below the others."""
+        self._column.insertWidget(self._next, self._button(action), 0,
+                                  Qt.AlignmentFlag.AlignHCenter)
+        self._next += 1
 
     def _button(self, action: QAction) -> QPushButton:
         button = QPushButton(action.text().replace("&", ""), self)
@@ -179,6 +186,7 @@ class MainWindow(QMainWindow):
         self.panes = ProjectPanes(self)
         self.analysis = AnalysisPane(self)
         self.team = TeamActions(self)
+        self.welcome.add_action(self.team.action_open)
 
     def add_dock(self, widget: QWidget, title: str, name: str,
                  area: Qt.DockWidgetArea) -> QDockWidget:
@@ -487,16 +495,6 @@ class MainWindow(QMainWindow):
         self._tasks.cancel_all()
         self._tasks.wait()
         super().closeEvent(event)
-
-
-def recent_text(target: Path | str) -> str:
-    """How a recent project is listed: a file's name and folder, a team project's
-    database and server."""
-    if isinstance(target, Path):
-        return f"{target.stem}  —  {target.parent}"
-    rest = target.split("@", 1)[-1].split("?", 1)[0]
-    server, _, database = rest.partition("/")
-    return f"{database}  —  team project on {server}"
 
 
 def _ensure_sample(progress=None, cancelled=None) -> Path:

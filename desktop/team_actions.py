@@ -252,3 +252,13 @@ def _push(local: Path, address: str, name: str, password: str | None, progress) 
         target = project.open_url(address, password)
     with target:
         return transfer.push(local, target.engine, redact(address), progress)
+
+
+def recent_text(target: Path | str) -> str:
+    """How a recent project is listed: a file's name and folder, a team project's
+    database and server."""
+    if isinstance(target, Path):
+        return f"{target.stem}  —  {target.parent}"
+    rest = target.split("@", 1)[-1].split("?", 1)[0]
+    server, _, database = rest.partition("/")
+    return f"{database}  —  team project on {server}"

@@ -52,6 +52,7 @@ def test_the_team_flow_in_a_real_window(display, team, scram, capfd):
     assert seen["platform"] == "xcb" and seen["dialogs"] == ["form", "password"]
     assert (seen["login"], seen["role"], seen["mine"]) == ("nadia", "coder", True)
     assert seen["coders"] == ["nadia", "omar"] and seen["latency"] < 1.0
+    print(f"\nteammate's coding shown in the real window after {seen['latency'] * 1000:.0f} ms")
     assert "nadia (coder) on postgresql://nadia@127.0.0.1" in seen["status"]
     assert SECRET not in done.stdout + done.stderr
     for name in ("team_open_dialog", "team_password", "team_window_live"):
