@@ -283,10 +283,10 @@ class MainWindow(QMainWindow):
         self._dock_state = self.saveState()
         self._close_project_dialogs()
         session, self.session = self.session, None
+        self.team.set_session(None)  # first: the views then disable what they need
         self.sources.set_session(None)
         self.panes.set_session(None)
         self.analysis.set_session(None)
-        self.team.set_session(None)
         self._show_source(None)
         self.undo.set_history(None)
         session.project_changed.disconnect(self._on_session_project_changed)

@@ -22,6 +22,7 @@ from desktop import settings
 from desktop.main_window import MainWindow
 from desktop.team_session import CLOSED_CODEBOOK, READER
 from desktop.watch import ELSEWHERE
+from tests.desktop.process_support import make_project_file
 from tests.desktop.team_support import (
     SECRET,
     answer_form,
@@ -128,7 +129,7 @@ def test_new_team_project_creates_and_opens_it(window, scram, team, monkeypatch,
 
 
 def test_a_readers_window_is_read_only_and_the_server_agrees(window, world, monkeypatch,
-                                                             boxes, qtbot):
+                                                             boxes, tmp_path):
     url, sid, code = world
     session = _open_as(window, monkeypatch, url, "lena")
     assert window.windowTitle().endswith("(read-only)")
@@ -146,6 +147,14 @@ def test_a_readers_window_is_read_only_and_the_server_agrees(window, world, monk
                             coder_id=None), label="Code")
     assert "The server refused: permission denied" in step.message
     assert "INSERT" not in step.message and "Traceback" not in step.message
+    window.close_project()  # a project file opened next offers everything again
+    assert not in_vivo.isEnabled() and not in_vivo.toolTip().startswith(READER[:30])
+    assert not window.team.gate.is_held(window.action_import)
+    path, source_id, _water = make_project_file(tmp_path)
+    assert window.open_project(path)
+    window.show_span(source_id, 0, 6)
+    assert in_vivo.isEnabled()
+    assert not window.panes.codes.actions_by_name["new"].toolTip().startswith(READER[:30])
 
 
 def test_a_coder_changes_the_codebook_only_when_the_owner_allows(window, world, monkeypatch,
