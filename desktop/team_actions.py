@@ -134,6 +134,8 @@ class TeamActions(QObject):
             self.gate.open_all()
             self.status_label.hide()
             return
+        for menu in self.window.menuBar().findChildren(QMenu):
+            menu.setToolTipsVisible(True)  # a greyed action says why (only those set one)
         team.changed.connect(self._on_team_changed)
         team.link.connection_changed.connect(self._on_link_connection_changed)
         self._show_dock()

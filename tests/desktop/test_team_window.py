@@ -139,6 +139,8 @@ def test_a_readers_window_is_read_only_and_the_server_agrees(window, world, monk
                    window.panes.codes.actions_by_name["new"], window.action_import):
         assert not action.isEnabled() and action.toolTip().startswith(READER[:30])
     assert not window.panes.memos.new_button.isEnabled()
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    assert edit.toolTipsVisible()  # the reason shows on the greyed menu item too
     step = session.run(bind(ensure_coder, name="lena"), label="try")
     assert step.refused and step.message.startswith("You are a reader")
     # the server refuses too, whatever the window offers (a sentence, not a traceback)
