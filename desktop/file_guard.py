@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from sqlalchemy.exc import DBAPIError
 
 from db import projectfile
 from db.errors import DamagedProjectError, ProjectFileMovedError, QuireError
+from desktop.undo import refusal_text
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -134,6 +136,10 @@ def install_message_hook(window: MainWindow) -> None:
             window.file_guard.check()  # told once, with the offer to save a copy
         elif isinstance(exc, QuireError | OSError):
             window.show_error("Quire", exc)
+        elif isinstance(exc, DBAPIError) and window.session and window.session.team:
+            # a view read while the team project's server was out of reach: the status
+            # bar says so already, and the view reads again when it comes back
+            window.statusBar().showMessage(refusal_text(exc), 5000)
         else:
             previous(kind, exc, tb)
 

@@ -33,6 +33,7 @@ from db.failures import os_sentence
 from db.ops import bind
 from db.ops.sources import delete_sources
 from db.queries import sources as source_queries
+from db.team.address import is_server_address
 from desktop import settings
 from desktop.analysis_pane import AnalysisPane
 from desktop.dialogs import exchange
@@ -41,6 +42,7 @@ from desktop.file_guard import FileGuard, open_refusal
 from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
+from desktop.team_actions import TeamActions, recent_text
 from desktop.views.reader import Reader
 from desktop.views.sources import SourcesPane
 from desktop.widgets.feedback import run_in_dialog, warn
@@ -58,7 +60,7 @@ SLOW_DELETE = 200  # deleting more sources than this runs on the worker, with pr
 class WelcomePage(QWidget):
     """What the window shows with no project open: start buttons and recent projects."""
 
-    recent_activated = Signal(str)  # the path of a recent project the user picked
+    recent_activated = Signal(str)  # the path (or team address) of a recent project
 
     def __init__(self, actions: list[QAction], parent: QWidget | None = None):
         super().__init__(parent)
@@ -71,6 +73,7 @@ class WelcomePage(QWidget):
         column.addSpacing(12)
         for action in actions:
             column.addWidget(self._button(action), 0, Qt.AlignmentFlag.AlignHCenter)
+        self._column, self._next = column, column.count()
         column.addSpacing(16)
         self.recent = QListWidget(self)
         self.recent.setFixedSize(520, 150)
@@ -81,6 +84,12 @@ class WelcomePage(QWidget):
         column.addWidget(self.recent, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(3)
 
+    def add_action(self, action: QAction) -> None:
+        """One more start button, below the others."""
+        self._column.insertWidget(self._next, self._button(action), 0,
+                                  Qt.AlignmentFlag.AlignHCenter)
+        self._next += 1
+
     def _button(self, action: QAction) -> QPushButton:
         button = QPushButton(action.text().replace("&", ""), self)
         button.setMinimumWidth(260)
@@ -88,11 +97,11 @@ class WelcomePage(QWidget):
         action.enabledChanged.connect(button.setEnabled)
         return button
 
-    def show_recent(self, paths: list[Path]) -> None:
-        """List the recent projects (the path of each in ``Qt.UserRole``)."""
+    def show_recent(self, paths: list[Path | str]) -> None:
+        """List the recent projects (the path or address of each in ``Qt.UserRole``)."""
         self.recent.clear()
         for path in paths:
-            item = QListWidgetItem(f"{path.stem}  —  {path.parent}", self.recent)
+            item = QListWidgetItem(recent_text(path), self.recent)
             item.setData(Qt.ItemDataRole.UserRole, str(path))
         self.recent.setVisible(bool(paths))
         self.recent_label.setVisible(bool(paths))
@@ -176,6 +185,8 @@ class MainWindow(QMainWindow):
         self.history_dock.hide()
         self.panes = ProjectPanes(self)
         self.analysis = AnalysisPane(self)
+        self.team = TeamActions(self)
+        self.welcome.add_action(self.team.action_open)
 
     def add_dock(self, widget: QWidget, title: str, name: str,
                  area: Qt.DockWidgetArea) -> QDockWidget:
@@ -192,10 +203,13 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         file.addActions([self.action_new, self.action_open])
+        self.team.fill_file_menu(file)
         self.recent_menu = file.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file.addActions([self.action_sample, self.action_import, self.action_import_taguette])
         self.panes.fill_file_menu(file)
+        file.addSeparator()
+        self.team.fill_server_menu(file)
         file.addSeparator()
         file.addActions([self.action_save_copy, self.action_close, self.action_quit])
         edit = bar.addMenu("&Edit")
@@ -217,7 +231,10 @@ class MainWindow(QMainWindow):
     # -- opening and closing projects --------------------------------------------------
 
     def open_project(self, path: str | Path) -> bool:
-        """Open the project file ``path`` instead of the current one; False if it failed."""
+        """Open the project file ``path`` (or a team project's ``postgresql://`` address)
+        instead of the current one; False if it failed."""
+        if is_server_address(str(path)):
+            return self.team.open_team(str(path))
         try:
             proj = project.open(Path(path))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
@@ -225,7 +242,7 @@ class MainWindow(QMainWindow):
                 return self.open_project(path)
             self.show_error(f"Could not open {Path(path).name}", exc)
             return False
-        self._set_session(ProjectSession(proj, self))
+        self.set_session(ProjectSession(proj, self))
         settings.add_recent(proj.path)
         return True
 
@@ -236,7 +253,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             self.show_error("Could not create the project", exc)
             return False
-        self._set_session(ProjectSession(proj, self))
+        self.set_session(ProjectSession(proj, self))
         settings.add_recent(proj.path)
         return True
 
@@ -266,6 +283,7 @@ class MainWindow(QMainWindow):
         self._dock_state = self.saveState()
         self._close_project_dialogs()
         session, self.session = self.session, None
+        self.team.set_session(None)  # first: the views then disable what they need
         self.sources.set_session(None)
         self.panes.set_session(None)
         self.analysis.set_session(None)
@@ -277,7 +295,8 @@ class MainWindow(QMainWindow):
         self._show_welcome()
         self.project_closed.emit()
 
-    def _set_session(self, session: ProjectSession) -> None:
+    def set_session(self, session: ProjectSession) -> None:
+        """Show ``session``'s project (the previous one closes first)."""
         self.close_project()
         self.session = session
         session.project_changed.connect(self._on_session_project_changed)
@@ -285,17 +304,19 @@ class MainWindow(QMainWindow):
         self.sources.set_session(session)
         self.panes.set_session(session)
         self.analysis.set_session(session)
-        ro = " (read-only)" if session.project.read_only else ""
+        reader = session.team is not None and session.team.role == "reader"
+        ro = " (read-only)" if session.project.read_only or reader else ""
         self.setWindowTitle(f"{TITLE} — {session.project.name}{ro}")
         self.pages.setCurrentWidget(self.reader)
         self._show_docks()
         self._enable_project_actions(True)
+        self.team.set_session(session)
         self.file_guard.project_opened()
         self.project_opened.emit(session)
 
     def _show_welcome(self) -> None:
         self.setWindowTitle(TITLE)
-        self.welcome.show_recent(settings.recent_projects())
+        self.welcome.show_recent(settings.recent_targets())
         self.pages.setCurrentWidget(self.welcome)
         for dock in self.findChildren(QDockWidget):
             dock.hide()
@@ -319,7 +340,8 @@ class MainWindow(QMainWindow):
 
     def _enable_project_actions(self, enabled: bool) -> None:
         for action in (self.action_import, self.action_close, self.action_save_copy,
-                       *self.panes.project_actions(), *self.analysis.project_actions()):
+                       *self.panes.project_actions(), *self.analysis.project_actions(),
+                       *self.team.project_actions()):
             action.setEnabled(enabled)
         self.action_delete.setEnabled(enabled and bool(self.sources.selected_ids()))
 
@@ -343,8 +365,8 @@ class MainWindow(QMainWindow):
 
     def _on_recent_menu_about_to_show(self) -> None:
         self.recent_menu.clear()
-        for path in settings.recent_projects():
-            action = self.recent_menu.addAction(f"{path.stem}  ({path.parent})")
+        for path in settings.recent_targets():
+            action = self.recent_menu.addAction(recent_text(path))
             action.setData(str(path))
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         if self.recent_menu.isEmpty():

@@ -10,6 +10,11 @@ initiator)``, after which views decide for themselves what to redraw (DESIGN.md 
 through :meth:`ProjectSession.start_task`; the window shows either kind with
 :class:`desktop.widgets.feedback.TaskProgress`. What other processes write is
 announced the same way, with the initiator ``ELSEWHERE`` (:mod:`desktop.watch`).
+On a team project the server's notifications wake the watch at once, and ``team``
+(:class:`desktop.team_session.TeamState`) knows the member's role and whether the server
+can be reached: an action is refused with a sentence, before it is tried, when it
+cannot be done now (a reader, a server out of reach). A conflict (someone changed the
+same thing first) is refused too, and the views are brought up to date at once.
 """
 
 from __future__ import annotations
@@ -24,12 +29,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
-from db.errors import QuireError
+from db.errors import ConflictError, QuireError
 from db.ops import OpResult
 from db.project import Project
 from db.watch import OwnWrites, committed_changes
 from desktop.tasks import Task, TaskRunner
-from desktop.undo import REFUSALS, Operation, WindowHistory
+from desktop.undo import REFUSALS, Operation, WindowHistory, refusal_text
 from desktop.watch import POLL_MS, ChangeWatcher
 
 CANCELLED = "Cancelled: nothing was changed."
@@ -89,6 +94,13 @@ class ProjectSession(QObject):
         self.coder_name = ""
         self._coder_id: int | None = None
         self.visible_coders: set[int] | None = None  # None: everyone's work is shown
+        self.team = None  # a team project: the member's standing (desktop.team_session)
+        if project.engine.dialect.name == "postgresql":
+            from desktop.team_session import TeamState
+
+            self.team = TeamState(self)
+            self.team.link.notified.connect(self.watcher.poll)
+            self.team.link.start()
 
     # -- the database ------------------------------------------------------------------
 
@@ -128,16 +140,29 @@ class ProjectSession(QObject):
         import, which commits in chunks, stays one step even if it is killed).
         """
         step = Step(label=label)
-        self.coder_id()  # known before any transaction, on this thread
-        if slow or reports or records or self.tasks.writing():
-            return self._queue(step, op, (reports or records, records),
-                               (initiator, done, refused))
+        reason = self.team.write_refusal() if self.team is not None else ""
+        if reason:
+            return self._refuse(step, reason, refused)
         try:
+            self.coder_id()  # known before any transaction, on this thread
+            if slow or reports or records or self.tasks.writing():
+                return self._queue(step, op, (reports or records, records),
+                                   (initiator, done, refused))
             with self.transaction() as s:
                 result = self.history.perform(s, op, label)
         except REFUSALS as exc:
-            return self._refuse(step, str(exc), refused)
+            return self._refuse(step, self.refusal(exc), refused)
         return self._finish(step, result, initiator, done)
+
+    def refusal(self, exc: BaseException) -> str:
+        """The sentence for a refused action; after a conflict (someone else changed
+        it first) the views are first shown the fresh state."""
+        if isinstance(exc, ConflictError):
+            denied = self.team.denied(exc.problems) if self.team is not None else ""
+            if denied:  # the server hid the row from this member's writes: not a conflict
+                return denied
+            self.watcher.poll()
+        return refusal_text(exc)
 
     def _queue(self, step: Step, op: Operation, how: tuple[bool, bool],
                handlers: tuple[object, Done | None, Refused | None]) -> Step:
@@ -181,7 +206,7 @@ class ProjectSession(QObject):
             step.cancelled = True
             self._refuse(step, CANCELLED_KEPT if kept else CANCELLED, refused)
         elif isinstance(exc, REFUSALS):
-            self._refuse(step, str(exc), refused)
+            self._refuse(step, self.refusal(exc), refused)
         else:
             step.trace = trace
             self._refuse(step, f"{type(exc).__name__}: {exc}", refused)
@@ -209,7 +234,11 @@ class ProjectSession(QObject):
     # -- who is coding -----------------------------------------------------------------
 
     def set_coder(self, name: str) -> None:
-        """Record everything coded from now on under ``name`` (and show their steps)."""
+        """Record everything coded from now on under ``name`` (and show their steps).
+        On a team project the coder is always the signed-in login (the server's
+        row-level security knows people by it)."""
+        if self.team is not None and self.team.login:
+            name = self.team.login
         self.coder_name, self._coder_id = name.strip(), None
         self.history.refresh()
 
@@ -244,6 +273,8 @@ class ProjectSession(QObject):
     def close(self) -> None:
         """Stop watching and background work, then release the database."""
         self.watcher.stop()
+        if self.team is not None:
+            self.team.link.stop()
         self.tasks.cancel_all()
         self.tasks.wait()
         self.history.clear()

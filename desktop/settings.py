@@ -2,7 +2,8 @@
 
 Stored in an INI file in ``db.resources.config_dir()`` (beside the executable in
 portable mode), never in the registry, so a classroom machine can be reset by deleting
-one folder.
+one folder. A team project is remembered by its address without the password
+(:func:`db.team.address.redact`): a password never lands here.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from db.resources import config_dir
+from db.team.address import is_server_address, redact
 
 MAX_RECENT = 10
 
@@ -21,17 +23,26 @@ def settings() -> QSettings:
     return QSettings(str(config_dir() / "quire.ini"), QSettings.Format.IniFormat)
 
 
+def recent_targets() -> list[Path | str]:
+    """Recently opened projects, newest first: files that still exist (as paths) and
+    team projects (their ``postgresql://`` addresses, without passwords)."""
+    entries = settings().value("recent", [], type=list) or []
+    return [str(e) if is_server_address(str(e)) else Path(e) for e in entries
+            if is_server_address(str(e)) or Path(e).exists()]
+
+
 def recent_projects() -> list[Path]:
     """Recently opened project files that still exist, newest first."""
-    paths = settings().value("recent", [], type=list) or []
-    return [Path(p) for p in paths if Path(p).exists()]
+    return [t for t in recent_targets() if isinstance(t, Path)]
 
 
-def add_recent(path: Path) -> None:
-    """Put ``path`` at the top of the recent projects."""
-    paths = [str(path.resolve())] + [str(p) for p in recent_projects()
-                                     if p.resolve() != path.resolve()]
-    settings().setValue("recent", paths[:MAX_RECENT])
+def add_recent(target: Path | str) -> None:
+    """Put a project file or a team project's address (stored without its password)
+    at the top of the recent projects."""
+    first = redact(target) if is_server_address(str(target)) else str(Path(target).resolve())
+    rest = [str(t) for t in recent_targets()
+            if (redact(t) if isinstance(t, str) else str(t.resolve())) != first]
+    settings().setValue("recent", [first, *rest][:MAX_RECENT])
 
 
 def coder_name() -> str:

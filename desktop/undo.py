@@ -19,8 +19,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from db import history
 from db.errors import QuireError
@@ -31,7 +32,30 @@ if TYPE_CHECKING:
 
 Operation = Callable[..., OpResult]
 # What the core or the machine may refuse, said in a sentence (not a traceback).
-REFUSALS = (QuireError, OSError, OperationalError)
+REFUSALS = (QuireError, OSError, OperationalError, DBAPIError, StaleDataError)
+LOST = ("Lost the connection to the server: nothing was changed. Quire reconnects by "
+        "itself; try again in a moment")
+DENIED = "The server refused: {}. Your role on this team project does not allow it"
+GONE = ("The server changed nothing: someone else changed or removed it first, or your "
+        "role on this team project does not allow changing it")
+
+
+def refusal_text(exc: BaseException) -> str:
+    """A refusal in a sentence: the core's own message, or for a team project's server
+    what it said, never the statement sent or its parameters."""
+    if isinstance(exc, StaleDataError):
+        return GONE
+    orig = getattr(exc, "orig", None)
+    if isinstance(exc, DBAPIError) and type(orig).__module__.startswith("psycopg"):
+        from db.team.address import server_message
+
+        if exc.connection_invalidated or isinstance(exc, OperationalError):
+            return LOST
+        message = server_message(exc)
+        if "permission denied" in message or "row-level security" in message:
+            return DENIED.format(message)
+        return f"The server refused: {message}; nothing was changed"
+    return str(exc)
 # A step kept in more bytes than this is undone or redone on the worker.
 BIG_STEP = 256 * 1024
 
@@ -101,6 +125,10 @@ class WindowHistory(QObject):
 
     def _walk(self, swap, verb: str, step: history.Entry) -> None:
         """Run the core's undo or redo: here for a small step, on the worker for a big one."""
+        team = self._session.team
+        if team is not None and team.write_refusal():
+            self.refused.emit(f"Could not {verb} “{step.label}”: {team.write_refusal()}.")
+            return None
         coder = self._session.coder_id()
 
         def work(*_args) -> OpResult | None:
@@ -126,7 +154,8 @@ class WindowHistory(QObject):
 
     def _refused(self, verb: str, step: history.Entry, exc: BaseException) -> None:
         self._walking = False
-        self.refused.emit(f"Could not {verb} “{step.label}”: {exc}")
+        self.refused.emit(f"Could not {verb} “{step.label}”: "
+                          f"{self._session.refusal(exc)}")
         self.refresh()
 
     # -- reading -----------------------------------------------------------------------

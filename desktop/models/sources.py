@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.queries import sources as queries
 
@@ -137,7 +138,10 @@ class SourceTableModel(QAbstractTableModel):
     def _page(self, number: int) -> list[dict[str, Any]]:
         rows = self._pages.get(number)
         if rows is None:
-            rows = self._pages[number] = self._fetch(number)
+            try:
+                rows = self._pages[number] = self._fetch(number)
+            except SQLAlchemyError:  # a team project's server out of reach for a moment:
+                return []  # blank rows, read again at the next paint
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
         else:
