@@ -26,7 +26,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.errors import ConflictError, NotFoundError
+from db.errors import ConflictError, NotAllowedError, NotFoundError
 from db.models import Change, Coder, HistoryStep
 
 NOUNS = {"codes": "code", "excerpts": "excerpt", "memos": "memo", "citations": "citation",
@@ -157,8 +157,12 @@ def _lock(session: Session, row: Any) -> None:
     PostgreSQL, the write lock on SQLite (whose reads take none), so that the version
     read next is the newest committed one and stays so until the commit."""
     table = row.__table__
-    session.execute(update(table).where(table.c.id == row.id)
-                    .values(version=table.c.version))
+    locked = session.execute(update(table).where(table.c.id == row.id)
+                             .values(version=table.c.version)).rowcount
+    if not locked and session.scalar(select(table.c.id).where(table.c.id == row.id)):
+        raise NotAllowedError(f"You may read {describe(session, table.name, row)} but not "
+                              "change it: your role on this team project does not allow it "
+                              "(ask the project's owner); nothing was changed.")
 
 
 def gone(table: str, row_id: Any, expected: int | None) -> EditConflictError:
