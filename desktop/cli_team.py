@@ -20,6 +20,7 @@ from db.team import admin, members, transfer
 from db.team.address import redact
 from db.team.members import TeamError
 from desktop.cli_output import emit, progress
+from desktop.cli_project import password, server_address
 
 COMMANDS = ("server", "push", "pull")
 
@@ -56,7 +57,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _address(p: argparse.ArgumentParser) -> None:
-    p.add_argument("address", metavar="URL", help="postgresql://USER@HOST:PORT/DATABASE")
+    p.add_argument("address", metavar="URL", type=server_address,
+                   help="postgresql://USER@HOST:PORT/DATABASE")
     p.add_argument("--ask-password", action="store_true",
                    help="ask for the server password instead of using .pgpass/PGPASSWORD")
 
@@ -70,9 +72,7 @@ def _add(sub, name, helptext, run, *arguments) -> None:
 
 
 def _password(args: argparse.Namespace) -> str | None:
-    if not args.ask_password:
-        return None
-    return getpass.getpass(f"Password for {redact(args.address)}: ")
+    return password(args, args.address)
 
 
 def _new_password(args: argparse.Namespace) -> str | None:

@@ -85,6 +85,19 @@ def server_message(exc: BaseException) -> str:
     return "the server refused"
 
 
+_NOT_ALLOWED = ("permission denied", "row-level security")
+
+
+def refusal(exc: BaseException) -> str:
+    """What to tell a member whose action the server refused or could not finish (the
+    transaction was rolled back): the server's sentence, and what a refusal by role means."""
+    said = server_message(exc)
+    if any(p in said for p in _NOT_ALLOWED):
+        return (f"the server refused: {said}. Your role on this team project does not allow "
+                "this change (ask the project's owner); nothing was changed")
+    return f"the server said: {said}; nothing was changed"
+
+
 @contextmanager
 def server_errors(address: str | URL) -> Iterator[None]:
     """Turn a driver's failure into a :class:`ServerError` naming the address (never
