@@ -55,6 +55,7 @@ def code_at_once(url: str, folder: Path, clients: int = 8, each: int = 500) -> C
     """Run ``clients`` coders applying ``each`` codings each on one new source of the
     team project at ``url``; what came of it."""
     out = Crowd(clients, each)
+    folder.mkdir(parents=True, exist_ok=True)
     with project.open_url(url) as p:
         with p.session() as s:
             sid = add_source(s, "x" * (each + 1), kind="post", platform="telegram",
