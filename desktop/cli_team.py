@@ -112,7 +112,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     new = _new_password(args)
     with project.open_url(args.address, _password(args)) as p, p.engine.begin() as conn:
         members.add_member(conn, login=args.login, role=args.role, password=new)
-    print(f"{args.login} is now a {args.role} of {redact(args.address)}")
+    article = "an" if args.role[0] in "aeiou" else "a"
+    print(f"{args.login} is now {article} {args.role} of {redact(args.address)}")
     return 0
 
 

@@ -33,9 +33,10 @@ def parse_address(address: str, password: str | None = None) -> URL:
         url = make_url(address.replace("postgres://", "postgresql://", 1))
     except ArgumentError as exc:
         raise ProjectError(f"'{redact(address)}' is not a PostgreSQL address") from exc
-    if not url.database:
+    if not url.database and "service" not in url.query:  # a service file may name it
         raise ProjectError(f"{redact(address)}: the address names no database "
-                           "(postgresql://HOST:PORT/DATABASE)")
+                           "(postgresql://HOST:PORT/DATABASE, or postgresql://?service=NAME "
+                           "for a connection service file's entry)")
     url = url.set(drivername=DRIVER)
     return url.set(password=password) if password is not None else url
 
