@@ -86,3 +86,20 @@ def test_an_address_is_not_taken_for_a_path():
     assert project_target("postgresql://sara@lab-server:5432/seminar") == \
         "postgresql://sara@lab-server:5432/seminar"
     assert str(project_target("study.quire")) == "study.quire"
+
+
+def test_a_connection_service_file_names_the_server(classroom, capsys, scram, tmp_path,
+                                                    monkeypatch):
+    owner, _, note = classroom
+    database = owner.rsplit("/", 1)[1]
+    service = tmp_path / "pg_service.conf"
+    service.write_text(f"[seminar]\nhost=127.0.0.1\nport={scram.port}\ndbname={database}\n"
+                       "user=sara\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    code, out, err = run_quire(capsys, "codes", "postgresql://?service=seminar")
+    assert code == 0, err
+    code, out, err = run_quire(capsys, "memo", "postgresql://?service=seminar", "--on",
+                               "project", "--text", "From the service file")
+    assert code == 0, err
+    code, out, _ = run_quire(capsys, "memos", owner, "--json")
+    assert [m["author"] for m in json.loads(out)] == ["sara"]
