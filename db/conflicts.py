@@ -92,6 +92,10 @@ def named_by(session: Session, table: str, row_id: Any) -> tuple[str, str]:
 def _name_of(session: Session, table: str, row: Any) -> str:
     """The quoted name or title of a row ("" when it has none)."""
     text = getattr(row, "title", None) or getattr(row, "name", None)
+    if table == "memos" and not text:
+        from db.queries.memos import snippet
+
+        text = snippet(row.body, 5)
     if table == "codes":
         from db.queries.codes import code_path
 
@@ -108,8 +112,8 @@ def describe(session: Session, table: str, row: Any) -> str:
     noun = NOUNS.get(table, table)
     if table in ("codes", "excerpts", "sources", "collections"):
         return target_label(session, noun, row.id) or f"{noun} {row.id}"
-    name = getattr(row, "title", None) or getattr(row, "name", None)
-    return f"{noun} “{name}”" if name else f"{noun} {row.id}"
+    name = _name_of(session, table, row)
+    return f"{noun} {name}" if name else f"{noun} {row.id}"
 
 
 def editable(session: Session, get: Callable[[Session, Any], Any], table: str, row_id: Any,

@@ -275,13 +275,15 @@ def _log(session: Session, done: Changes, table: str, ids: list[int],
 
 # --- deleting ---------------------------------------------------------------------------------
 
-def delete_code(session: Session, *, code_id: int) -> OpResult:
+def delete_code(session: Session, *, code_id: int,
+                expected_version: int | None = None) -> OpResult:
     """Delete a code with its sub-codes and their codings (value = what was removed).
 
     Excerpts left with no code and no marker colour are deleted too (with their
     citations); the memos on all of them are kept as orphans. The inverse restores all.
+    With ``expected_version``, EditConflictError if someone changed the code since.
     """
-    name = get_code(session, code_id).name
+    name = editable(session, get_code, CODES, code_id, expected_version).name
     ids = descendants(session, code_id)
     orphans = list(session.scalars(orphaned_excerpts(ids)))
     codings = list(session.scalars(select(Coding.id).where(Coding.code_id.in_(ids))))

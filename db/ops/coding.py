@@ -299,8 +299,10 @@ def resize_excerpt(session: Session, *, excerpt_id: int, start: int, end: int,
     return undoable(Changes().add(EXCERPTS, [excerpt.id]), before, "Resize excerpt", excerpt.id)
 
 
-def delete_excerpt(session: Session, *, excerpt_id: int) -> OpResult:
-    """Delete an excerpt with its codings and citations; its memos are kept as orphans."""
-    excerpt = get_excerpt(session, excerpt_id)
+def delete_excerpt(session: Session, *, excerpt_id: int,
+                   expected_version: int | None = None) -> OpResult:
+    """Delete an excerpt with its codings and citations; its memos are kept as orphans.
+    With ``expected_version``, EditConflictError if someone changed it since."""
+    excerpt = editable(session, get_excerpt, EXCERPTS, excerpt_id, expected_version)
     return remove(session, keys={EXCERPTS: [excerpt.id]}, label="Delete excerpt",
                   value=excerpt.id)

@@ -124,8 +124,10 @@ def move_memo(session: Session, *, memo_id: int, target: str,
                _label("Move memo", memo.title, memo.body), memo.id)
 
 
-def delete_memo(session: Session, *, memo_id: int) -> OpResult:
-    """Delete a memo (undo puts it back, with its id and dates)."""
-    memo = get_memo(session, memo_id)
+def delete_memo(session: Session, *, memo_id: int,
+                expected_version: int | None = None) -> OpResult:
+    """Delete a memo (undo puts it back, with its id and dates); with ``expected_version``,
+    EditConflictError if someone changed it since (their edit would be lost unseen)."""
+    memo = editable(session, get_memo, MEMOS, memo_id, expected_version)
     label = _label("Delete memo", memo.title, memo.body)
     return remove(session, keys={MEMOS: [memo.id]}, label=label, value=memo_id)

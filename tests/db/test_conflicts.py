@@ -12,11 +12,13 @@ from sqlalchemy import select
 from db import history, project
 from db.conflicts import EditConflictError, stale_as_conflict
 from db.errors import ConflictError
-from db.models import Code, Excerpt, Memo
+from db.models import Citation, Code, Excerpt, Memo, Reference
 from db.ops import bind
+from db.ops.citations import cite, edit_citation
 from db.ops.codes import create_code, move_code, rename_code, update_code
 from db.ops.coding import code_span, delete_excerpt, resize_excerpt
-from db.ops.memos import create_memo, edit_memo
+from db.ops.memos import create_memo, delete_memo, edit_memo
+from db.ops.references import create_reference, edit_reference
 from tests.db.coding_support import add_source, dump, run
 from tests.db.notes_support import coder
 
@@ -44,6 +46,10 @@ def two(proj):
                                  coder_id=proj.hana).value
         proj.memo = create_memo(s, target="project", body="First thoughts",
                                 coder_id=proj.hana).value
+        proj.reference = create_reference(s, csl={"type": "report", "title": "Aid"},
+                                          key="aid").value
+        proj.citation = cite(s, excerpt_id=proj.excerpt, reference_id=proj.reference,
+                             coder_id=proj.hana).value
     theirs = second(proj)
     yield proj, theirs
     theirs.close()
@@ -76,8 +82,13 @@ EDITS = {
                           {"start": 0, "end": 10}),
     "edit a memo": (Memo, "memo", edit_memo, {"body": "Second thoughts"},
                     {"body": "Other thoughts"}),
+    "edit a citation": (Citation, "citation", edit_citation, {"locator": "12"},
+                        {"locator": "14"}),
+    "edit a reference": (Reference, "reference", edit_reference, {"fields": {"title": "Aid 1"}},
+                         {"fields": {"title": "Aid 2"}}),
 }
-KEYS = {"code": "code_id", "excerpt": "excerpt_id", "memo": "memo_id"}
+KEYS = {"code": "code_id", "excerpt": "excerpt_id", "memo": "memo_id",
+        "citation": "citation_id", "reference": "reference_id"}
 
 
 def _kw(p, which, values):
@@ -98,8 +109,8 @@ def test_the_later_of_two_edits_of_one_thing_is_refused(two, what, engine):
         as_step(mine, mine.hana, op, **_kw(mine, which, later), expected_version=seen)
     assert dump(mine) == before  # nothing overwritten
     e = err.value
-    assert (e.table, e.row_id, e.seen, e.version) == (model.__tablename__,
-                                                      getattr(mine, which), seen, seen + 1)
+    assert (e.table, e.row_id, e.seen) == (model.__tablename__, getattr(mine, which), seen)
+    assert e.version > seen
     assert e.by == author(engine, mine, "Omar")
     assert f"was changed by {e.by}" in str(e) and "nothing was changed" in str(e)
     # the caller reads the fresh state again and can then make its change
@@ -128,6 +139,16 @@ def test_an_edit_of_something_deleted_since_is_refused(two):
         as_step(mine, mine.hana, resize_excerpt, excerpt_id=mine.excerpt, start=0, end=3,
                 expected_version=seen)
     assert err.value.version is None
+
+
+def test_deleting_what_someone_edited_since_is_refused(two):
+    mine, theirs = two
+    seen = version(mine, Memo, mine.memo)
+    as_step(theirs, mine.omar, edit_memo, memo_id=mine.memo, body="Their addition",
+            expected_version=seen)
+    with pytest.raises(EditConflictError, match="Memo “Their addition” was changed"):
+        as_step(mine, mine.hana, delete_memo, memo_id=mine.memo, expected_version=seen)
+    assert version(mine, Memo, mine.memo) == seen + 1
 
 
 def test_two_renames_at_the_same_moment_one_wins_the_other_is_told(two):
