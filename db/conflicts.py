@@ -105,6 +105,20 @@ def _name_of(session: Session, table: str, row: Any) -> str:
 
 # --- checking ----------------------------------------------------------------------------------
 
+def versions_of(session: Session, table: str, ids: list[Any]) -> dict[Any, int]:
+    """The version of each of ``ids`` in ``table`` now (rows that are gone are left out):
+    what a view keeps beside the rows it shows, to pass as ``expected_version``."""
+    from db.models import Base
+
+    found = Base.metadata.tables[table]
+    out: dict[Any, int] = {}
+    for i in range(0, len(ids), 500):
+        rows = session.execute(select(found.c.id, found.c.version)
+                               .where(found.c.id.in_(ids[i:i + 500])))
+        out.update((row_id, version) for row_id, version in rows)
+    return out
+
+
 def describe(session: Session, table: str, row: Any) -> str:
     """How the row reads in a message: "code “Violence › Threats”", "memo “Dawn”"."""
     from db.queries.memos import target_label

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from db import history, project
-from db.conflicts import EditConflictError, stale_as_conflict
+from db.conflicts import EditConflictError, stale_as_conflict, versions_of
 from db.errors import ConflictError
 from db.models import Citation, Code, Excerpt, Memo, Reference
 from db.ops import bind
@@ -222,3 +222,15 @@ def test_an_undo_over_someone_elses_later_change_is_refused_naming_it(two, engin
         assert history.undo(s, coder_id=mine.hana).label.startswith("Rename code")
     with mine.sessions() as s:
         assert s.get(Code, mine.code).name == "Arrival"
+
+
+def test_a_view_reads_the_versions_of_what_it_shows(two):
+    mine, theirs = two
+    with mine.sessions() as s:
+        before = versions_of(s, "codes", [mine.code, mine.other_code, 999_999])
+    assert set(before) == {mine.code, mine.other_code}
+    run(theirs, bind(rename_code, code_id=mine.code, name="Arrivals"))
+    with mine.sessions() as s:
+        after = versions_of(s, "codes", [mine.code, mine.other_code])
+    assert after[mine.code] > before[mine.code]
+    assert after[mine.other_code] == before[mine.other_code]
