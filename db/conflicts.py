@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.errors import ConflictError, NotAllowedError, NotFoundError
-from db.models import Change, Coder, HistoryStep
+from db.models import Base, Change, Coder, HistoryStep
 
 NOUNS = {"codes": "code", "excerpts": "excerpt", "memos": "memo", "citations": "citation",
          "references": "reference", "sources": "source", "collections": "collection",
@@ -76,8 +76,6 @@ def who_changed(session: Session, table: str, row_id: Any) -> str | None:
 def named_by(session: Session, table: str, row_id: Any) -> tuple[str, str]:
     """A row's name for a message ("code 4 “Fear”", or "code 4" when it is gone) and
     who changed it last (" by sara", or "" when unknown)."""
-    from db.models import Base
-
     model = next((m.class_ for m in Base.registry.mappers
                   if m.local_table.name == table), None)
     row = session.get(model, row_id) if model is not None else None
@@ -108,8 +106,6 @@ def _name_of(session: Session, table: str, row: Any) -> str:
 def versions_of(session: Session, table: str, ids: list[Any]) -> dict[Any, int]:
     """The version of each of ``ids`` in ``table`` now (rows that are gone are left out):
     what a view keeps beside the rows it shows, to pass as ``expected_version``."""
-    from db.models import Base
-
     found = Base.metadata.tables[table]
     out: dict[Any, int] = {}
     for i in range(0, len(ids), 500):
@@ -161,7 +157,7 @@ def check_version(session: Session, row: Any, expected: int | None) -> None:
         return
     who = who_changed(session, table, row_id)
     when = last_change(session, table, row_id)
-    at = f" at {when.at:%H:%M:%S}" if when is not None else ""
+    at = f" at {when.at.astimezone():%H:%M:%S}" if when is not None else ""  # local time
     what = describe(session, table, row)
     raise EditConflictError(
         f"{what[0].upper()}{what[1:]} was changed{f' by {who}' if who else ''}{at}, after "
