@@ -156,6 +156,7 @@ def open_project(target: str) -> float:
 
 
 def main() -> int:
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     missed = []
     with tempfile.TemporaryDirectory(prefix="quire-bench-team-") as tmp:
         folder = Path(tmp)
@@ -205,7 +206,8 @@ def _open_big(cluster: Cluster, folder: Path) -> list[str]:
     url = cluster.url(cluster.new_database())
     init_project(url, name="big")
     with project.open_url(url) as p:
-        push(path, p.engine, url)
+        pushed, _ = _timed(lambda: push(path, p.engine, url))
+    print(f"push the {POSTS}-post project to the server: {pushed:.1f} s")
     open_project(url)  # the first open builds this machine's index of the team project
     team = min(open_project(url) for _ in range(3))
     file = min(open_project(str(path)) for _ in range(3))
