@@ -234,3 +234,11 @@ def test_a_view_reads_the_versions_of_what_it_shows(two):
         after = versions_of(s, "codes", [mine.code, mine.other_code])
     assert after[mine.code] > before[mine.code]
     assert after[mine.other_code] == before[mine.other_code]
+
+
+def test_the_default_coder_is_the_login_on_a_team_project(proj, engine):
+    from db.ops.coders import default_coder_name
+
+    with proj.sessions() as s:
+        name = default_coder_name(s, fallback="me")
+    assert name == ("postgres" if engine == "postgresql" else "me")

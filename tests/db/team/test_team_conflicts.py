@@ -143,3 +143,12 @@ def test_two_processes_rename_one_code_at_once_one_wins(pair, tmp_path):
         said[loser]
     with pair[0].p.sessions() as s:
         assert s.get(Code, code).name == {"sara": "Coming", "omar": "Arrivals"}[winners[0]]
+
+
+def test_each_member_codes_as_their_login_by_default(lab):
+    from db.ops.coders import default_coder_name
+
+    url, _, _ = lab
+    for login in ("sara", "omar"):
+        with project.open_url(_as(url, login)) as p, p.sessions() as s:
+            assert default_coder_name(s, fallback="me") == login
