@@ -152,5 +152,11 @@ class ConflictError(QuireError):
         self.problems = list(problems or [])
 
 
+class NotAllowedError(QuireError):
+    """The signed-in member's role on a team project does not allow this change (the
+    server refused it: a reader, another coder's row, a codebook the owner keeps closed);
+    nothing was changed."""
+
+
 class HistoryError(QuireError):
     """The history cannot do what was asked (a step still running, nothing to undo...)."""

@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from db.errors import ConflictError, HistoryError
+from db.conflicts import stale_as_conflict
+from db.errors import HistoryError
 from db.models import Change, Coder, HistoryStep, utcnow
 from db.ops import OpResult
 from db.restore import restore
@@ -67,18 +66,6 @@ class Entry:
 
 
 # --- doing -----------------------------------------------------------------------------------
-
-@contextmanager
-def stale_as_conflict() -> Iterator[None]:
-    """Turn the ORM's refusal of a stale update (the row's version moved on since it was
-    read: someone else changed it) into a ConflictError with a sentence."""
-    try:
-        yield
-    except StaleDataError as exc:
-        raise ConflictError("Someone else changed this since it was read; nothing was "
-                            "changed. Look at it again and redo the change.",
-                            [str(exc)]) from exc
-
 
 def run(session: Session, op: Operation, *, coder_id: int | None, label: str = "") -> OpResult:
     """Run ``op`` and record it as ``coder_id``'s newest step, in the caller's

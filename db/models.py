@@ -392,6 +392,9 @@ class Change(Base):
     entity_id: Mapped[int]
     action: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # who made it: on a team project the server's login (filled in by the server, revision
+    # 0004); empty in a project file, where the history says whose steps they were
+    author: Mapped[str | None] = mapped_column(String(63))
     __table_args__ = AUTOINCREMENT
 
 

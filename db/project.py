@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import __version__, projectfile
 from db.changes import install_change_log
+from db.conflicts import stale_as_conflict
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
 from db.failures import sqlite_error, translate_sqlite_errors, write_reason
 from db.foreign import check_not_taguette
@@ -72,7 +73,7 @@ class Project:
         On a team project the transaction first takes the change-log lock, so writers
         commit one at a time, in change-log order, and never deadlock on it.
         """
-        with self.sessions() as s, s.begin():
+        with self.sessions() as s, s.begin(), stale_as_conflict():
             if self.engine.dialect.name == "postgresql":
                 from db.team.schema import lock_change_log
 

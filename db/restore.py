@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from db import changes
 from db.changes import Changes
+from db.conflicts import named_by
 from db.errors import ConflictError
 from db.ops import OpResult, bind
 from db.queries.memos import TARGET_COLUMNS, target_label
@@ -135,7 +136,8 @@ def restore(session: Session, *, target: State, expect: Versions | None = None,
     keys = target.all_keys(session)
     current = versions(session, keys)
     if expect is not None:
-        _refuse(label, conflicts(current, expect))
+        _refuse(label, conflicts(current, expect,
+                                 lambda table, key: named_by(session, table, key)))
     plan = _plan(session, target, keys, current)
     _refuse(label, _dependents(session, plan, keys) + _missing_parents(session, target, plan))
     now = capture(session, keys).covering(*target.queries)
@@ -159,8 +161,10 @@ def _refuse(label: str, problems: list[str]) -> None:
                         f"{shown}{more}. Nothing was changed.", problems)
 
 
-def conflicts(current: Versions, expect: Versions) -> list[str]:
-    """What differs between the rows now and what they were expected to be.
+def conflicts(current: Versions, expect: Versions,
+              who: Callable[[str, Key], tuple[str, str]] | None = None) -> list[str]:
+    """What differs between the rows now and what they were expected to be; ``who``
+    names a row and says by whom it was changed ("code 4 “Fear”", " by sara"), if known.
 
     Rows are compared by UUID and content, not by version: a version goes up on every
     write, also when undoing another step puts back exactly what this one left. An
@@ -173,7 +177,9 @@ def conflicts(current: Versions, expect: Versions) -> list[str]:
         for key in sorted(set(now) | set(was), key=str):
             what = _difference(now.get(key), was.get(key, _UNKNOWN))
             if what:
-                out.append(f"{noun(table, key)} {what}")
+                named = who and isinstance(key, int) and len(out) < SHOWN  # no flood
+                name, by = who(table, key) if named else (noun(table, key), "")
+                out.append(f"{name} {what.replace(' since', ' since' + by, 1)}")
     return out
 
 

@@ -13,10 +13,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from db import project
 from db.errors import QuireError
 from db.failures import os_sentence
 from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
+from desktop.cli_project import add_project, open_project
 
 CORE = ("new", "import", "sources", "show", "search", "reindex")
 """Commands defined here; they start without loading the other command groups, the
@@ -60,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuireError as exc:
         print(f"quire: {exc}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:  # a team project's server refused or went away
+        from db.team.address import refusal
+
+        print(f"quire: {refusal(exc)}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `quire ... | head` stopped reading: not an error
         return quiet_broken_pipe()
     except OSError as exc:
@@ -76,29 +84,30 @@ def _parser(groups: bool = True) -> argparse.ArgumentParser:
                                        "window needed).")
     sub = p.add_subparsers(required=True, metavar="COMMAND")
     new = sub.add_parser("new", help="create an empty project")
-    new.add_argument("project", type=Path)
+    add_project(new)
     new.add_argument("--name", default="")
     new.set_defaults(run=cmd_new)
     imp = sub.add_parser("import", help="import files and folders into a project")
-    imp.add_argument("project", type=Path)
+    add_project(imp)
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--collection", default="", help="put everything into this collection")
     imp.add_argument("--format", default="", help="force a format (see quire import "
                      "--format list)")
     imp.add_argument("--coder", default="", metavar="NAME",
-                     help="who imports (default: $QUIRE_CODER, else 'cli')")
+                     help="who imports (default: your login on a team project, "
+                          "else $QUIRE_CODER, else 'cli')")
     imp.set_defaults(run=cmd_import)
     src = sub.add_parser("sources", help="list the sources of a project")
-    src.add_argument("project", type=Path)
+    add_project(src)
     src.add_argument("--collection", default="")
     src.set_defaults(run=cmd_sources)
     show = sub.add_parser("show", help="show one source: text, metadata, footnotes")
-    show.add_argument("project", type=Path)
+    add_project(show)
     show.add_argument("source_id", type=int)
     show.set_defaults(run=cmd_show)
     fts = sub.add_parser("search", help="search a project: one line per hit (see the README "
                                         "for the query language)")
-    fts.add_argument("project", type=Path)
+    add_project(fts)
     fts.add_argument("query")
     fts.add_argument("--limit", type=int, default=0, help="stop after N hits")
     fts.add_argument("--stemmed", action="store_true", help="match word forms (stemming)")
@@ -106,7 +115,7 @@ def _parser(groups: bool = True) -> argparse.ArgumentParser:
     fts.add_argument("--jsonl", action="store_true", help="print one JSON object per hit")
     fts.set_defaults(run=cmd_search)
     rei = sub.add_parser("reindex", help="rebuild a project's search index")
-    rei.add_argument("project", type=Path)
+    add_project(rei)
     rei.set_defaults(run=cmd_reindex)
     for sp in (imp, src, show, fts):
         sp.add_argument("--json", action="store_true", help="print JSON")
@@ -122,7 +131,12 @@ def _format_names() -> str:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """``quire new PROJECT``."""
+    """``quire new PROJECT``; for a team project's address, ``quire server init``."""
+    if isinstance(args.project, str):
+        from desktop.cli_team import cmd_init
+
+        args.address = args.project
+        return cmd_init(args)
     with project.create(args.project, name=args.name or None) as proj:
         print(f"created {proj.path}")
     return 0
@@ -145,7 +159,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"quire: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         recorder = Recorder(coder_of(proj, args))  # undo removes it all, even if killed
         with proj.sessions() as s:
             report, _ = import_paths(s, args.paths, collection=args.collection,
@@ -161,7 +175,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     """``quire sources PROJECT``: one line per source."""
     from db.queries import sources as source_queries
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         coll = source_queries.collection_id(s, args.collection) if args.collection else None
         rows = source_queries.listing(s, collection=coll)
     lines = [_source_line(r) for r in rows] + [f"{len(rows)} source(s)"]
@@ -183,7 +197,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """``quire show PROJECT SOURCE_ID``: text, metadata and footnotes."""
     from db.queries import sources as source_queries
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         d = source_queries.detail(s, args.source_id)
     emit(args, d, _detail_lines(d))
     return 0
@@ -207,7 +221,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from db.search.commands import start_search, write_search
 
     fmt = "jsonl" if args.jsonl else "json" if args.json else "lines"
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         try:
             run = start_search(proj, s, args.query, stemmed=args.stemmed,
                                collection=args.collection,
@@ -237,7 +251,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
             shown.add(tenth)
             print(message, file=sys.stderr, flush=True)
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         result = reindex(proj, s, progress=report)
     clear_progress(False)
     print(result)

@@ -14,7 +14,6 @@ import csv
 import sys
 from pathlib import Path
 
-from db import project
 from db.analysis import KINDS, UNITS, Spec, analyze
 from db.analysis.dimensions import DIMENSIONS
 from db.analysis.sql import INTERVALS
@@ -22,6 +21,7 @@ from db.errors import AnalysisError
 from db.queries.codes import code_by_path
 from desktop.cli_export import add_filters, selection_from
 from desktop.cli_output import clear_progress, emit, progress
+from desktop.cli_project import add_project, open_project
 
 COMMANDS = ("analyze",)
 
@@ -34,7 +34,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                     "select (the export's filters). See the README's Analysis section for "
                     "how each number is counted.")
     p.add_argument("kind", choices=KINDS)
-    p.add_argument("project", type=Path)
+    add_project(p)
     add_filters(p)
     p.add_argument("--platform", default="", help="only sources from this platform")
     p.add_argument("--kind", dest="source_kind", choices=("article", "post"), default="")
@@ -97,7 +97,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from db.analysis.tables import write_table
 
     quiet = args.json or args.csv
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         sel = selection_from(s, args)
         pane = {"platform": args.platform, "kind": args.source_kind, "text": args.match}
         sel.source_filter = {k: v for k, v in pane.items() if v} or None

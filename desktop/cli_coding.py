@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from db import project
 from db.errors import CodingError, NotFoundError
 from db.ops import OpResult, bind
 from db.ops.codes import ensure_code_path
@@ -25,6 +23,7 @@ from db.restore import combine
 from db.units import UNITS, expand
 from desktop.cli_history import coder_name, record
 from desktop.cli_output import clear_progress, emit, progress
+from desktop.cli_project import add_project, open_project
 
 COMMANDS = ("codes", "code", "excerpts", "uncode")
 
@@ -32,14 +31,14 @@ COMMANDS = ("codes", "code", "excerpts", "uncode")
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add the coding subcommands to ``quire``'s subparsers."""
     codes = subparsers.add_parser("codes", help="show the code tree with colours and counts")
-    codes.add_argument("project", type=Path)
+    add_project(codes)
     codes.set_defaults(run=cmd_codes)
     code = subparsers.add_parser(
         "code", help="code a span of a source, or every hit of a search",
         description="Code a span (--source, --start, --end; code points, end excluded) or "
                     "every hit of a search (--query, grown to --unit). The code PATH "
                     "('Parent/Child') is created when missing.")
-    code.add_argument("project", type=Path)
+    add_project(code)
     code.add_argument("--code", required=True, metavar="PATH")
     what = code.add_mutually_exclusive_group(required=True)
     what.add_argument("--source", type=int, metavar="ID")
@@ -49,7 +48,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     code.add_argument("--unit", choices=UNITS, default=None,
                       help="what to code around each hit (default: the hit itself)")
     code.add_argument("--coder", default="", metavar="NAME",
-                      help="who codes (default: $QUIRE_CODER, else 'cli')")
+                      help="who codes (default: your login on a team project, "
+                           "else $QUIRE_CODER, else 'cli')")
     code.set_defaults(run=cmd_code)
     _add_excerpts(subparsers)
     _add_uncode(subparsers)
@@ -59,7 +59,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_excerpts(subparsers: argparse._SubParsersAction) -> None:
     ex = subparsers.add_parser("excerpts", help="list coded excerpts with their exact text")
-    ex.add_argument("project", type=Path)
+    add_project(ex)
     ex.add_argument("--code", default="", metavar="PATH", help="only excerpts with this code")
     ex.add_argument("--coder", default="", metavar="NAME", help="only this coder's excerpts")
     ex.set_defaults(run=cmd_excerpts)
@@ -67,10 +67,11 @@ def _add_excerpts(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_uncode(subparsers: argparse._SubParsersAction) -> None:
     un = subparsers.add_parser("uncode", help="remove a code from an excerpt, or the excerpt")
-    un.add_argument("project", type=Path)
+    add_project(un)
     un.add_argument("--excerpt", type=int, required=True, metavar="ID")
     un.add_argument("--coder", default="", metavar="NAME",
-                    help="whose undo step it is (default: $QUIRE_CODER, else 'cli')")
+                    help="whose undo step it is (default: your login on a team project, "
+                         "else $QUIRE_CODER, else 'cli')")
     un.add_argument("--code", default="", metavar="PATH",
                     help="the code to remove (without it, the whole excerpt is deleted)")
     un.set_defaults(run=cmd_uncode)
@@ -80,7 +81,7 @@ def _add_uncode(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_codes(args: argparse.Namespace) -> int:
     """``quire codes PROJECT``: the code tree with colours, descriptions and counts."""
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         rows = code_tree(s)
     lines = [_code_line(r) for r in rows] + [f"{len(rows)} code(s)"]
     emit(args, rows, lines)
@@ -98,7 +99,7 @@ def _code_line(r: dict[str, Any]) -> str:
 
 def cmd_code(args: argparse.Namespace) -> int:
     """``quire code PROJECT --code PATH (--source ID --start S --end E | --query Q)``."""
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         spans = _query_spans(proj, args) if args.query is not None else _given_span(proj, args)
         if not spans:
             print(f"quire: nothing to code: no hits for {args.query!r}", file=sys.stderr)
@@ -176,7 +177,7 @@ def _grown(s, found: list, unit: str) -> list[tuple[int, int, int]]:
 
 def cmd_excerpts(args: argparse.Namespace) -> int:
     """``quire excerpts PROJECT [--code PATH] [--coder NAME]``."""
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         code_ids = [_existing_code(s, args.code)] if args.code else None
         coders = [coder_id(s, args.coder)] if args.coder else None
         rows = retrieve(s, code_ids=code_ids, coder_ids=coders)
@@ -203,7 +204,7 @@ def _excerpt_lines(r: dict[str, Any]) -> list[str]:
 
 def cmd_uncode(args: argparse.Namespace) -> int:
     """``quire uncode PROJECT --excerpt ID [--code PATH]``."""
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         with proj.sessions() as s:
             code_id = _existing_code(s, args.code) if args.code else None
             path = code_path(s, code_id) if args.code else None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from db import project
 from db.agreement import SEGMENTS, UNITS, compute_agreement
 from db.errors import NotFoundError
 from db.exchange.codebook_csv import export_codebook_csv, import_codebook
@@ -29,6 +28,7 @@ from db.ops import bind
 from db.queries.codes import code_by_path
 from desktop.cli_history import record
 from desktop.cli_output import clear_progress, emit, progress
+from desktop.cli_project import add_project, open_project
 
 COMMANDS = ("export-qdpx", "import-qdpx", "export-qdc", "import-qdc", "export-codebook",
             "import-codebook", "import-taguette", "merge", "agreement")
@@ -51,7 +51,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
          cmd_import_codebook, "file"),
     ):
         p = subparsers.add_parser(name, help=helptext)
-        p.add_argument("project", type=Path)
+        add_project(p)
         p.add_argument(arg, type=Path, metavar=arg.upper())
         p.set_defaults(run=run)
     _add_taguette(subparsers)
@@ -62,7 +62,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     for name in ("import-qdpx", "import-qdc", "import-codebook", "merge"):
         subparsers.choices[name].add_argument(
             "--coder", default="", metavar="NAME",
-            help="whose undo step it is (default: $QUIRE_CODER, else 'cli')")
+            help="whose undo step it is (default: your login on a team project, "
+                 "else $QUIRE_CODER, else 'cli')")
 
 
 def _add_taguette(subparsers: argparse._SubParsersAction) -> None:
@@ -82,7 +83,7 @@ def _add_merge(subparsers: argparse._SubParsersAction) -> None:
         "merge", help="merge another Quire project or a .qdpx into the project",
         description="Sources are matched by UUID or identical text, codes by UUID or path; "
                     "every coder's excerpts stay that coder's.")
-    p.add_argument("project", type=Path)
+    add_project(p)
     p.add_argument("other", type=Path, metavar="OTHER")
     p.add_argument("--dry-run", action="store_true",
                    help="only say what would be added and matched")
@@ -95,7 +96,7 @@ def _add_agreement(subparsers: argparse._SubParsersAction) -> None:
                           "Krippendorff's alpha",
         description="Per code and for all codes pooled, over characters (white space not "
                     "counted) or segments (sentences, or paragraphs with --segment).")
-    p.add_argument("project", type=Path)
+    add_project(p)
     p.add_argument("--coders", default="", metavar="A,B,...",
                    help="coder names (default: everyone who coded)")
     p.add_argument("--code", default="", metavar="PATH", help="only this code")
@@ -115,7 +116,7 @@ def _add_agreement(subparsers: argparse._SubParsersAction) -> None:
 def _exporter(write, what: str):
     """A command writing the project (or its codebook) to ``args.out`` with ``write``."""
     def run(args: argparse.Namespace) -> int:
-        with project.open(args.project) as proj, proj.sessions() as s:
+        with open_project(args) as proj, proj.sessions() as s:
             write(s, args.out)
         emit(args, {"written": str(args.out)}, [f"wrote {args.out} ({what})"])
         return 0
@@ -131,7 +132,7 @@ cmd_export_codebook = _exporter(export_codebook_csv, "codebook as CSV")
 
 def cmd_import_qdpx(args: argparse.Namespace) -> int:
     """``quire import-qdpx PROJECT IN.qdpx``: all or nothing, with a report."""
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         report = record(proj, args, lambda _: bind(import_qdpx, path=args.file)).value
     emit(args, report.to_dict(), [f"imported {args.file.name}", *report.lines()])
     return 0
@@ -139,7 +140,7 @@ def cmd_import_qdpx(args: argparse.Namespace) -> int:
 
 def cmd_import_codebook(args: argparse.Namespace) -> int:
     """``quire import-codebook PROJECT FILE`` (and ``import-qdc``): .qdc, .csv or .xlsx."""
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         report = record(proj, args, lambda _: bind(import_codebook, path=args.file)).value
     emit(args, report.to_dict(), [f"imported codebook {args.file.name}", *report.lines()])
     return 0
@@ -160,7 +161,7 @@ def cmd_import_taguette(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     """``quire merge PROJECT OTHER [--dry-run]``."""
     bundle = load_other(args.other)
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         if args.dry_run:
             with proj.sessions() as s:
                 report = preview_merge(s, bundle=bundle, source=args.other.name)
@@ -178,7 +179,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_agreement(args: argparse.Namespace) -> int:
     """``quire agreement PROJECT [--coders A,B] [--code PATH] [--unit char|segment]
     [--ignore-uncoded]``."""
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         coders = _coder_ids(s, args.coders) if args.coders.strip() else None
         codes = [_code_id(s, args.code)] if args.code else None
         report = compute_agreement(s, coder_ids=coders, code_ids=codes,

@@ -12,7 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from db import project
 from db.citations.format import DEFAULT_STYLE, STYLES
 from db.errors import EmptyExportError, ExportError
 from db.export.selection import ORDERS, Selection
@@ -20,6 +19,7 @@ from db.queries.codes import code_by_path
 from db.queries.excerpts import coder_id
 from db.queries.sources import collection_id
 from desktop.cli_output import clear_progress, emit, progress
+from desktop.cli_project import add_project, open_project
 
 COMMANDS = ("export-pdf", "export-excerpts")
 
@@ -32,7 +32,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
                     "highlights in the codes' colours, memos, footnote citations, a "
                     "bibliography and the codebook. With --source ID --whole, the whole "
                     "source instead.")
-    pdf.add_argument("project", type=Path)
+    add_project(pdf)
     pdf.add_argument("out", type=Path, metavar="OUT.pdf")
     _add_filters(pdf)
     pdf.add_argument("--title", default="", metavar="T")
@@ -55,7 +55,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "export-excerpts", help="export coded excerpts as a quote table (CSV or XLSX)",
         description="One excerpt per row: text, positions (code points), source, codes, "
                     "coder, memos and formatted citation. The format follows OUT's suffix.")
-    table.add_argument("project", type=Path)
+    add_project(table)
     table.add_argument("out", type=Path, metavar="OUT.csv|OUT.xlsx")
     _add_filters(table)
     table.set_defaults(run=cmd_export_excerpts)
@@ -120,7 +120,7 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
                       context_memos=args.context_memos)
     if args.whole and args.source is None:
         raise ExportError("--whole needs --source ID")
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         report = None if args.json else progress
         try:
             if args.whole:
@@ -146,7 +146,7 @@ def cmd_export_excerpts(args: argparse.Namespace) -> int:
     """``quire export-excerpts PROJECT OUT.csv|OUT.xlsx [filters]``."""
     from db.export.tables import export_table
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         try:
             result = export_table(s, selection_from(s, args), args.out, style=args.style,
                                   project=proj, progress=None if args.json else progress)

@@ -26,6 +26,7 @@ from db.ops import OpResult, bind
 from db.ops.coders import ensure_coder
 from db.ops.sources import import_batches, remove_import
 from desktop.cli_output import emit
+from desktop.cli_project import add_project, open_project
 
 COMMANDS = ("undo", "redo", "history", "imports")
 DEFAULT_CODER = "cli"
@@ -41,9 +42,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
             ("imports", "recent imports: when, by whom, what each added, finished or not",
              cmd_imports)):
         p = subparsers.add_parser(name, help=helptext)
-        p.add_argument("project", type=Path)
+        add_project(p)
         p.add_argument("--coder", default="", metavar="NAME",
-                       help="whose steps (default: $QUIRE_CODER, else 'cli')")
+                       help="whose steps (default: your login on a team project, "
+                            "else $QUIRE_CODER, else 'cli')")
         p.add_argument("--json", action="store_true", help="print JSON")
         p.set_defaults(run=run)
     subparsers.choices["history"].add_argument("--all", action="store_true",
@@ -57,9 +59,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 # --- recording -------------------------------------------------------------------------------
 
 def coder_name(args: argparse.Namespace) -> str:
-    """The coder named by ``--coder``, else $QUIRE_CODER, else "cli"."""
-    return (getattr(args, "coder", "") or os.environ.get("QUIRE_CODER", "")).strip() \
-        or DEFAULT_CODER
+    """The coder named by ``--coder``, else on a team project the signed-in login (set by
+    :func:`desktop.cli_project.open_project`), else $QUIRE_CODER, else "cli"."""
+    return (getattr(args, "coder", "") or getattr(args, "login", "")
+            or os.environ.get("QUIRE_CODER", "")).strip() or DEFAULT_CODER
 
 
 def coder_of(proj: project.Project, args: argparse.Namespace) -> int:
@@ -96,7 +99,7 @@ def cmd_redo(args: argparse.Namespace) -> int:
 
 
 def _swap(args: argparse.Namespace, swap, done: str, verb: str) -> int:
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         coder = _existing_coder(proj, args)
         with proj.session() as s:
             result = swap(s, coder_id=coder) if coder is not None else None
@@ -112,7 +115,7 @@ def _swap(args: argparse.Namespace, swap, done: str, verb: str) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """``quire history PROJECT [--coder NAME | --all]``: oldest first."""
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         if args.coder and not args.all:
             coder = s.scalar(select(Coder.id).where(Coder.name == coder_name(args)))
             rows = history.entries(s, coder_id=coder) if coder is not None else []
@@ -139,13 +142,13 @@ def _size(n: int) -> str:
 def cmd_imports(args: argparse.Namespace) -> int:
     """``quire imports PROJECT [--remove ID]``."""
     if args.remove is not None:
-        with project.open(args.project) as proj:
+        with open_project(args) as proj:
             result = record(proj, args, lambda _: bind(remove_import, import_id=args.remove))
         emit(args, {"removed": args.remove, "sources": result.value},
              f"removed import {args.remove} ({result.value} source(s)); "
              "`quire undo` puts it back")
         return 0
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         rows = [_import_row(s, batch, n) for batch, n in import_batches(s)]
     lines = [_import_line(r) for r in rows] + [f"{len(rows)} import(s)"]
     emit(args, rows, lines)

@@ -15,7 +15,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from db import project
 from db.citations.errors import NotesError
 from db.citations.format import DEFAULT_STYLE, STYLES
 from db.errors import NotFoundError
@@ -31,6 +30,7 @@ from db.queries.memos import memo_list, memo_row
 from db.queries.sources import collection_id
 from desktop.cli_history import coder_name, record
 from desktop.cli_output import emit
+from desktop.cli_project import add_project, open_project, project_target
 
 COMMANDS = ("memo", "memos", "references", "cite", "citations")
 
@@ -48,18 +48,19 @@ def _add_memo(subparsers: argparse._SubParsersAction) -> None:
         "memo", help="write a memo on the project, a collection, a source, a code or an "
                      "excerpt",
         description="TARGET is project, collection:NAME, source:ID, code:PATH or excerpt:ID.")
-    p.add_argument("project", type=Path)
+    add_project(p)
     p.add_argument("--on", required=True, metavar="TARGET", dest="target")
     p.add_argument("--text", required=True, help="the memo (Markdown)")
     p.add_argument("--title", default="")
     p.add_argument("--coder", default="", metavar="NAME",
-                   help="who writes (default: $QUIRE_CODER, else 'cli')")
+                   help="who writes (default: your login on a team project, "
+                        "else $QUIRE_CODER, else 'cli')")
     p.set_defaults(run=cmd_memo)
 
 
 def _add_memos(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("memos", help="list memos with what they are on")
-    p.add_argument("project", type=Path)
+    add_project(p)
     p.add_argument("--kind", action="append", choices=MEMO_TARGETS, default=None,
                    help="only memos on this kind of target (repeatable)")
     p.add_argument("--author", default="", metavar="NAME", help="only this coder's memos")
@@ -86,7 +87,7 @@ def _add_references(subparsers: argparse._SubParsersAction) -> None:
 
 def _add_cite(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("cite", help="attach a footnote citation to an excerpt")
-    p.add_argument("project", type=Path)
+    add_project(p)
     p.add_argument("--excerpt", type=int, required=True, metavar="ID")
     p.add_argument("--reference", default="", metavar="KEY",
                    help="the reference cited (default: the excerpt's own source)")
@@ -101,7 +102,7 @@ def _add_cite(subparsers: argparse._SubParsersAction) -> None:
 def _add_citations(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "citations", help="an excerpt's formatted footnotes, with the article's own")
-    p.add_argument("project", type=Path)
+    add_project(p)
     p.add_argument("--excerpt", type=int, required=True, metavar="ID")
     p.add_argument("--style", default=DEFAULT_STYLE, choices=tuple(STYLES))
     p.add_argument("--html", action="store_true", help="HTML (italic titles) not plain text")
@@ -134,7 +135,7 @@ def parse_target(session, text: str) -> tuple[str, int | None]:
 
 def cmd_memo(args: argparse.Namespace) -> int:
     """``quire memo PROJECT --on TARGET --text TEXT [--title T]``."""
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         with proj.sessions() as s:
             target, target_id = parse_target(s, args.target)
         memo_id = record(proj, args, lambda coder: bind(
@@ -148,7 +149,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
 
 def cmd_memos(args: argparse.Namespace) -> int:
     """``quire memos PROJECT``: every memo, newest first, with what it is on."""
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         coders = [coder_id(s, args.author)] if args.author else None
         rows = memo_list(s, kinds=args.kind, coder_ids=coders, text=args.search,
                          orphaned=True if args.orphaned else None,
@@ -172,15 +173,15 @@ def cmd_references(args: argparse.Namespace) -> int:
     """``quire references PROJECT`` or ``quire references import PROJECT FILE``."""
     words = args.words
     if words[0] == "import" and len(words) == 3:
-        return _import(args, Path(words[1]), Path(words[2]))
+        return _import(args, project_target(words[1]), Path(words[2]))
     if len(words) == 1:
-        return _list_references(args, Path(words[0]))
+        return _list_references(args, project_target(words[0]))
     raise NotesError("write `quire references PROJECT` or `quire references import PROJECT "
                      "FILE`")
 
 
 def _import(args: argparse.Namespace, path: Path, file: Path) -> int:
-    with project.open(path) as proj:
+    with open_project(args, path) as proj:
         report = record(proj, args, lambda _: bind(
             import_references, path=file, fmt=args.format, link=not args.no_link)).value
     emit(args, report.to_dict(), report.lines())
@@ -188,7 +189,7 @@ def _import(args: argparse.Namespace, path: Path, file: Path) -> int:
 
 
 def _list_references(args: argparse.Namespace, path: Path) -> int:
-    with project.open(path) as proj, proj.sessions() as s:
+    with open_project(args, path) as proj, proj.sessions() as s:
         rows = reference_list(s)
     lines = [_reference_line(r) for r in rows] + [f"{len(rows)} reference(s)"]
     emit(args, rows, lines)
@@ -206,7 +207,7 @@ def _reference_line(r: dict[str, Any]) -> str:
 
 def cmd_cite(args: argparse.Namespace) -> int:
     """``quire cite PROJECT --excerpt ID [--reference KEY] [--locator L] [--note T]``."""
-    with project.open(args.project) as proj:
+    with open_project(args) as proj:
         with proj.sessions() as s:
             ref = reference_by_key(s, args.reference).id if args.reference else None
         made = record(proj, args, lambda coder: bind(
@@ -221,7 +222,7 @@ def cmd_cite(args: argparse.Namespace) -> int:
 
 def cmd_citations(args: argparse.Namespace) -> int:
     """``quire citations PROJECT --excerpt ID [--style S]``: its footnotes, in order."""
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with open_project(args) as proj, proj.sessions() as s:
         rows = citations_for_excerpt(s, args.excerpt, args.style, html_output=args.html)
     lines = [_citation_line(r) for r in rows] or [f"excerpt {args.excerpt} has no citations"]
     emit(args, rows, lines)

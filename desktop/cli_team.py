@@ -20,6 +20,7 @@ from db.team import admin, members, transfer
 from db.team.address import redact
 from db.team.members import TeamError
 from desktop.cli_output import emit, progress
+from desktop.cli_project import password, server_address
 
 COMMANDS = ("server", "push", "pull")
 
@@ -56,7 +57,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _address(p: argparse.ArgumentParser) -> None:
-    p.add_argument("address", metavar="URL", help="postgresql://USER@HOST:PORT/DATABASE")
+    p.add_argument("address", metavar="URL", type=server_address,
+                   help="postgresql://USER@HOST:PORT/DATABASE")
     p.add_argument("--ask-password", action="store_true",
                    help="ask for the server password instead of using .pgpass/PGPASSWORD")
 
@@ -70,9 +72,7 @@ def _add(sub, name, helptext, run, *arguments) -> None:
 
 
 def _password(args: argparse.Namespace) -> str | None:
-    if not args.ask_password:
-        return None
-    return getpass.getpass(f"Password for {redact(args.address)}: ")
+    return password(args, args.address)
 
 
 def _new_password(args: argparse.Namespace) -> str | None:
@@ -112,7 +112,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     new = _new_password(args)
     with project.open_url(args.address, _password(args)) as p, p.engine.begin() as conn:
         members.add_member(conn, login=args.login, role=args.role, password=new)
-    print(f"{args.login} is now a {args.role} of {redact(args.address)}")
+    article = "an" if args.role[0] in "aeiou" else "a"
+    print(f"{args.login} is now {article} {args.role} of {redact(args.address)}")
     return 0
 
 

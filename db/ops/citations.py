@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.changes import Changes
 from db.citations.errors import NotesError
 from db.citations.format import parse_locator
+from db.conflicts import editable
 from db.errors import NotFoundError
 from db.models import Citation, Footnote, Reference
 from db.ops import OpResult
@@ -132,10 +133,11 @@ def _renumber(session: Session, ids: list[int]) -> None:
 
 def edit_citation(session: Session, *, citation_id: int, reference_id: Any = UNCHANGED,
                   locator_label: str | None = None, locator: str | None = None,
-                  note: str | None = None) -> OpResult:
+                  note: str | None = None, expected_version: int | None = None) -> OpResult:
     """Change what a citation cites (``reference_id``; None: the excerpt's source), its
-    locator or its note; arguments left out stay as they are."""
-    row = get_citation(session, citation_id)
+    locator or its note; arguments left out stay as they are. With ``expected_version``
+    (what the caller showed), EditConflictError if someone changed it since."""
+    row = editable(session, get_citation, "citations", citation_id, expected_version)
     if reference_id is not UNCHANGED:
         if row.footnote_id is not None:
             raise NotesError("this citation carries a footnote of the article; it cites no "

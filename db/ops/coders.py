@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from db.changes import Changes
@@ -41,3 +41,13 @@ def ensure_coder(session: Session, *, name: str) -> OpResult:
     session.flush()
     before = State().include(Coder.__tablename__, [coder.id])
     return undoable(Changes().add(Coder.__tablename__, [coder.id]), before, label, coder.id)
+
+
+def default_coder_name(session: Session, fallback: str = "") -> str:
+    """The name to code under when none was chosen: on a team project the signed-in
+    database login (the server's row-level security knows each member by it, so a coder
+    working under another name could not write their own codings), else ``fallback``
+    (a project file has no login: the window asks once, commands say ``--coder``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.scalar(text("SELECT session_user"))
+    return fallback

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db import changes
 from db.changes import Changes
+from db.conflicts import editable
 from db.errors import CodingError, NotFoundError
 from db.models import Code, Coding, Excerpt, Memo
 from db.ops import OpResult
@@ -111,9 +112,11 @@ def ensure_code_path(session: Session, *, path: str, coder_id: int | None = None
     return undoable(done, before, label, parent)
 
 
-def rename_code(session: Session, *, code_id: int, name: str) -> OpResult:
-    """Give a code a new name (unique among its siblings)."""
-    code = get_code(session, code_id)
+def rename_code(session: Session, *, code_id: int, name: str,
+                expected_version: int | None = None) -> OpResult:
+    """Give a code a new name (unique among its siblings). With ``expected_version`` (the
+    version the caller showed), EditConflictError if someone changed the code since."""
+    code = editable(session, get_code, CODES, code_id, expected_version)
     clean = clean_code_name(name)
     _check_free(session, code.parent_id, clean, except_id=code.id)
     before = capture(session, {CODES: [code.id]})
@@ -124,9 +127,11 @@ def rename_code(session: Session, *, code_id: int, name: str) -> OpResult:
 
 
 def update_code(session: Session, *, code_id: int, color: str | None = None,
-                description: str | None = None) -> OpResult:
-    """Change a code's colour and/or description (None leaves it as it is)."""
-    code = get_code(session, code_id)
+                description: str | None = None,
+                expected_version: int | None = None) -> OpResult:
+    """Change a code's colour and/or description (None leaves it as it is); with
+    ``expected_version``, EditConflictError if someone changed the code since."""
+    code = editable(session, get_code, CODES, code_id, expected_version)
     new_color = normalize_color(color) if color is not None else code.color
     before = capture(session, {CODES: [code.id]})
     code.color = new_color
@@ -141,10 +146,11 @@ def update_code(session: Session, *, code_id: int, color: str | None = None,
 # --- moving -----------------------------------------------------------------------------------
 
 def move_code(session: Session, *, code_id: int, parent_id: int | None,
-              position: int) -> OpResult:
+              position: int, expected_version: int | None = None) -> OpResult:
     """Put a code under ``parent_id`` (None: top level) at index ``position`` among its
-    new siblings, which are renumbered 0, 1, 2...; into its own subtree: CodingError."""
-    code = get_code(session, code_id)
+    new siblings, which are renumbered 0, 1, 2...; into its own subtree: CodingError.
+    With ``expected_version``, EditConflictError if someone changed the code since."""
+    code = editable(session, get_code, CODES, code_id, expected_version)
     kids = children_map(session)
     if parent_id is not None:
         get_code(session, parent_id)
@@ -269,13 +275,15 @@ def _log(session: Session, done: Changes, table: str, ids: list[int],
 
 # --- deleting ---------------------------------------------------------------------------------
 
-def delete_code(session: Session, *, code_id: int) -> OpResult:
+def delete_code(session: Session, *, code_id: int,
+                expected_version: int | None = None) -> OpResult:
     """Delete a code with its sub-codes and their codings (value = what was removed).
 
     Excerpts left with no code and no marker colour are deleted too (with their
     citations); the memos on all of them are kept as orphans. The inverse restores all.
+    With ``expected_version``, EditConflictError if someone changed the code since.
     """
-    name = get_code(session, code_id).name
+    name = editable(session, get_code, CODES, code_id, expected_version).name
     ids = descendants(session, code_id)
     orphans = list(session.scalars(orphaned_excerpts(ids)))
     codings = list(session.scalars(select(Coding.id).where(Coding.code_id.in_(ids))))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db import changes
 from db.changes import Changes
+from db.conflicts import editable
 from db.errors import CodingError, NotFoundError
 from db.models import Code, Coding, Excerpt, Source, new_uuid, utcnow
 from db.ops import OpResult
@@ -284,9 +285,11 @@ def remove_code(session: Session, *, excerpt_id: int, code_id: int) -> OpResult:
 
 # --- excerpts themselves ---------------------------------------------------------------------
 
-def resize_excerpt(session: Session, *, excerpt_id: int, start: int, end: int) -> OpResult:
-    """Move an excerpt's boundaries to ``[start, end)`` of the same source."""
-    excerpt = get_excerpt(session, excerpt_id)
+def resize_excerpt(session: Session, *, excerpt_id: int, start: int, end: int,
+                   expected_version: int | None = None) -> OpResult:
+    """Move an excerpt's boundaries to ``[start, end)`` of the same source; with
+    ``expected_version``, EditConflictError if someone changed the excerpt since."""
+    excerpt = editable(session, get_excerpt, EXCERPTS, excerpt_id, expected_version)
     _checked_span(session, excerpt.source_id, start, end)
     if (excerpt.start, excerpt.end) == (start, end):
         return no_op(session, label="Resize excerpt", value=excerpt.id)
@@ -296,8 +299,10 @@ def resize_excerpt(session: Session, *, excerpt_id: int, start: int, end: int) -
     return undoable(Changes().add(EXCERPTS, [excerpt.id]), before, "Resize excerpt", excerpt.id)
 
 
-def delete_excerpt(session: Session, *, excerpt_id: int) -> OpResult:
-    """Delete an excerpt with its codings and citations; its memos are kept as orphans."""
-    excerpt = get_excerpt(session, excerpt_id)
+def delete_excerpt(session: Session, *, excerpt_id: int,
+                   expected_version: int | None = None) -> OpResult:
+    """Delete an excerpt with its codings and citations; its memos are kept as orphans.
+    With ``expected_version``, EditConflictError if someone changed it since."""
+    excerpt = editable(session, get_excerpt, EXCERPTS, excerpt_id, expected_version)
     return remove(session, keys={EXCERPTS: [excerpt.id]}, label="Delete excerpt",
                   value=excerpt.id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.changes import Changes
 from db.citations.errors import NotesError
+from db.conflicts import editable
 from db.errors import NotFoundError
 from db.models import MEMO_TARGETS, Code, Collection, Excerpt, Memo, Source, utcnow
 from db.ops import OpResult
@@ -89,9 +90,11 @@ def _label(verb: str, title: str, body: str) -> str:
 
 
 def edit_memo(session: Session, *, memo_id: int, title: str | None = None,
-              body: str | None = None) -> OpResult:
-    """Change a memo's title and/or body (None leaves it); its update time moves on."""
-    memo = get_memo(session, memo_id)
+              body: str | None = None, expected_version: int | None = None) -> OpResult:
+    """Change a memo's title and/or body (None leaves it); its update time moves on.
+    With ``expected_version`` (the version the editor opened), EditConflictError if
+    someone changed the memo since."""
+    memo = editable(session, get_memo, MEMOS, memo_id, expected_version)
     new_title = memo.title if title is None else _clean_title(title)
     new_body = memo.body if body is None else plain_lines(body)
     label = _label("Edit memo", new_title, new_body)
@@ -106,9 +109,10 @@ def edit_memo(session: Session, *, memo_id: int, title: str | None = None,
 
 
 def move_memo(session: Session, *, memo_id: int, target: str,
-              target_id: int | None = None) -> OpResult:
-    """Put a memo on another target (an orphaned memo is attached again)."""
-    memo = get_memo(session, memo_id)
+              target_id: int | None = None, expected_version: int | None = None) -> OpResult:
+    """Put a memo on another target (an orphaned memo is attached again); with
+    ``expected_version``, EditConflictError if someone changed the memo since."""
+    memo = editable(session, get_memo, MEMOS, memo_id, expected_version)
     check_target(session, target, target_id)
     before = capture(session, {MEMOS: [memo.id]})
     memo.target, memo.detached_from = target, None
@@ -120,8 +124,10 @@ def move_memo(session: Session, *, memo_id: int, target: str,
                _label("Move memo", memo.title, memo.body), memo.id)
 
 
-def delete_memo(session: Session, *, memo_id: int) -> OpResult:
-    """Delete a memo (undo puts it back, with its id and dates)."""
-    memo = get_memo(session, memo_id)
+def delete_memo(session: Session, *, memo_id: int,
+                expected_version: int | None = None) -> OpResult:
+    """Delete a memo (undo puts it back, with its id and dates); with ``expected_version``,
+    EditConflictError if someone changed it since (their edit would be lost unseen)."""
+    memo = editable(session, get_memo, MEMOS, memo_id, expected_version)
     label = _label("Delete memo", memo.title, memo.body)
     return remove(session, keys={MEMOS: [memo.id]}, label=label, value=memo_id)

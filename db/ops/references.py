@@ -33,6 +33,7 @@ from db.citations.references import (
     parse_library,
     read_library,
 )
+from db.conflicts import editable
 from db.errors import NotFoundError
 from db.models import Citation, Reference, Source, new_uuid, utcnow
 from db.ops import OpResult
@@ -241,10 +242,12 @@ def create_reference(session: Session, *, csl: dict[str, Any], key: str = "") ->
 
 
 def edit_reference(session: Session, *, reference_id: int, csl: dict[str, Any] | None = None,
-                   fields: dict[str, Any] | None = None, key: str | None = None) -> OpResult:
+                   fields: dict[str, Any] | None = None, key: str | None = None,
+                   expected_version: int | None = None) -> OpResult:
     """Change a reference: its whole CSL-JSON (``csl``), some fields of it (``fields``; a
-    None value removes one) and/or its key. Fields Quire does not know are kept."""
-    ref = get_reference(session, reference_id)
+    None value removes one) and/or its key. Fields Quire does not know are kept. With
+    ``expected_version``, EditConflictError if someone changed it since."""
+    ref = editable(session, get_reference, REFS.name, reference_id, expected_version)
     data = _check_csl(_merged(ref.csl if csl is None else csl, fields))
     new_key = ref.key if key is None else _check_key(session, key, ref.id)
     data["id"] = new_key

@@ -73,11 +73,13 @@ def page(session: Session, *, offset: int = 0, limit: int = 200, sort: str = "id
     """One page of the source list as rows of :data:`LIST_COLUMNS` (text not loaded).
 
     With ``snippets``, each row also has ``snippet``: the start of the text of a source
-    without a title (a post), so that a list has something to show for it.
+    without a title (a post), so that a list has something to show for it. A negative
+    ``limit`` means every row (portable: PostgreSQL refuses SQLite's ``LIMIT -1``).
     """
     key = SORTABLE[sort]
     order = (key.desc(), Source.id.desc()) if descending else (key.asc(), Source.id.asc())
-    ids = filtered(**filters).order_by(*order).offset(offset).limit(limit).subquery()
+    ids = (filtered(**filters).order_by(*order).offset(offset)
+           .limit(limit if limit >= 0 else None).subquery())
     cols = [Source.id, Source.uuid, Source.kind, Source.title, Source.author, Source.handle,
             Source.platform, Source.published, Source.length,
             _footnote_count().label("footnotes")]

@@ -33,9 +33,10 @@ def parse_address(address: str, password: str | None = None) -> URL:
         url = make_url(address.replace("postgres://", "postgresql://", 1))
     except ArgumentError as exc:
         raise ProjectError(f"'{redact(address)}' is not a PostgreSQL address") from exc
-    if not url.database:
+    if not url.database and "service" not in url.query:  # a service file may name it
         raise ProjectError(f"{redact(address)}: the address names no database "
-                           "(postgresql://HOST:PORT/DATABASE)")
+                           "(postgresql://HOST:PORT/DATABASE, or postgresql://?service=NAME "
+                           "for a connection service file's entry)")
     url = url.set(drivername=DRIVER)
     return url.set(password=password) if password is not None else url
 
@@ -83,6 +84,19 @@ def server_message(exc: BaseException) -> str:
         if line.strip():
             return line.split("FATAL:")[-1].strip()
     return "the server refused"
+
+
+_NOT_ALLOWED = ("permission denied", "row-level security")
+
+
+def refusal(exc: BaseException) -> str:
+    """What to tell a member whose action the server refused or could not finish (the
+    transaction was rolled back): the server's sentence, and what a refusal by role means."""
+    said = server_message(exc)
+    if any(p in said for p in _NOT_ALLOWED):
+        return (f"the server refused: {said}. Your role on this team project does not allow "
+                "this change (ask the project's owner); nothing was changed")
+    return f"the server said: {said}; nothing was changed"
 
 
 @contextmanager

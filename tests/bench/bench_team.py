@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +27,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 from sqlalchemy import func, select  # noqa: E402
 
 from db import project  # noqa: E402
-from db.models import Change, Coding  # noqa: E402
+from db.models import Change  # noqa: E402
 from db.ops.coders import ensure_coder  # noqa: E402
 from db.ops.codes import create_code  # noqa: E402
 from db.ops.coding import code_span  # noqa: E402
@@ -39,7 +38,7 @@ from tests.db.coding_support import add_source  # noqa: E402
 from tests.postgres_support import Cluster  # noqa: E402
 
 POSTS = int(os.environ.get("QUIRE_BENCH_POSTS", "100000"))
-CODERS, EACH = 8, 500
+CODERS, EACH = 8, int(os.environ.get("QUIRE_BENCH_CODINGS", "500"))
 TARGETS = {"apply_ms": 50, "seen_s": 1.0, "open_s": 3.0}
 
 
@@ -98,21 +97,26 @@ def seen_by_another(url: str, runs: int = 20) -> dict:
     return {"median_s": statistics.median(delays), "max_s": max(delays)}
 
 
-def concurrent_coders(url: str) -> dict:
-    """8 processes applying 500 codings each on one source at the same time."""
-    with project.open_url(url) as p:
-        sid, code, _ = _coding_project(p, "concurrent")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    start = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.db.team.clients", "many", url,
-                               f"coder{i}", str(sid), str(code), str(EACH)], cwd=ROOT, env=env,
-                              stderr=subprocess.PIPE, text=True) for i in range(CODERS)]
-    errors = [err for proc in procs if (err := proc.communicate()[1]) and proc.returncode]
-    seconds = time.perf_counter() - start
-    with project.open_url(url) as p, p.sessions() as s:
-        total = s.scalar(select(func.count(Coding.id)).where(Coding.code_id == code))
-    return {"seconds": seconds, "codings": total, "per_s": total / seconds,
-            "errors": len(errors), "first_error": errors[0][-300:] if errors else ""}
+def concurrent_coders(url: str, folder: Path) -> dict:
+    """8 processes applying 500 codings each on one source at the same time, each with a
+    local search index that catches up from the change log (tests/db/team/crowd.py)."""
+    from tests.db.team.crowd import code_at_once
+
+    cpu = _children_cpu()
+    crowd = code_at_once(url, folder, CODERS, EACH)
+    agree = sum(a == crowd.truth for a in crowd.answers)
+    return {"seconds": crowd.seconds, "codings": crowd.codings,
+            "per_s": crowd.codings / crowd.seconds, "errors": len(crowd.errors),
+            "first_error": crowd.errors[0][-300:] if crowd.errors else "",
+            "complete": (crowd.codings == crowd.distinct_spans == CODERS * EACH
+                         and crowd.log_gapless and crowd.log_has_every_coding),
+            "indexes_agree": agree, "client_cpu_s": _children_cpu() - cpu}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the child processes that have ended."""
+    usage = os.times()
+    return usage.children_user + usage.children_system
 
 
 def _big_project(folder: Path) -> Path:
@@ -152,6 +156,7 @@ def open_project(target: str) -> float:
 
 
 def main() -> int:
+    print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     missed = []
     with tempfile.TemporaryDirectory(prefix="quire-bench-team-") as tmp:
         folder = Path(tmp)
@@ -184,11 +189,13 @@ def _run(cluster: Cluster, folder: Path) -> list[str]:
           f"{seen['max_s'] * 1000:.0f} ms slowest")
     if seen["max_s"] > TARGETS["seen_s"]:
         missed.append("seen by another client")
-    busy = concurrent_coders(url)
+    busy = concurrent_coders(url, folder / "crowd")
     print(f"{CODERS} coders x {EACH} codings at once: {busy['codings']} codings in "
-          f"{busy['seconds']:.1f} s ({busy['per_s']:.0f}/s), {busy['errors']} client errors "
-          f"{busy['first_error']}")
-    if busy["errors"] or busy["codings"] < CODERS * EACH:
+          f"{busy['seconds']:.1f} s ({busy['per_s']:.0f}/s; the clients' CPU "
+          f"{busy['client_cpu_s']:.1f} s, indexes included), {busy['errors']} client errors, "
+          f"complete and gap-free: {busy['complete']}, local indexes agreeing with a fresh "
+          f"one: {busy['indexes_agree']} of {CODERS} {busy['first_error']}")
+    if busy["errors"] or not busy["complete"] or busy["indexes_agree"] < CODERS:
         missed.append("concurrent coders")
     missed += _open_big(cluster, folder)
     return missed
@@ -199,7 +206,8 @@ def _open_big(cluster: Cluster, folder: Path) -> list[str]:
     url = cluster.url(cluster.new_database())
     init_project(url, name="big")
     with project.open_url(url) as p:
-        push(path, p.engine, url)
+        pushed, _ = _timed(lambda: push(path, p.engine, url))
+    print(f"push the {POSTS}-post project to the server: {pushed:.1f} s")
     open_project(url)  # the first open builds this machine's index of the team project
     team = min(open_project(url) for _ in range(3))
     file = min(open_project(str(path)) for _ in range(3))

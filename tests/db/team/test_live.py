@@ -14,41 +14,30 @@ from db.models import Change, Coding, Excerpt
 from db.ops.codes import create_code
 from db.team.live import ChangeListener
 from tests.db.coding_support import add_source
+from tests.db.team.crowd import code_at_once
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENTS = 8
-EACH = int(os.environ.get("QUIRE_TEAM_CODINGS", "100"))  # the benchmark runs 500
+# 8 x 500 (the issue's figure) takes 2 to 6 minutes on a busy 2-core machine, so the suite
+# runs 8 x 100 and `make bench` (tests/bench/bench_team.py) runs the same scenario at 500.
+EACH = int(os.environ.get("QUIRE_TEAM_CODINGS", "100"))
 
 
-def _client(url, login, sid, code, count):
-    return subprocess.Popen([sys.executable, "-m", "tests.db.team.clients", "many", url, login,
-                             str(sid), str(code), str(count)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def test_eight_coders_at_once_lose_nothing(pg_project_url):
-    text = "x" * (EACH + 1)
-    with project.open_url(pg_project_url) as p:
-        with p.session() as s:
-            sid = add_source(s, text, kind="post", platform="telegram", post_id="1")
-            code = create_code(s, name="Mark").value
-        first = _last_seq(p)
-        clients = [_client(pg_project_url, f"coder{i}", sid, code, EACH)
-                   for i in range(CLIENTS)]
-        for c in clients:
-            _, err = c.communicate(timeout=600)
-            assert c.returncode == 0, err
-        with p.sessions() as s:
-            assert s.scalar(select(func.count(Coding.id))) == CLIENTS * EACH
-            spans = s.execute(select(Excerpt.coder_id, Excerpt.start)).all()
-            assert len(set(spans)) == len(spans) == CLIENTS * EACH
-            logged = s.execute(select(Change.seq, Change.entity, Change.entity_id)
-                               .where(Change.seq > first).order_by(Change.seq)).all()
-            coding_ids = set(s.scalars(select(Coding.id)))
-    seqs = [r.seq for r in logged]
-    assert seqs == list(range(first + 1, first + 1 + len(seqs)))  # complete, in order
-    assert {r.entity_id for r in logged if r.entity == "codings"} == coding_ids
+def test_eight_coders_at_once_lose_nothing_and_every_index_agrees(pg_project_url, tmp_path):
+    """8 processes coding one source at once, each coder with a code of their own, each
+    with a local index that catches up from the change log while the others write: every
+    coding is there, none twice, the change log has no gap, and every client's index
+    answers the searches as an index built afresh from the server does."""
+    crowd = code_at_once(pg_project_url, tmp_path, CLIENTS, EACH)
+    assert crowd.errors == []
+    assert crowd.codings == crowd.distinct_spans == CLIENTS * EACH
+    assert crowd.log_gapless and crowd.log_has_every_coding
+    assert len(crowd.truth["codings_held"]) == CLIENTS * EACH
+    assert sorted(crowd.truth["code_hits"]) == [f"Mark {i}" for i in range(CLIENTS)]
+    assert all(n > 0 for n in crowd.truth["code_hits"].values()), crowd.truth
+    assert len(crowd.answers) == CLIENTS
+    for i, answer in enumerate(crowd.answers):
+        assert answer == crowd.truth, f"coder{i}'s index differs"
 
 
 def _last_seq(p):

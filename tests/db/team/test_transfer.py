@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from db import project
+from db.errors import ProjectError
 from db.merge import load_other, merge_bundle
 from db.models import Base, Code, Coding, Excerpt, Memo, ProjectInfo
 from db.ops.coders import ensure_coder
@@ -102,3 +103,40 @@ def test_an_upgrade_writes_a_backup_that_opens(study, team, tmp_path):
         assert s.scalar(select(Memo.title)) == "Trucks"
     with pytest.raises(TeamError, match="already exists"):
         upgrade_project(url, backup=backup)
+
+
+def test_a_project_from_before_change_authors_upgrades_and_then_records_them(scram, team,
+                                                                             tmp_path):
+    """A team project made at revision 0003 (no author in the change log) is refused until
+    its owner upgrades it; then the server writes who made each change."""
+    from sqlalchemy import create_engine, func
+
+    from db import __version__
+    from db.models import Change, new_uuid
+    from db.team import schema
+
+    url = scram.url(scram.new_database())
+    engine = create_engine(url)
+    try:
+        project._upgrade(engine, "0003")
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO project (uuid, name, description, created_at, created_by_version, "
+                f"settings, version) VALUES ('{new_uuid()}', 'Old', '', now(), '{__version__}', "
+                "'{}', 1)")
+            conn.exec_driver_sql("INSERT INTO changes (entity, entity_id, action, at) "
+                                 "VALUES ('codes', 1, 'upsert', now())")
+            schema.install(conn)
+    finally:
+        engine.dispose()
+    with pytest.raises(ProjectError, match="quire server upgrade"):
+        project.open_url(url)
+    upgrade_project(url, backup=tmp_path / "old.quire")
+    with project.open_url(url) as p:
+        with p.session() as s:
+            code = create_code(s, name="After").value
+        with p.sessions() as s:
+            authors = dict(s.execute(select(Change.entity_id, Change.author)
+                                     .where(Change.entity == "codes")).all())
+            assert s.scalar(select(func.count(Change.seq))) == 2
+    assert authors == {1: None, code: "postgres"}
