@@ -47,7 +47,8 @@ def redact(address: str | URL) -> str:
         url = address if isinstance(address, URL) else make_url(address)
     except ArgumentError:
         return "<an unreadable address>"
-    return url.set(password=None).render_as_string(hide_password=True).replace(
+    # URL.set(password=None) keeps the password (None means "unchanged" there)
+    return url._replace(password=None).render_as_string(hide_password=True).replace(
         "+psycopg", "")
 
 

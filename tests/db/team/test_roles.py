@@ -72,7 +72,7 @@ def test_a_wrong_password_is_refused_without_echoing_it(team, scram):
     with pytest.raises(Exception) as caught:
         project.open_url(bad)
     assert "hunter2" not in str(caught.value)
-    assert "hunter2" not in redact(bad)
+    assert "hunter2" not in redact(bad) and "postgres@" in redact(bad)  # no "***" left either
 
 
 def test_coders_code_and_see_each_other_unless_blind(classroom):
