@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ def run(argv: Sequence[str]) -> int:
     app, args = application(argv)
     window = start(args)
     install_message_hook(window)  # a failure no view caught is a message, not a traceback
+    _tell_site_defaults_problem(window)
     ensure_coder_name(window)  # asked once, at first run; everything coded records it
     if window.session is not None:
         window.session.set_coder(settings.coder_name())
@@ -43,6 +45,14 @@ def run(argv: Sequence[str]) -> int:
     code = app.exec()
     del window
     return code
+
+
+def _tell_site_defaults_problem(window: MainWindow) -> None:
+    """A bad machine defaults file is ignored, and said so (stderr and the status bar)."""
+    problem = settings.site().problem
+    if problem:
+        print(f"quire: {problem}", file=sys.stderr)
+        window.statusBar().showMessage(problem)
 
 
 def _report_shown(app: QApplication) -> None:

@@ -327,8 +327,7 @@ class MainWindow(QMainWindow):
     # -- menu actions ------------------------------------------------------------------
 
     def _start_folder(self) -> str:
-        recent = settings.recent_projects()
-        return str(recent[0].parent if recent else Path.home())
+        return str(settings.start_folder())  # the machine's defaults may set it
 
     def _on_new_action_triggered(self) -> None:
         start = str(Path(self._start_folder()) / "Untitled.quire")

@@ -209,6 +209,34 @@ def _check_pdf(path: Path, passage: str) -> str:
     return f"{len(reader.pages)} page(s), {path.stat().st_size // 1024} KB"
 
 
+def _site_defaults(_state: SimpleNamespace) -> str:
+    """The machine's defaults file (desktop.site_defaults): none, or read without fault."""
+    from desktop.site_defaults import load, site_file
+
+    site = load()
+    if site.problem:
+        raise AssertionError(site.problem)
+    if site.path is None:
+        return f"none at {site_file()}"
+    return f"{site.path}: {len(site.values)} default(s), {len(site.locked)} locked"
+
+
+def _notices(_state: SimpleNamespace) -> str:
+    """A bundle carries its third-party licences (packaging/notices.py makes them)."""
+    from desktop.about import NOTICES, notices_path
+
+    if not getattr(sys, "frozen", False):
+        raise Skipped("a source checkout has no bundled notices")
+    path = notices_path()
+    if path is None:
+        raise AssertionError(f"the bundle has no {NOTICES}")
+    text = path.read_text(encoding="utf-8")
+    for must in ("PySide6", "GNU LESSER GENERAL PUBLIC LICENSE", "Python Software Foundation"):
+        if must not in text:
+            raise AssertionError(f"{path.name} does not mention {must!r}")
+    return f"{path.stat().st_size // 1024} KB"
+
+
 STEPS: tuple[tuple[str, Callable[[SimpleNamespace], str]], ...] = (
     ("create a project", _create),
     ("load the bundled sample", _load_sample),
@@ -217,4 +245,6 @@ STEPS: tuple[tuple[str, Callable[[SimpleNamespace], str]], ...] = (
     ("write a memo", _memo),
     ("write a citation", _cite),
     ("export a PDF", _export),
+    ("read the machine's defaults", _site_defaults),
+    ("third-party notices", _notices),
 )

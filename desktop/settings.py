@@ -2,7 +2,9 @@
 
 Stored in an INI file in ``db.resources.config_dir()`` (beside the executable in
 portable mode), never in the registry, so a classroom machine can be reset by deleting
-one folder.
+one folder. The machine's defaults file (:mod:`desktop.site_defaults`) is read first: the
+coder name, the first-run question, the citation style and the project folder come from
+it until the user sets their own, or always when it locks them.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from db.citations.format import DEFAULT_STYLE
 from db.resources import config_dir
+from desktop import site_defaults
 
 MAX_RECENT = 10
+STYLE_KEY = "citations/style"
 
 
 def settings() -> QSettings:
@@ -34,14 +39,71 @@ def add_recent(path: Path) -> None:
     settings().setValue("recent", paths[:MAX_RECENT])
 
 
+def site() -> site_defaults.SiteDefaults:
+    """The machine's defaults (read again when the file changes)."""
+    return site_defaults.load()
+
+
+def is_locked(key: str) -> bool:
+    """Whether the machine's defaults file fixes this value (see desktop.site_defaults)."""
+    return site().is_locked(key)
+
+
 def coder_name() -> str:
-    """The name recorded on everything this user codes ("" until asked)."""
-    return str(settings().value("coder", "", type=str))
+    """The name recorded on everything this user codes: the user's own, else the
+    machine's default; the login name when the machine asks no question; "" until asked."""
+    own = str(settings().value("coder", "", type=str)) or None
+    name = site().get("coder_name", own)
+    if not name and site().get("ask_coder_name") is False:
+        name = site_defaults.login_name()
+    return name or ""
+
+
+def ask_coder_name() -> bool:
+    """Whether the first start asks the coder's name: not when the user gave one, when
+    the machine locks it, or when the machine's defaults turn the question off."""
+    if settings().value("coder", "", type=str) or is_locked("coder_name"):
+        return False
+    return site().get("ask_coder_name") is not False
 
 
 def set_coder_name(name: str) -> None:
     """Change the coder's name."""
     settings().setValue("coder", name.strip())
+
+
+def citation_style() -> str:
+    """The citation style of notes and exports: the user's last choice, else the
+    machine's default, else Quire's; the machine's when it locks it."""
+    own = settings().value(STYLE_KEY, None)
+    return site().get("citation_style", str(own) if own else None) or DEFAULT_STYLE
+
+
+def set_citation_style(name: str) -> None:
+    """Remember the user's citation style (a locked style still wins)."""
+    settings().setValue(STYLE_KEY, name)
+
+
+def start_folder() -> Path:
+    """Where New and Open start: the machine's locked project folder, else the latest
+    project's folder, else the machine's default project folder (made if missing), else
+    the home folder."""
+    if is_locked("project_folder"):
+        return _folder(site().get("project_folder"))
+    recent = recent_projects()
+    if recent:
+        return recent[0].parent
+    default = site().get("project_folder")
+    return _folder(default) if default else Path.home()
+
+
+def _folder(path: str) -> Path:
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return folder if folder.is_dir() else Path.home()
+    return folder
 
 
 def save_layout(key: str, geometry: QByteArray, state: QByteArray) -> None:
