@@ -46,7 +46,8 @@ def main() -> int:
             continue  # modules are counted below
         by_package[path.split(os.sep)[0]].append(path)
     modules = sorted({m.split(".")[0] for m in sys.modules})
-    out.write_text(json.dumps({"modules": modules, "data_files": by_package}, indent=1))
+    out.write_text(json.dumps({"modules": modules, "data_files": by_package,
+                               "all_modules": sorted(sys.modules)}, indent=1))
     print(f"{len(modules)} top-level modules, data files of {len(by_package)} packages: {out}")
     return code
 

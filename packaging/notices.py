@@ -51,8 +51,9 @@ class Piece:
     licence: str
     texts: list[tuple[str, str]] = field(default_factory=list)  # (where from, text)
     url: str = ""
-    paths: set[str] = field(default_factory=set)  # its top-level places in the bundle
+    paths: set[str] = field(default_factory=set)  # its source paths (or resource globs)
     note: str = ""
+    dist_info: str = ""  # its .dist-info folder's name
 
 
 class MissingLicence(RuntimeError):
@@ -135,6 +136,8 @@ def distribution_pieces(found: dict) -> list[Piece]:
             continue
         piece = Piece(dist.metadata["Name"], dist.version, licence_name(dist),
                       licence_texts(dist), _url(dist), paths)
+        piece.dist_info = next((f.parts[0] for f in dist.files or ()
+                                if f.parts[0].endswith(".dist-info")), "")
         if key in QT_DISTS:
             qt_texts(piece)
         pieces.append(piece)
@@ -331,9 +334,11 @@ DEP5_HEADER = """\
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: Quire
 Comment: /opt/quire is a self-contained bundle (PyInstaller): CPython, Qt (PySide6) and the
- Python packages Quire needs, each under its own licence, as listed below. The pure-Python
- modules are packed in the executable /opt/quire/quire; compiled modules, libraries and
- data are in /opt/quire/_internal. The full notices, with every licence text, are in
+ Python packages Quire needs, each under its own licence, as listed below. Compiled
+ modules, libraries, data and each package's .dist-info (with its licence files) are in
+ /opt/quire/_internal; the pure-Python modules of Quire and of those packages are
+ compiled into the executable /opt/quire/quire, each under the licence of its package's
+ paragraph below. The full notices, with every licence text, are in
  /usr/share/doc/quire/THIRD-PARTY-NOTICES.txt (generated at build time).
 
 Files: *
@@ -356,20 +361,72 @@ def _copyright_lines(piece: Piece) -> str:
     return f"the {piece.name} authors"
 
 
+def _dep5_licence(licence: str) -> str:
+    """A licence as DEP-5 writes it: SPDX operators in lower case, no spaces in names."""
+    words = licence.replace("(", " ( ").replace(")", " ) ").split()
+    if len(words) > 1 and any(w in ("AND", "OR", "WITH") for w in words):
+        return " ".join(w.lower() if w in ("AND", "OR", "WITH") else w for w in words)
+    return "-".join(words) or "other"
+
+
+def bundle_places(pieces: list[Piece], binaries, datas, prefix: str) -> dict[str, list[str]]:
+    """Each piece's places in the installed bundle, as DEP-5 ``Files`` globs: the top-level
+    folders and files of the bundle that hold its libraries and data, and its .dist-info."""
+    dest_of: dict[str, str] = {}
+    for dest, src, _ in [*binaries, *datas]:
+        dest_of[os.path.normcase(os.path.abspath(src))] = dest.replace("\\", "/")
+        dest_of.setdefault(os.path.realpath(src), dest.replace("\\", "/"))
+    places: dict[str, list[str]] = {}
+    for piece in pieces:
+        found = set()
+        for path in piece.paths:
+            if "*" in path:  # Quire's own resources, given as globs
+                found.add(prefix + path)
+                continue
+            dest = dest_of.get(os.path.normcase(os.path.abspath(path))) \
+                or dest_of.get(os.path.realpath(path))
+            if dest:
+                top = dest.split("/")[0]
+                found.add(prefix + (f"{top}/*" if "/" in dest else top))
+        if piece.dist_info:
+            found.add(f"{prefix}{piece.dist_info}/*")
+        if piece.name == "Python":
+            found |= {f"{prefix}libpython*", f"{prefix}python3*", f"{prefix}base_library.zip"}
+        places[piece.name] = sorted(found)
+    return places
+
+
+def metadata_datas(found: dict) -> list[tuple[str, str, str]]:
+    """The .dist-info folders of the bundled distributions, as PyInstaller data entries."""
+    out = []
+    for key, (dist, _) in found.items():
+        if key == "quire":
+            continue
+        for f in dist.files or ():
+            if f.parts[0].endswith(".dist-info") and f.name != "RECORD":
+                src = Path(dist.locate_file(f))
+                if src.is_file():
+                    out.append(("/".join(f.parts), str(src), "DATA"))
+    return out
+
+
 def render_dep5(pieces: list[Piece], places: dict[str, list[str]]) -> str:
     """The .deb's copyright file. ``places`` maps a piece's name to its paths in the
-    installed system (globs); a piece with none (pure Python in the executable) is
-    listed with the executable."""
+    installed system (globs). Pure-Python modules are compiled into the executable
+    (covered by the first paragraph's comment); each distribution's own paragraph names
+    its .dist-info folder, its libraries and its data."""
     stanzas = [DEP5_HEADER]
     for piece in pieces:
-        files = places.get(piece.name) or ["opt/quire/quire"]
+        files = places.get(piece.name) or []
+        if not files:
+            continue
         comment = f"{piece.name} {piece.version}".rstrip()
         if piece.url:
             comment += f", {piece.url}"
         if piece.note:
             comment += ". " + " ".join(piece.note.split())
         body = "\n\n".join(f"[{where}]\n{text}" for where, text in piece.texts)
-        licence = re.sub(r"\s+", " ", piece.licence) or "other"
+        licence = _dep5_licence(piece.licence)
         stanzas.append(f"Files: {' '.join(files)}\n"
                        f"Copyright: {_copyright_lines(piece)}\n"
                        f"License: {licence}\n{_dep5_text(body)}\n"

@@ -44,7 +44,7 @@ def test_a_failing_step_is_reported_and_exits_1(monkeypatch, capsys):
     assert results["search"].startswith("ok")
     assert results["code a passage"] == "FAILED: OSError: disk full"
     assert results["write a memo"] == "FAILED: not run, an earlier step failed"
-    assert "self-test: 6 step(s) FAILED" in out
+    assert "self-test: 7 step(s) FAILED" in out
 
 
 def test_selftest_leaves_the_user_cache_alone(tmp_path, capsys):

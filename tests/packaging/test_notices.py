@@ -111,9 +111,16 @@ def test_system_libraries_get_their_debian_copyright():
 
 
 def test_the_deb_copyright_file_is_dep5(text):
-    pieces = notices.collect([metadata.distribution("SQLAlchemy").locate_file(
-        "sqlalchemy/__init__.py")])
-    dep5 = notices.render_dep5(pieces, {"SQLAlchemy": ["opt/quire/_internal/sqlalchemy/*"]})
+    sqlalchemy = metadata.distribution("SQLAlchemy")
+    module = str(sqlalchemy.locate_file("sqlalchemy/__init__.py"))
+    compiled = next(str(sqlalchemy.locate_file(f)) for f in sqlalchemy.files
+                    if f.name.endswith(".so"))
+    pieces = notices.collect([module], [compiled])
+    places = notices.bundle_places(pieces, [("sqlalchemy/cyextension/x.so", compiled, "BINARY")],
+                                   [], prefix="opt/quire/_internal/")
+    assert set(places["SQLAlchemy"]) == {"opt/quire/_internal/sqlalchemy/*",
+                                         f"opt/quire/_internal/{pieces[1].dist_info}/*"}
+    dep5 = notices.render_dep5(pieces, places)
     paragraphs = dep5.strip().split("\n\n")
     assert paragraphs[0].startswith("Format: https://www.debian.org/doc/packaging-manuals/"
                                     "copyright-format/1.0/")
@@ -129,7 +136,7 @@ def test_the_deb_copyright_file_is_dep5(text):
         assert {"Files", "Copyright", "License"} <= set(fields), para[:200]
         fields_seen.append(fields)
     by_files = {f["Files"]: f for f in fields_seen}
-    assert by_files["opt/quire/_internal/sqlalchemy/*"]["License"] == "MIT"
+    assert by_files[" ".join(places["SQLAlchemy"])]["License"] == "MIT"
     assert by_files["*"]["License"] == "GPL-3.0-or-later"
     licences = {f["License"] for f in fields_seen}
     assert {"OFL-1.1", "Bitstream-Vera", "CC-BY-SA-3.0", "PSF-2.0"} <= licences
