@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from db.citations.format import DEFAULT_STYLE
-from db.resources import config_dir
+from db.resources import config_dir, portable_root
 from desktop import site_defaults
 
 MAX_RECENT = 10
@@ -28,15 +28,37 @@ def settings() -> QSettings:
 
 def recent_projects() -> list[Path]:
     """Recently opened project files that still exist, newest first."""
-    paths = settings().value("recent", [], type=list) or []
-    return [Path(p) for p in paths if Path(p).exists()]
+    paths = [_from_stored(p) for p in settings().value("recent", [], type=list) or []]
+    return [p for p in paths if p is not None and p.exists()]
 
 
 def add_recent(path: Path) -> None:
     """Put ``path`` at the top of the recent projects."""
-    paths = [str(path.resolve())] + [str(p) for p in recent_projects()
-                                     if p.resolve() != path.resolve()]
-    settings().setValue("recent", paths[:MAX_RECENT])
+    path = path.resolve()
+    paths = [path] + [p for p in recent_projects() if p.resolve() != path]
+    settings().setValue("recent", [_stored(p) for p in paths[:MAX_RECENT]])
+
+
+def _stored(path: Path) -> str:
+    """A path as Recent keeps it: relative to a portable bundle's folder when inside it
+    (a USB stick mounted elsewhere, or another drive letter, still finds it), else whole."""
+    root = portable_root()
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass  # outside the portable folder: kept whole
+    return str(path)
+
+
+def _from_stored(text: str) -> Path | None:
+    """A path from Recent; a relative one lies in the portable folder (None when this is
+    not a portable bundle any more)."""
+    path = Path(text)
+    if path.is_absolute():
+        return path
+    root = portable_root()
+    return root / path if root is not None else None
 
 
 def site() -> site_defaults.SiteDefaults:
