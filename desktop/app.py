@@ -19,7 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from db.resources import resource
-from desktop import settings
+from desktop import file_open, settings
 from desktop.dialogs.coder import ensure_coder_name
 from desktop.file_guard import install_message_hook
 from desktop.fonts import load_bundled_fonts
@@ -34,6 +34,7 @@ def run(argv: Sequence[str]) -> int:
     window = start(args)
     install_message_hook(window)  # a failure no view caught is a message, not a traceback
     _tell_site_defaults_problem(window)
+    file_open.install(app, window)  # macOS: a .quire double-clicked in Finder opens here
     ensure_coder_name(window)  # asked once, at first run; everything coded records it
     if window.session is not None:
         window.session.set_coder(settings.coder_name())
