@@ -144,6 +144,60 @@ def distribution_pieces(found: dict) -> list[Piece]:
     return pieces
 
 
+# -- libraries a wheel vendors (auditwheel's NAME.libs/) ----------------------------------------
+
+def vendored_pieces(found: dict) -> list[Piece]:
+    """Libraries copied into a wheel (``numpy.libs/``, ``psycopg_binary.libs/``...): covered
+    when the wheel's own licence texts name them (numpy's names OpenBLAS and the GCC
+    runtime), else by the copyright file of the Debian package of the same library
+    (OpenSSL, libpq, Kerberos...); a library covered by neither is returned with no text,
+    which stops the build."""
+    pieces: dict[str, Piece] = {}
+    for _key, (dist, paths) in sorted(found.items()):
+        texts = " ".join(t for _, t in licence_texts(dist)).lower()
+        for path in sorted(paths):
+            folder = Path(path).parent.name
+            if not folder.endswith(".libs") or not Path(path).name.startswith("lib"):
+                continue
+            soname = re.sub(r"-[0-9a-f]{8}", "", Path(path).name)  # auditwheel's hashes
+            stem = soname.split(".so")[0].removeprefix("lib")
+            words = [w for w in re.split(r"[_\d]+", stem) if len(w) >= 4]
+            if any(w in texts for w in words):
+                continue  # the wheel's own licence files cover it
+            major = re.match(r"(.*?\.so(?:\.\d+)?)", soname)
+            # the same soname in Debian, else the same library in another version
+            package = _dpkg_owner(f"*/{major.group(1) if major else soname}") \
+                or _dpkg_owner(f"*/lib{stem}[-.]*so*")
+            where = f"{folder}/{Path(path).name} (vendored by {dist.metadata['Name']})"
+            if package is None:
+                pieces[where] = Piece(where, "", "", [])
+                continue
+            piece = pieces.get(package)
+            if piece is None:
+                piece = pieces[package] = _debian_piece(package)
+                piece.note = ("The same library as Debian's package, whose copyright file "
+                              "follows, built into a Python wheel; files: ")
+            piece.note += ("" if piece.note.endswith(": ") else ", ") + where
+            piece.paths.add(path)
+    return list(pieces.values())
+
+
+def _dpkg_owner(pattern: str) -> str | None:
+    try:
+        done = subprocess.run(["dpkg-query", "-S", pattern], capture_output=True, text=True,
+                              check=False)
+    except FileNotFoundError:
+        return None
+    first = done.stdout.splitlines()[0] if done.returncode == 0 and done.stdout else ""
+    return first.split(":")[0].split(",")[0].strip() or None
+
+
+def _debian_piece(package: str) -> Piece:
+    copyright_file = Path("/usr/share/doc") / package / "copyright"
+    texts = [(str(copyright_file), _read(copyright_file))] if copyright_file.is_file() else []
+    return Piece(package, _deb_version(package), "see its copyright file", texts)
+
+
 # -- Qt and PySide6 ----------------------------------------------------------------------------
 
 QT_STATEMENT = """\
@@ -223,12 +277,8 @@ def system_pieces(libraries: Iterable[str]) -> list[Piece]:
             continue
         piece = pieces.get(package)
         if piece is None:
-            copyright_file = Path("/usr/share/doc") / package / "copyright"
-            texts = [(str(copyright_file), _read(copyright_file))] \
-                if copyright_file.is_file() else []
-            piece = pieces[package] = Piece(package, _deb_version(package),
-                                            "see its copyright file", texts,
-                                            note="Debian package; libraries: ")
+            piece = pieces[package] = _debian_piece(package)
+            piece.note = "Debian package; libraries: "
         piece.paths.add(lib)
     for piece in pieces.values():
         if piece.note:
@@ -281,6 +331,7 @@ def collect(paths: Iterable[str], libraries: Iterable[str] = ()) -> list[Piece]:
     pieces = [python_piece(), *distribution_pieces(found), *resource_pieces()]
     if sys.platform.startswith("linux"):
         pieces += system_pieces(p for p in libraries if p not in owned and not _in_python(p))
+        pieces += vendored_pieces(found)
     missing = [p.name + (f" {p.version}" if p.version else "") for p in pieces if not p.texts]
     if missing:
         raise MissingLicence("no licence text found for: " + ", ".join(missing)
@@ -366,7 +417,7 @@ def _dep5_licence(licence: str) -> str:
     words = licence.replace("(", " ( ").replace(")", " ) ").split()
     if len(words) > 1 and any(w in ("AND", "OR", "WITH") for w in words):
         return " ".join(w.lower() if w in ("AND", "OR", "WITH") else w for w in words)
-    return "-".join(words) or "other"
+    return re.sub(r"[^A-Za-z0-9.+]+", "-", " ".join(words)).strip("-") or "other"
 
 
 def bundle_places(pieces: list[Piece], binaries, datas, prefix: str) -> dict[str, list[str]]:

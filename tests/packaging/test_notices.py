@@ -140,3 +140,19 @@ def test_the_deb_copyright_file_is_dep5(text):
     assert by_files["*"]["License"] == "GPL-3.0-or-later"
     licences = {f["License"] for f in fields_seen}
     assert {"OFL-1.1", "Bitstream-Vera", "CC-BY-SA-3.0", "PSF-2.0"} <= licences
+
+
+def test_libraries_vendored_in_wheels_are_covered():
+    """numpy's own licence names OpenBLAS and the GCC runtime it vendors; psycopg's wheel
+    vendors OpenSSL and libpq, whose licences come from Debian's packages of them."""
+    libs = [str(p) for dist in ("numpy", "psycopg-binary")
+            for f in metadata.distribution(dist).files or ()
+            if ".libs/" in str(f) and (p := metadata.distribution(dist).locate_file(f))]
+    assert any("openblas" in lib for lib in libs) and any("libssl" in lib for lib in libs)
+    pieces = notices.vendored_pieces(notices.owners(libs))
+    assert all(p.texts for p in pieces), [p.name for p in pieces if not p.texts]
+    names = {p.name for p in pieces}
+    assert not any("openblas" in n for n in names)  # numpy's LICENSE.txt covers it
+    if Path("/usr/share/doc/libssl3/copyright").exists():
+        ssl = next(p for p in pieces if p.name == "libssl3")
+        assert "OpenSSL" in ssl.texts[0][1] and "psycopg_binary.libs/libssl" in ssl.note
