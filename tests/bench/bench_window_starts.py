@@ -111,8 +111,10 @@ def main() -> int:
                    help="CPU-spinning processes meanwhile (default: one per core)")
     p.add_argument("--exe", help="a built quire (default: this checkout's Python)")
     p.add_argument("--platform", default="offscreen", choices=("offscreen", "xcb"))
+    p.add_argument("--minutes", type=float, default=0,
+                   help="stop after this long, even before --count starts (0: no limit)")
     args = p.parse_args()
-    command = [args.exe] if args.exe else [
+    command = [str(Path(args.exe).resolve())] if args.exe else [
         sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main())"]
     os.chdir(ROOT)
     stop = multiprocessing.Event()
@@ -127,8 +129,12 @@ def main() -> int:
         project = _sample(home, command)
         for proc in load:
             proc.start()
+        deadline = time.monotonic() + args.minutes * 60 if args.minutes else None
         try:
             for i in range(args.count):
+                if deadline and time.monotonic() > deadline:
+                    print(f"stopped after {args.minutes:g} minutes", flush=True)
+                    break
                 r = start(i, command, home, project if i % 2 else None, args.platform)
                 results.append(r)
                 if r["failed"]:
@@ -137,6 +143,8 @@ def main() -> int:
                 elif (i + 1) % 20 == 0:
                     print(f"{i + 1} starts, none failed so far" if not any(
                         x["failed"] for x in results) else f"{i + 1} starts", flush=True)
+        except KeyboardInterrupt:  # Ctrl-C: the summary of the starts done so far
+            print("interrupted", flush=True)
         finally:
             stop.set()
             for proc in load:
