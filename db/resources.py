@@ -42,6 +42,11 @@ def is_portable() -> bool:
     return _portable_root() is not None
 
 
+def portable_root() -> Path | None:
+    """The folder of a portable bundle (its executable's), or None when not portable."""
+    return _portable_root()
+
+
 def _user_dir(env: str, portable_name: str, platform_path) -> Path:
     """A user folder: the override in ``env``, beside a portable executable, or the OS's."""
     override, portable = os.environ.get(env), _portable_root()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from db.resources import resource
-from desktop import settings
+from desktop import file_open, settings
 from desktop.dialogs.coder import ensure_coder_name
 from desktop.file_guard import install_message_hook
 from desktop.fonts import load_bundled_fonts
@@ -32,6 +33,8 @@ def run(argv: Sequence[str]) -> int:
     app, args = application(argv)
     window = start(args)
     install_message_hook(window)  # a failure no view caught is a message, not a traceback
+    _tell_site_defaults_problem(window)
+    file_open.install(app, window)  # macOS: a .quire double-clicked in Finder opens here
     ensure_coder_name(window)  # asked once, at first run; everything coded records it
     if window.session is not None:
         window.session.set_coder(settings.coder_name())
@@ -43,6 +46,14 @@ def run(argv: Sequence[str]) -> int:
     code = app.exec()
     del window
     return code
+
+
+def _tell_site_defaults_problem(window: MainWindow) -> None:
+    """A bad machine defaults file is ignored, and said so (stderr and the status bar)."""
+    problem = settings.site().problem
+    if problem:
+        print(f"quire: {problem}", file=sys.stderr)
+        window.statusBar().showMessage(problem)
 
 
 def _report_shown(app: QApplication) -> None:

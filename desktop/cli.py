@@ -13,13 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
-from db import project
 from db.errors import QuireError
-from db.failures import os_sentence
 from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
-from desktop.cli_project import add_project, open_project
 
 CORE = ("new", "import", "sources", "show", "search", "reindex")
 """Commands defined here; they start without loading the other command groups, the
@@ -46,10 +41,41 @@ def headless() -> tuple[str, ...]:
     return CORE + tuple(c for g in _groups() for c in g.COMMANDS)
 
 
+def add_project(parser: argparse.ArgumentParser) -> None:
+    """The PROJECT argument (a .quire file or a team project's address): desktop.cli_project,
+    loaded with SQLAlchemy only when a command is parsed."""
+    from desktop.cli_project import add_project as add
+
+    add(parser)
+
+
+def open_project(args: argparse.Namespace):
+    """The project named by ``args.project`` (see desktop.cli_project.open_project)."""
+    from desktop.cli_project import open_project as opened
+
+    return opened(args)
+
+
+def _project():
+    """:mod:`db.project`, imported when a command needs it (SQLAlchemy takes 0.3 s to load,
+    which ``quire --version`` should not wait for)."""
+    from db import project
+
+    return project
+
+
+VERSION_OPTIONS = {"--version", "--verbose"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quire`` console script."""
     multiprocessing.freeze_support()  # a frozen bundle's indexing workers start here
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in argv and set(argv) <= VERSION_OPTIONS:  # no display, Qt or database
+        from desktop.about import version_text
+
+        print(version_text(verbose="--verbose" in argv))
+        return 0
     if argv == ["--selftest"]:  # checks an installation, headless (desktop/selftest.py)
         from desktop.selftest import run as selftest
 
@@ -57,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     core = bool(argv) and argv[0] in CORE
     if not core and (not argv or argv[0] not in (*headless(), "-h", "--help")):
         return _gui(argv)
+    from sqlalchemy.exc import DBAPIError  # (after --version, which must not wait for it)
+
     args = _parser(groups=not core).parse_args(argv)
     try:
         return args.run(args)
@@ -71,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `quire ... | head` stopped reading: not an error
         return quiet_broken_pipe()
     except OSError as exc:
+        from db.failures import os_sentence
+
         print(f"quire: {os_sentence(exc)}; nothing in the project was changed", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -81,7 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser(groups: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="quire", description=__doc__.splitlines()[0],
                                 epilog="quire --selftest checks this installation (no "
-                                       "window needed).")
+                                       "window needed); quire --version [--verbose] "
+                                       "prints its version (and its components').")
     sub = p.add_subparsers(required=True, metavar="COMMAND")
     new = sub.add_parser("new", help="create an empty project")
     add_project(new)
@@ -137,7 +168,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
         args.address = args.project
         return cmd_init(args)
-    with project.create(args.project, name=args.name or None) as proj:
+    with _project().create(args.project, name=args.name or None) as proj:
         print(f"created {proj.path}")
     return 0
 

@@ -7,6 +7,7 @@ With no project open it shows a welcome page instead of the Reader.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -348,8 +349,7 @@ class MainWindow(QMainWindow):
     # -- menu actions ------------------------------------------------------------------
 
     def _start_folder(self) -> str:
-        recent = settings.recent_projects()
-        return str(recent[0].parent if recent else Path.home())
+        return str(settings.start_folder())  # the machine's defaults may set it
 
     def _on_new_action_triggered(self) -> None:
         start = str(Path(self._start_folder()) / "Untitled.quire")
@@ -424,10 +424,7 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_about_action_triggered(self) -> None:
-        QMessageBox.about(self, "About Quire",
-                          f"<h3>Quire {__version__}</h3><p>An offline workbench for "
-                          "qualitative research on articles and social-media posts.</p>"
-                          "<p>Licensed under the GNU GPL, version 3 or later.</p>")
+        QMessageBox.about(self, "About Quire", about_html())
 
     def show_span(self, source_id: int, start: int, end: int) -> None:
         """Show a source in the Reader with ``[start, end)`` selected and in view."""
@@ -495,6 +492,24 @@ class MainWindow(QMainWindow):
         self._tasks.cancel_all()
         self._tasks.wait()
         super().closeEvent(event)
+
+
+def about_html() -> str:
+    """The About box: the version and the components' versions (as ``quire --version
+    --verbose`` prints them, with the Qt actually loaded), and where the notices are."""
+    from PySide6.QtCore import qVersion
+
+    from desktop.about import components, notices_path
+
+    rows = "".join(f"<tr><td>{escape(name)}</td><td>&nbsp;&nbsp;{escape(version)}</td></tr>"
+                   for name, version in components(qVersion()))
+    notices = notices_path()
+    where = (f"<p>Third-party licences: <code>{escape(str(notices))}</code></p>"
+             if notices else "")
+    return (f"<h3>Quire {__version__}</h3><p>An offline workbench for qualitative research "
+            "on articles and social-media posts.</p>"
+            "<p>Licensed under the GNU GPL, version 3 or later.</p>"
+            f"<p>Built on:</p><table>{rows}</table>{where}")
 
 
 def _ensure_sample(progress=None, cancelled=None) -> Path:

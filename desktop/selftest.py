@@ -209,6 +209,55 @@ def _check_pdf(path: Path, passage: str) -> str:
     return f"{len(reader.pages)} page(s), {path.stat().st_size // 1024} KB"
 
 
+def _chart(state: SimpleNamespace) -> str:
+    """A chart of the coded excerpt's codes, written as PNG, SVG and PDF (matplotlib,
+    Pillow), and turned into a PDF drawing as the export's analysis pages do (svglib)."""
+    from db.analysis import Spec, analyze
+    from db.analysis.charts import save
+    from db.export.analysis_pages import chart_drawing
+    from db.export.selection import Selection
+
+    with state.project.sessions() as s:
+        result = analyze(s, Selection(excerpt_ids=[state.excerpt]), Spec(kind="frequencies"),
+                         project=state.project)
+    sizes = []
+    for suffix in (".png", ".svg", ".pdf"):
+        path = save(result, state.folder / f"chart{suffix}")
+        sizes.append(f"{suffix[1:].upper()} {path.stat().st_size // 1024} KB")
+    drawing = chart_drawing(result, 400)
+    if not drawing.width:
+        raise AssertionError("the chart made an empty drawing")
+    return ", ".join(sizes)
+
+
+def _site_defaults(_state: SimpleNamespace) -> str:
+    """The machine's defaults file (desktop.site_defaults): none, or read without fault."""
+    from desktop.site_defaults import load, site_file
+
+    site = load()
+    if site.problem:
+        raise AssertionError(site.problem)
+    if site.path is None:
+        return f"none at {site_file()}"
+    return f"{site.path}: {len(site.values)} default(s), {len(site.locked)} locked"
+
+
+def _notices(_state: SimpleNamespace) -> str:
+    """A bundle carries its third-party licences (packaging/notices.py makes them)."""
+    from desktop.about import NOTICES, notices_path
+
+    if not getattr(sys, "frozen", False):
+        raise Skipped("a source checkout has no bundled notices")
+    path = notices_path()
+    if path is None:
+        raise AssertionError(f"the bundle has no {NOTICES}")
+    text = path.read_text(encoding="utf-8")
+    for must in ("PySide6", "GNU LESSER GENERAL PUBLIC LICENSE", "Python Software Foundation"):
+        if must not in text:
+            raise AssertionError(f"{path.name} does not mention {must!r}")
+    return f"{path.stat().st_size // 1024} KB"
+
+
 STEPS: tuple[tuple[str, Callable[[SimpleNamespace], str]], ...] = (
     ("create a project", _create),
     ("load the bundled sample", _load_sample),
@@ -217,4 +266,7 @@ STEPS: tuple[tuple[str, Callable[[SimpleNamespace], str]], ...] = (
     ("write a memo", _memo),
     ("write a citation", _cite),
     ("export a PDF", _export),
+    ("draw a chart", _chart),
+    ("read the machine's defaults", _site_defaults),
+    ("third-party notices", _notices),
 )

@@ -7,7 +7,12 @@
 #   2. the one-folder bundle dist/quire/ (PyInstaller), then its self-test, headless;
 #   3. dist/quire-VERSION-linux-x86_64.tar.gz and dist/quire_VERSION_amd64.deb;
 #   4. the .deb is unpacked again and the self-test runs on what it installs;
-#   5. the window's start-up time is measured (offscreen), against the 2 s budget.
+#   5. the window's start-up time is measured (offscreen), against the 2 s budget; a
+#      window that does not come up (a module left out of the bundle) fails the build.
+#
+# The spec also writes build/pyinstaller/THIRD-PARTY-NOTICES.txt (shipped in the bundle)
+# and build/pyinstaller/copyright (the .deb's DEP-5 copyright file) with
+# packaging/notices.py; a bundled package with no licence text stops the build there.
 #
 # Environment: PYTHON (default python3, 3.11 built as a shared library), QUIRE_DEB_COMPRESSION
 # (xz, the default: smallest; zstd: much faster, bigger), QUIRE_REUSE_VENV=1 to keep an
@@ -63,6 +68,10 @@ build_bundle() {
       -e "could not resolve 'libg[td]k-3" -e 'INFO: setup plugin alembic' \
       -e 'Hidden import "pysqlite2"' -e 'Hidden import "MySQLdb"' || true
   [[ -x $BUNDLE/quire ]] || { echo "PyInstaller made no $BUNDLE/quire" >&2; exit 1; }
+  # the notices made by the spec (packaging/notices.py), where an administrator looks first
+  [[ -s $BUNDLE/_internal/THIRD-PARTY-NOTICES.txt ]] || { echo "no third-party notices" >&2; exit 1; }
+  ln -s _internal/THIRD-PARTY-NOTICES.txt "$BUNDLE/THIRD-PARTY-NOTICES.txt"
+  install -m 644 packaging/README-bundle.txt "$BUNDLE/README.txt"
 }
 
 selftest() {  # selftest EXECUTABLE: the self-test of a built Quire, in a scratch home
@@ -101,7 +110,10 @@ build_deb() {
     install -m 644 resources/icons/quire.svg "$root/usr/share/icons/hicolor/scalable/$kind/$name.svg"
     install -m 644 resources/icons/quire.png "$root/usr/share/icons/hicolor/256x256/$kind/$name.png"
   done
-  install -m 644 packaging/linux/copyright "$root/usr/share/doc/quire/copyright"
+  # the DEP-5 copyright file the spec generated from what the bundle holds (notices.py)
+  install -m 644 build/pyinstaller/copyright "$root/usr/share/doc/quire/copyright"
+  ln -s /opt/quire/_internal/THIRD-PARTY-NOTICES.txt \
+    "$root/usr/share/doc/quire/THIRD-PARTY-NOTICES.txt"
   install -m 755 packaging/linux/postinst packaging/linux/postrm "$root/DEBIAN/"
   local size
   size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
@@ -116,9 +128,12 @@ check_deb() {  # the .deb's files are where they should be, and what it installs
   dpkg-deb -x "$DEB" "$out"
   for f in opt/quire/quire usr/bin/quire usr/share/applications/quire.desktop \
            usr/share/mime/packages/quire.xml usr/share/icons/hicolor/scalable/apps/quire.svg \
-           opt/quire/_internal/resources/sample opt/quire/_internal/db/migrations/env.py; do
+           opt/quire/_internal/resources/sample opt/quire/_internal/db/migrations/env.py \
+           opt/quire/_internal/THIRD-PARTY-NOTICES.txt usr/share/doc/quire/copyright; do
     [[ -e $out/$f || -L $out/$f ]] || { echo "the .deb lacks /$f" >&2; exit 1; }
   done
+  head -1 "$out/usr/share/doc/quire/copyright" | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+    || { echo "the .deb's copyright file is not DEP-5" >&2; exit 1; }
   dpkg-deb --info "$DEB" | sed -n '/Package:/,$p'
   selftest "$out/opt/quire/quire"
   rm -rf "$out"
@@ -138,7 +153,8 @@ time_window() {  # the bundle's window, offscreen: the welcome page, then the sa
   for what in "" "$home/sample.quire"; do
     for _ in 1 2 3; do
       printf '%-16s ' "$( [[ -n $what ]] && echo 'sample project:' || echo 'welcome page:')"
-      env "${env[@]}" "$BUNDLE/quire" $what 2>/dev/null | grep 'window shown' || echo "no window?"
+      env "${env[@]}" "$BUNDLE/quire" $what 2>"$home/stderr" | grep 'window shown' \
+        || { echo "NO WINDOW from $BUNDLE/quire $what:" >&2; cat "$home/stderr" >&2; exit 1; }
     done
   done
   rm -rf "$home"
@@ -152,6 +168,7 @@ step "Debian package ($COMPRESSION)"; build_deb
 step "checking the .deb"; check_deb
 step "window start-up (budget: 2 s)"; time_window
 step "done"
+"$BUNDLE/quire" --version --verbose
 du -sh "$BUNDLE"
 ls -l "$TARBALL" "$DEB"
 echo "build time: $((SECONDS - START)) s"

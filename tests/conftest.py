@@ -24,6 +24,8 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("QUIRE_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("QUIRE_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("QUIRE_CODER", "")
+    # no machine-wide defaults (desktop.site_defaults) unless a test writes some here
+    monkeypatch.setenv("QUIRE_SITE_DEFAULTS", str(home / "no-site-defaults.toml"))
     return home
 
 

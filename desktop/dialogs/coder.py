@@ -86,8 +86,11 @@ def ask_coder_name(parent: QWidget | None = None) -> str:
 
 
 def ensure_coder_name(parent: QWidget | None = None) -> str:
-    """The coder's name from the settings, asked first if it was never given."""
-    return settings.coder_name() or ask_coder_name(parent)
+    """The coder's name from the settings, asked first if it was never given (unless the
+    machine's defaults turn the question off or lock the name: desktop.site_defaults)."""
+    if settings.ask_coder_name():
+        return ask_coder_name(parent) or settings.coder_name()
+    return settings.coder_name()
 
 
 class PreferencesDialog(QDialog):
@@ -100,7 +103,10 @@ class PreferencesDialog(QDialog):
         self.name_edit = QLineEdit(settings.coder_name(), self)
         self.name_edit.setMaxLength(MAX_NAME)
         self.name_edit.setPlaceholderText("Your name or initials")
-        hint = QLabel("Recorded on everything you highlight and code from now on; what "
+        locked = settings.is_locked("coder_name")
+        self.name_edit.setReadOnly(locked)
+        hint = QLabel("Set for every user of this computer by its administrator." if locked
+                      else "Recorded on everything you highlight and code from now on; what "
                       "was coded before keeps the name it was coded under.", self)
         hint.setWordWrap(True)
         form = QFormLayout()

@@ -45,13 +45,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.citations.format import DEFAULT_STYLE, STYLES
+from db.citations.format import STYLES
 from db.errors import EmptyExportError, ExportCancelled, QuireError
 from db.export.selection import ORDERS, Selection, gather
 from db.queries.citations import incomplete_sources
 from db.queries.codes import code_tree
 from db.queries.excerpts import coders
 from db.queries.sources import collection_tree
+from desktop import settings
 from desktop.session import ProjectSession
 from desktop.widgets.feedback import TaskProgress
 from desktop.widgets.incomplete import IncompleteNote
@@ -182,7 +183,9 @@ class ExportDialog(QDialog):
         self.style_combo = QComboBox(group)
         for name, style in STYLES.items():
             self.style_combo.addItem(style.title, name)
-        self.style_combo.setCurrentIndex(self.style_combo.findData(DEFAULT_STYLE))
+        self.style_combo.setCurrentIndex(max(self.style_combo.findData(
+            settings.citation_style()), 0))
+        self.style_combo.setEnabled(not settings.is_locked("citation_style"))
         form.addRow("Citation style", self.style_combo)
         self.page_combo = QComboBox(group)
         self.page_combo.addItems(["A4", "Letter"])

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.citations.format import DEFAULT_STYLE, STYLES
+from db.citations.format import STYLES
 from db.ops import bind
 from db.ops import citations as citation_ops
 from db.ops import memos as memo_ops
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
 WATCHED = ("citations", "references", "sources", "excerpts", "memos", "footnotes", "coders")
-STYLE_KEY = "citations/style"
 QUOTE_CHARS = 280  # of the excerpt's text shown above its notes
 EMPTY = ("Click an excerpt's stripe in the Reader, or choose an excerpt in Coded "
          "Excerpts, to see its citations and memos here.")
@@ -96,8 +95,12 @@ class ExcerptNotes(QWidget):
                                      name)
             self.style_combo.setItemData(self.style_combo.count() - 1, style.title,
                                          Qt.ItemDataRole.ToolTipRole)
-        saved = str(settings.settings().value(STYLE_KEY, DEFAULT_STYLE))
+        saved = settings.citation_style()
         self.style_combo.setCurrentIndex(max(self.style_combo.findData(saved), 0))
+        if settings.is_locked("citation_style"):
+            self.style_combo.setEnabled(False)
+            self.style_combo.setToolTip("Set for every user of this computer by its "
+                                        "administrator")
         self.notes = self._make_notes_view()
         self.memos = QListWidget(self)
         self.memos.setWordWrap(True)
@@ -357,7 +360,7 @@ class ExcerptNotes(QWidget):
     # -- what the widgets report -------------------------------------------------------
 
     def _on_style_combo_current_index_changed(self, _index: int) -> None:
-        settings.settings().setValue(STYLE_KEY, self.style())
+        settings.set_citation_style(self.style())
         self.refresh()
 
     def _on_notes_double_clicked(self, _index: QModelIndex) -> None:

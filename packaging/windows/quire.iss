@@ -10,9 +10,23 @@
 ;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 packaging\windows\quire.iss
 ;
 ; The spec makes dist\quire\ with quire.exe (the window, no console) and quire-cli.exe (the
-; headless commands and --selftest, with a console). This script installs that folder,
-; per user by default (no administrator rights needed in a classroom), registers the
-; .quire file type and adds Start menu entries. Output: dist\quire-<version>-setup.exe.
+; headless commands and --selftest, with a console), both carrying a version resource made
+; from pyproject.toml's version (packaging/windows_version.py), and THIRD-PARTY-NOTICES.txt
+; (packaging/notices.py). This script installs that folder, registers the .quire file type
+; and adds Start menu entries. Output: dist\quire-<version>-setup.exe.
+;
+; Who it is installed for:
+;   * Silent deployment (SCCM, Intune, GPO: they run setup as SYSTEM or as an administrator)
+;       quire-<version>-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
+;     installs PER MACHINE, in Program Files, for every user (administrative install mode is
+;     the default: PrivilegesRequired=admin). No /ALLUSERS is needed. Before, the default was
+;     per user, so a silent install as SYSTEM went into the SYSTEM account's own profile.
+;   * A user without administrator rights (a classroom) double-clicking setup is offered
+;     "Install for me only" (the override dialog), which needs no rights; silently:
+;       quire-<version>-setup.exe /VERYSILENT /CURRENTUSER
+;   * Machine-wide defaults (coder name from the login name, citation style, project
+;     folder, first-run question) go in %ProgramData%\Quire\defaults.toml: see the README,
+;     "Machine-wide defaults". Deploy that file separately; uninstalling leaves it.
 ;
 ; Portable use without installing: copy dist\quire\ to a USB stick and put an empty file
 ; named "portable" (or "portable.txt") beside quire.exe; settings, data and the search
@@ -31,8 +45,14 @@ AppComments=Offline workbench for qualitative research on articles and posts
 DefaultDirName={autopf}\Quire
 DefaultGroupName=Quire
 DisableProgramGroupPage=yes
-PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; Per machine by default (and always when silent as SYSTEM); "for me only" stays possible
+; from the dialog or with /CURRENTUSER. {autopf}, {autoprograms} and HKA follow the mode.
+PrivilegesRequired=admin
+PrivilegesRequiredOverridesAllowed=dialog commandline
+UsePreviousPrivileges=no
+VersionInfoVersion={#AppVersion}
+VersionInfoProductName=Quire
+VersionInfoDescription=Quire setup
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 SetupIconFile=quire.ico
@@ -55,9 +75,12 @@ Name: "association"; Description: "Open .quire project files with Quire"; GroupD
 
 [Files]
 Source: "..\..\dist\quire\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; the licences of everything bundled, where an administrator looks (also in _internal\)
+Source: "..\..\dist\quire\_internal\THIRD-PARTY-NOTICES.txt"; DestDir: "{app}"; Flags: ignoreversion
 
 [Icons]
 Name: "{autoprograms}\Quire"; Filename: "{app}\quire.exe"
+Name: "{autoprograms}\Quire third-party licences"; Filename: "{app}\THIRD-PARTY-NOTICES.txt"
 Name: "{autoprograms}\Quire self-test"; Filename: "{cmd}"; Parameters: "/k ""{app}\quire-cli.exe"" --selftest"
 Name: "{autodesktop}\Quire"; Filename: "{app}\quire.exe"; Tasks: desktopicon
 
