@@ -56,7 +56,7 @@ def load_docs(session: Session, sids: list[int], needs: set[str],
     conn = session.connection()  # Core rows: no ORM bookkeeping per row
     for i in range(0, len(sids), _CHUNK):
         for sid, body, title, author, published, length in conn.execute(
-                _SOURCES, {"ids": sids[i:i + _CHUNK]}):
+                _SOURCES, {"ids": sids[i:i + _CHUNK]}).all():  # fetchall: not row by row
             docs[sid] = Doc(sid, body, title or "", author or "", published_time(published),
                             length)
     for doc in docs.values():

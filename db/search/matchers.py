@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from itertools import repeat
 
 from db.search.postings import Postings, decode_spans
 
@@ -87,8 +88,10 @@ class TermMatcher(Matcher):
         value = self.value()
         if value is not None:
             a = decode_spans(value)
-            f, t = self.field, self.term
-            spans.extend((f, t, s, e) for s, e in zip(a[1::3], a[2::3], strict=True))
+            if len(a) == 3:  # one occurrence, the usual case
+                spans.append((self.field, self.term, a[1], a[2]))
+            else:
+                spans.extend(zip(repeat(self.field), repeat(self.term), a[1::3], a[2::3]))
 
 
 class ListMatcher(Matcher):
