@@ -50,7 +50,7 @@ class KwicRow:
     published: dt.datetime | None
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceHits:
     """The hits in one source."""
 

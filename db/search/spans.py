@@ -46,7 +46,7 @@ class Hit:
     inner: tuple[int, int] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Doc:
     """What locating hits needs to know about one source (``text`` is None for a huge
     source, whose context is read a window at a time)."""
