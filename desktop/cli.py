@@ -7,15 +7,12 @@ Exit codes: 0 success, 1 some files failed or nothing found, 2 usage or project 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from db import project
 from db.errors import QuireError
-from db.failures import os_sentence
 from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
 
 CORE = ("new", "import", "sources", "show", "search", "reindex")
@@ -45,7 +42,10 @@ def headless() -> tuple[str, ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quire`` console script."""
-    multiprocessing.freeze_support()  # a frozen bundle's indexing workers start here
+    if getattr(sys, "frozen", False):  # a frozen bundle's indexing workers start here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--selftest"]:  # checks an installation, headless (desktop/selftest.py)
         from desktop.selftest import run as selftest
@@ -63,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `quire ... | head` stopped reading: not an error
         return quiet_broken_pipe()
     except OSError as exc:
+        from db.failures import os_sentence
+
         print(f"quire: {os_sentence(exc)}; nothing in the project was changed", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -115,6 +117,14 @@ def _parser(groups: bool = True) -> argparse.ArgumentParser:
     return p
 
 
+def _project():
+    """``db.project``, imported when a command opens a project: SQLAlchemy and the models
+    are most of a command's start-up, and ``--help`` needs neither."""
+    from db import project
+
+    return project
+
+
 def _format_names() -> str:
     from db.importers import importers
 
@@ -123,7 +133,7 @@ def _format_names() -> str:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """``quire new PROJECT``."""
-    with project.create(args.project, name=args.name or None) as proj:
+    with _project().create(args.project, name=args.name or None) as proj:
         print(f"created {proj.path}")
     return 0
 
@@ -145,7 +155,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"quire: no such file or folder: {missing[0]}", file=sys.stderr)
         return 2
-    with project.open(args.project) as proj:
+    with _project().open(args.project) as proj:
         recorder = Recorder(coder_of(proj, args))  # undo removes it all, even if killed
         with proj.sessions() as s:
             report, _ = import_paths(s, args.paths, collection=args.collection,
@@ -161,7 +171,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     """``quire sources PROJECT``: one line per source."""
     from db.queries import sources as source_queries
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with _project().open(args.project) as proj, proj.sessions() as s:
         coll = source_queries.collection_id(s, args.collection) if args.collection else None
         rows = source_queries.listing(s, collection=coll)
     lines = [_source_line(r) for r in rows] + [f"{len(rows)} source(s)"]
@@ -183,7 +193,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """``quire show PROJECT SOURCE_ID``: text, metadata and footnotes."""
     from db.queries import sources as source_queries
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with _project().open(args.project) as proj, proj.sessions() as s:
         d = source_queries.detail(s, args.source_id)
     emit(args, d, _detail_lines(d))
     return 0
@@ -207,7 +217,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from db.search.commands import start_search, write_search
 
     fmt = "jsonl" if args.jsonl else "json" if args.json else "lines"
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with _project().open(args.project) as proj, proj.sessions() as s:
         try:
             run = start_search(proj, s, args.query, stemmed=args.stemmed,
                                collection=args.collection,
@@ -237,7 +247,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
             shown.add(tenth)
             print(message, file=sys.stderr, flush=True)
 
-    with project.open(args.project) as proj, proj.sessions() as s:
+    with _project().open(args.project) as proj, proj.sessions() as s:
         result = reindex(proj, s, progress=report)
     clear_progress(False)
     print(result)

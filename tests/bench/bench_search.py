@@ -229,6 +229,14 @@ def phase_cli(work: Path, n: int) -> dict:
                             "print(u.ru_utime + u.ru_stime)"],
                            capture_output=True, text=True, cwd=ROOT, env=_env(work))
     out["start_cpu"] = float(start.stdout.strip().splitlines()[-1])
+    # The whole process of a search with no hits: start-up (SQLAlchemy and the models
+    # load here), opening the project and the index, the query.
+    cmd = [sys.executable, "-c", "from desktop.cli import main; main()", "search",
+           str(work / "bench.quire"), "xyzzyqq"]
+    with open(os.devnull, "w") as sink:
+        proc = subprocess.Popen(cmd, stdout=sink, cwd=ROOT, env=_env(work))
+        _, status, usage = os.wait4(proc.pid, 0)
+    out["none_cpu"] = usage.ru_utime + usage.ru_stime
     return out
 
 
@@ -330,6 +338,8 @@ def _queries(r: Report, n: int, work: Path, steady: dict) -> None:
            f"<= {START_CPU} s")
     r.line("quire search --jsonl, every hit of 'the'", f"{cli['common']['cpu']:.1f} s CPU",
            True, "(reported)")
+    r.line("quire search of a word with no hits", f"{cli['none_cpu']:.2f} s CPU, the whole "
+           "process", True, "(reported)")
 
 
 def main() -> int:
