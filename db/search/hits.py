@@ -19,6 +19,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -133,25 +134,22 @@ class SearchRun:
                 doc = m.next()
             yield from sorted(found, key=itemgetter(0))
             return
-        doc = m.next()
+        step, capture = m.next, m.capture
+        doc = step()
         while doc < END:
             n += 1
             if n % _CHECK_EVERY == 0:
                 check()
             cap = {}
-            m.capture(cap)
-            yield (whens[doc], sids[doc]), sids[doc], lengths[doc], cap
-            doc = m.next()
+            capture(cap)
+            sid = sids[doc]
+            yield (whens[doc], sid), sid, lengths[doc], cap
+            doc = step()
 
     def _next_matches(self, count: int) -> list[tuple]:
         if self._stream is None:
             self._stream = self._matches()
-        out = []
-        for item in self._stream:
-            out.append(item)
-            if len(out) >= count:
-                break
-        return out
+        return list(islice(self._stream, count))
 
     # --- hits ----------------------------------------------------------------------------
 
