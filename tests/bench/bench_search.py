@@ -315,7 +315,7 @@ def _queries(r: Report, n: int, work: Path, steady: dict) -> None:
         fmed, fworst = statistics.median(f), max(f)
         ok = med <= 10 * max(fmed, 0.05) and worst <= 10 * max(fworst, 0.05)
         r.line(f"{kind}: {query}", f"{med:.2f} / {worst:.2f} ms = {med / fmed:.1f}x / "
-               f"{worst / fworst:.1f}x", ok, "<= 10x")
+               f"{worst / fworst:.1f}x (FTS5 {fmed:.2f} / {fworst:.2f})", ok, "<= 10x")
         if kind in STEADY:
             steady.setdefault(kind, []).append((n, med))
     first = _child("first", work, n)["first_query_ms"]
