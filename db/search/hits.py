@@ -19,8 +19,8 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 
 from db.errors import SearchError, SearchIndexError

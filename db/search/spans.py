@@ -118,6 +118,9 @@ class SpanFinder:
 
     def __init__(self, root: Node, evaluator):
         self.root, self.ev = root, evaluator
+        # A query of one text node (a word, phrase or pattern): a source with one trusted
+        # hit in its text takes it as is (what hits() would find, without the walk).
+        self._single = id(root) if isinstance(root, Words) and root.field != "author" else 0
 
     def doc_hits(self, doc: Doc, captured: dict, indexed_length: int) -> list[Hit]:
         """Every hit of the query in ``doc``, in reading order; [] if it does not match.
@@ -128,6 +131,10 @@ class SpanFinder:
         trusted = doc.text is None or (indexed_length == doc.length
                                        and (not any(captured.values())  # no spans to check
                                             or self._valid(doc, captured)))
+        if self._single and trusted and doc.text is not None:
+            spans = captured.get(self._single)
+            if spans and len(spans) == 1 and spans[0][0][0] == "b":  # body, body_stem
+                return [Hit(doc.sid, spans[0][2], spans[0][3])]
         found = self.hits(self.root, doc, captured, trusted)
         if found is None:
             return []
