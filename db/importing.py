@@ -440,7 +440,7 @@ def _insert_sources(session: Session, rows: list[dict]) -> list[int]:
     An ``INSERT ... RETURNING`` kept in parameter order is run a row at a time on SQLite;
     the ids are found instead by the rows' new UUIDs (a unique column).
     """
-    session.execute(insert(Source), rows)
+    session.execute(insert(Source.__table__), rows)
     found: dict[str, int] = {}
     uuids = [r["uuid"] for r in rows]
     for i in range(0, len(uuids), 900):

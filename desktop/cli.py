@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 some files failed or nothing found, 2 usage or project 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from db.errors import QuireError
 from desktop.cli_output import clear_progress, emit, progress, quiet_broken_pipe
+from desktop.cli_project import add_project, open_project
 
 CORE = ("new", "import", "sources", "show", "search", "reindex")
 """Commands defined here; they start without loading the other command groups, the
@@ -41,24 +41,9 @@ def headless() -> tuple[str, ...]:
     return CORE + tuple(c for g in _groups() for c in g.COMMANDS)
 
 
-def add_project(parser: argparse.ArgumentParser) -> None:
-    """The PROJECT argument (a .quire file or a team project's address): desktop.cli_project,
-    loaded with SQLAlchemy only when a command is parsed."""
-    from desktop.cli_project import add_project as add
-
-    add(parser)
-
-
-def open_project(args: argparse.Namespace):
-    """The project named by ``args.project`` (see desktop.cli_project.open_project)."""
-    from desktop.cli_project import open_project as opened
-
-    return opened(args)
-
-
 def _project():
-    """:mod:`db.project`, imported when a command needs it (SQLAlchemy takes 0.3 s to load,
-    which ``quire --version`` should not wait for)."""
+    """:mod:`db.project`, imported when a command opens a project: SQLAlchemy and the models
+    are most of a command's start-up, and ``--version`` and ``--help`` need neither."""
     from db import project
 
     return project
@@ -69,7 +54,10 @@ VERSION_OPTIONS = {"--version", "--verbose"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quire`` console script."""
-    multiprocessing.freeze_support()  # a frozen bundle's indexing workers start here
+    if getattr(sys, "frozen", False):  # a frozen bundle's indexing workers start here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--version" in argv and set(argv) <= VERSION_OPTIONS:  # no display, Qt or database
         from desktop.about import version_text
@@ -83,9 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     core = bool(argv) and argv[0] in CORE
     if not core and (not argv or argv[0] not in (*headless(), "-h", "--help")):
         return _gui(argv)
-    from sqlalchemy.exc import DBAPIError  # (after --version, which must not wait for it)
-
     args = _parser(groups=not core).parse_args(argv)
+    from sqlalchemy.exc import DBAPIError  # (not for --version or --help: they answer first)
+
     try:
         return args.run(args)
     except QuireError as exc:

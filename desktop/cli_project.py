@@ -17,13 +17,15 @@ import argparse
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
-from db import project
 from db.errors import ProjectError
-from db.team.address import is_server_address, parse_address, redact
+
+if TYPE_CHECKING:
+    from db.project import Project
+
+# SQLAlchemy and the models load when a command runs, not to build the parser or answer
+# --help (tests/cli/test_search_cli.py: test_help_loads_no_database_layer)
 
 METAVAR = "PROJECT"
 HELP = ("a project file (.quire) or a team project's address "
@@ -33,6 +35,8 @@ HELP = ("a project file (.quire) or a team project's address "
 def project_target(text: str) -> Path | str:
     """argparse type of a project argument: the address of a team project (checked, kept
     as text) or the path of a project file."""
+    from db.team.address import is_server_address, parse_address, redact
+
     if not is_server_address(text):
         return Path(text)
     try:
@@ -48,6 +52,8 @@ def project_target(text: str) -> Path | str:
 
 def server_address(text: str) -> str:
     """argparse type of an argument that must be a team project's address."""
+    from db.team.address import is_server_address
+
     if not is_server_address(text):
         raise argparse.ArgumentTypeError(f"'{text}' is not a team project's address "
                                          "(postgresql://USER@HOST:PORT/DATABASE)")
@@ -55,6 +61,9 @@ def server_address(text: str) -> str:
 
 
 def _has_password(address: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(address.replace("postgres://", "postgresql://", 1)).password is not None
     except ArgumentError:
@@ -72,16 +81,19 @@ def add_project(parser: argparse.ArgumentParser, dest: str = "project") -> None:
 
 def password(args: argparse.Namespace, target: Path | str) -> str | None:
     """The password typed at a prompt, with ``--ask-password`` for a team project."""
+    from db.team.address import is_server_address, redact
+
     if not getattr(args, "ask_password", False) or not is_server_address(str(target)):
         return None
     return getpass.getpass(f"Password for {redact(str(target))}: ")
 
 
 def open_project(args: argparse.Namespace, target: Path | str | None = None
-                 ) -> project.Project:
+                 ) -> Project:
     """Open the command's project (``args.project`` unless ``target``); on a team project
     ``args.login`` is the signed-in login, the coder a command writes as unless
     ``--coder`` says otherwise."""
+    from db import project
     from db.ops.coders import default_coder_name
 
     target = args.project if target is None else target

@@ -277,7 +277,12 @@ class ProjectPanes(QObject):
         self.export({"source_id": source["id"], "whole": True})
 
     def _on_export_hits_action_triggered(self) -> None:
-        rows = self.search.model.rows if self.search else []
+        if self.search is None:
+            self._export_hits([])
+        else:  # every hit, also those the table has not shown yet
+            self.search.when_complete(self._export_hits)
+
+    def _export_hits(self, rows: list) -> None:
         hits = [hit[:3] for hit in hits_from_kwic(rows)]
         if not hits:
             self.window.statusBar().showMessage("Search first: there are no hits.", 5000)
@@ -310,7 +315,13 @@ class ProjectPanes(QObject):
         self.search.query_edit.selectAll()
 
     def _on_code_hits_action_triggered(self) -> None:
-        hits = hits_from_kwic(self.search.model.rows) if self.search else []
+        if self.search is None:
+            self._code_hits([])
+        else:  # every hit, also those the table has not shown yet
+            self.search.when_complete(self._code_hits)
+
+    def _code_hits(self, rows: list) -> None:
+        hits = hits_from_kwic(rows)
         if not hits:
             self.window.statusBar().showMessage("Search first: there are no hits to code.", 5000)
             return

@@ -68,6 +68,7 @@ class Evaluator:
         self.codes: dict[int, set[int]] = {}
         self._expanded: dict[tuple[int, int], dict[str, set[str]]] = {}
         self._meta: dict[int, tuple[str, list[str]]] = {}
+        self.fields_found: set[str] = set()  # text fields with postings for the query
 
     def check(self) -> None:
         """Stop if the user cancelled or the time limit passed."""
@@ -175,15 +176,21 @@ class Evaluator:
             return _dates(leaf, node)
         if isinstance(node, Meta):
             field, terms = self._meta[id(node)]
-            return _terms(leaf, [(field, t) for t in terms], id(node))
+            return self._terms(leaf, [(field, t) for t in terms], id(node))
         if isinstance(node, Pattern):
             expanded = self._expanded[(id(node), k)]
-            return _terms(leaf, [(f, t) for f, ts in expanded.items() for t in sorted(ts)],
-                          id(node))
+            return self._terms(leaf, [(f, t) for f, ts in expanded.items()
+                                      for t in sorted(ts)], id(node))
         if isinstance(node, Phrase) and len(self.terms[id(node)][1]) > 1:
             return self._phrase(leaf, node)
         fields, terms = self.terms[id(node)]
-        return _terms(leaf, [(f, terms[0]) for f in fields], id(node))
+        return self._terms(leaf, [(f, terms[0]) for f in fields], id(node))
+
+    def _terms(self, leaf: Leaf, pairs: list[tuple[str, str]], node_id: int) -> Matcher:
+        """Documents holding any of the ``(field, term)`` pairs."""
+        ms = [TermMatcher(p, node_id, f, t) for f, t in pairs if (p := leaf.postings(f, t))]
+        self.fields_found.update(m.field for m in ms)
+        return _or(ms, 0)
 
     def _phrase(self, leaf: Leaf, node: Phrase) -> Matcher:
         fields, terms = self.terms[id(node)]
@@ -191,15 +198,10 @@ class Evaluator:
         for f in fields:
             found = {t: leaf.postings(f, t) for t in set(terms)}
             if all(found.values()):
+                self.fields_found.add(f)
                 ms = {t: TermMatcher(p, field=f, term=t) for t, p in found.items()}
                 out.append(PhraseMatcher(terms, ms, node.slop, id(node), f))
         return _or(out, 0)
-
-
-def _terms(leaf: Leaf, pairs: list[tuple[str, str]], node_id: int) -> Matcher:
-    """Documents holding any of the ``(field, term)`` pairs."""
-    ms = [TermMatcher(p, node_id, f, t) for f, t in pairs if (p := leaf.postings(f, t))]
-    return _or(ms, 0)
 
 
 def _or(children: list[Matcher], node_id: int) -> Matcher:

@@ -14,10 +14,13 @@ context, the matched text and its right context.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 
 from db.errors import SearchError, SearchIndexError
@@ -48,7 +51,7 @@ class KwicRow:
     published: dt.datetime | None
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceHits:
     """The hits in one source."""
 
@@ -131,25 +134,22 @@ class SearchRun:
                 doc = m.next()
             yield from sorted(found, key=itemgetter(0))
             return
-        doc = m.next()
+        step, capture = m.next, m.capture
+        doc = step()
         while doc < END:
             n += 1
             if n % _CHECK_EVERY == 0:
                 check()
             cap = {}
-            m.capture(cap)
-            yield (whens[doc], sids[doc]), sids[doc], lengths[doc], cap
-            doc = m.next()
+            capture(cap)
+            sid = sids[doc]
+            yield (whens[doc], sid), sid, lengths[doc], cap
+            doc = step()
 
     def _next_matches(self, count: int) -> list[tuple]:
         if self._stream is None:
             self._stream = self._matches()
-        out = []
-        for item in self._stream:
-            out.append(item)
-            if len(out) >= count:
-                break
-        return out
+        return list(islice(self._stream, count))
 
     # --- hits ----------------------------------------------------------------------------
 
@@ -158,10 +158,14 @@ class SearchRun:
         batches (``first`` sources, then ``size`` at a time)."""
         step = first
         try:
-            while matches := self._next_matches(step):
-                if self.cancelled():
-                    raise SearchError("the search was cancelled")
-                found = self._locate(matches)
+            while True:
+                with _gc_paused():
+                    matches = self._next_matches(step)
+                    if not matches:
+                        break
+                    if self.cancelled():
+                        raise SearchError("the search was cancelled")
+                    found = self._locate(matches)
                 self.total_sources += len(found)
                 self.total_hits += sum(len(h.rows) for h in found)
                 yield found
@@ -195,21 +199,47 @@ class SearchRun:
 
     def _locate(self, matches: list[tuple]) -> list[SourceHits]:
         sids = [m[1] for m in matches]
-        docs = load_docs(self.session, sids, self._needs, self.ev.codes)
-        quoted = quote_spans(self.session, sids) if self.quotes != ALL else {}
-        out = []
+        docs = load_docs(self.session, sids, self._needs_now(), self.ev.codes)
+        quoted = quote_spans(self.session, sids) if self.quotes != ALL else None
+        doc_hits, out = self.finder.doc_hits, []
         for _key, sid, length, cap in matches:
             doc = docs.get(sid)
             if doc is None:  # removed since the index saw it
                 continue
-            hits = self.finder.doc_hits(doc, cap, length)
-            if self.quotes != ALL:
+            hits = doc_hits(doc, cap, length)
+            if quoted is not None:
                 hits = in_scope(hits, quoted.get(sid, []), self.quotes)
             if hits:
                 sh = SourceHits(sid, doc.title, doc.author, doc.published)
                 sh.rows = [kwic(doc, h) for h in hits]
                 out.append(sh)
         return out
+
+    def _needs_now(self) -> set[str]:
+        """What to load besides the sources: footnotes and memos only if the index
+        found the query's words in some (hits there come from those postings only)."""
+        found = self.ev.fields_found
+        needs = set(self._needs)
+        if not found & {"note", "note_stem"}:
+            needs.discard("notes")
+        if not found & {"memo", "memo_stem"}:
+            needs.discard("memos")
+        return needs
+
+
+@contextmanager
+def _gc_paused():
+    """Python's cycle collector off while a batch is gathered: the batch makes thousands
+    of small objects (no cycles: reference counting frees them), which set off full
+    collections that walk every object of the process, a third of the time of listing
+    every hit (measured). Put back as it was after; concurrent batches only delay it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def search(index, session, query: str, *, stemmed: bool = False,

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from itertools import repeat
+from operator import sub
 
 from db.search.postings import Postings, decode_spans
 
@@ -87,8 +89,10 @@ class TermMatcher(Matcher):
         value = self.value()
         if value is not None:
             a = decode_spans(value)
-            f, t = self.field, self.term
-            spans.extend((f, t, s, e) for s, e in zip(a[1::3], a[2::3], strict=True))
+            if len(a) == 3:  # one occurrence, the usual case
+                spans.append((self.field, self.term, a[1], a[2]))
+            else:
+                spans.extend(zip(repeat(self.field), repeat(self.term), a[1::3], a[2::3]))
 
 
 class ListMatcher(Matcher):
@@ -208,14 +212,15 @@ class PhraseMatcher(AndMatcher):
         self.found: list[tuple[int, int]] = []
 
     def confirm(self, doc: int) -> bool:
-        arrays = {t: decode_spans(m.value()) for t, m in self.by_term.items()}
+        by_term = self.by_term
         if self.slop <= 0:  # cheap first: do the words' positions line up at all?
-            starts: set[int] | None = None
-            for k, t in enumerate(self.terms):
-                at = {p - k for p in arrays[t][0::3]}
-                starts = at if starts is None else starts & at
+            starts = set(decode_spans(by_term[self.terms[0]].value())[0::3])
+            for k, t in enumerate(self.terms[1:], 1):  # (most candidates fail here)
+                starts.intersection_update(map(sub, decode_spans(by_term[t].value())[0::3],
+                                               repeat(k)))
                 if not starts:
                     return False
+        arrays = {t: decode_spans(m.value()) for t, m in by_term.items()}
         from db.search.spans import occurrences
 
         occ = {t: list(zip(a[0::3], a[1::3], a[2::3], strict=True)) for t, a in arrays.items()}

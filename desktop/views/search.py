@@ -3,7 +3,10 @@
 The index is built or caught up on the project's worker when the panel opens and after
 every ``project_changed`` (DESIGN.md rules 3, 5, 7), with a progress bar and Cancel;
 the window stays usable meanwhile. A search runs on its own read-only thread (SQLite's
-WAL lets it read beside the writer) and sends its rows a batch at a time. Activating a
+WAL lets it read beside the writer) and sends its rows a batch at a time, as the table
+asks for them (Qt's ``canFetchMore``/``fetchMore`` when the view scrolls near its end):
+all the hits of a common word are not gathered unless shown, sorted, coded or exported,
+so memory stays that of the batches shown. Activating a
 row emits ``hit_activated(source_id, start, end, all_spans)``: code-point offsets,
 ``all_spans`` being every ``(start, end)`` hit in that source, for the Reader.
 """
@@ -11,6 +14,7 @@ row emits ``hit_activated(source_id, start, end, all_spans)``: code-point offset
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
@@ -67,6 +71,16 @@ class KwicModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.more: Callable[[bool], None] | None = None  # asks the search for rows
+        self.asked = False  # a batch was asked for and has not come yet
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.more is not None and not self.asked
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self.asked = True
+            self.more(False)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -112,10 +126,12 @@ class KwicModel(QAbstractTableModel):
         """Forget every row."""
         self.beginResetModel()
         self.rows = []
+        self.more, self.asked = None, False
         self.endResetModel()
 
     def append(self, rows: list[KwicRow]) -> None:
         """Add rows at the end (sorted again when gathering ends, see :meth:`resort`)."""
+        self.asked = False
         if rows:
             n = len(self.rows)
             self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
@@ -126,6 +142,9 @@ class KwicModel(QAbstractTableModel):
         if not 0 <= column < len(self._KEYS):
             return
         self._sort = (column, order)
+        if self.more is not None:  # a sorted list needs every hit: gather the rest
+            self.asked = True
+            self.more(True)
         self.layoutAboutToBeChanged.emit()
         self.rows.sort(key=self._KEYS[column],
                        reverse=order == Qt.SortOrder.DescendingOrder)
@@ -165,16 +184,35 @@ class KwicDelegate(BidiDelegate):
 
 
 class _SearchJob(QObject):
-    """One search on a thread of its own; results come back as queued signals."""
+    """One search on a thread of its own; results come back as queued signals.
 
-    batch = Signal(object)  # list[KwicRow]
+    The first batch is sent at once; each next one when :meth:`want` asks for it (the
+    table scrolled near its end), or all of them after ``want(everything=True)``. The
+    job gathers one batch ahead, so it knows whether a batch is the last.
+    """
+
+    batch = Signal(object, bool)  # list[KwicRow], whether more may come
     done = Signal(object)  # None, or the QuireError that stopped it
 
-    def __init__(self, psession, index, query: str, stemmed: bool, collection, within):
+    def __init__(self, psession, index, query: str, stemmed: bool, collection, within,
+                 sizes: tuple[int, int]):
         super().__init__()
         self.args = (psession, index, query, stemmed, collection, within)
+        self.sizes = sizes
         self.stop = threading.Event()
+        self.wanted = threading.Event()
+        self.everything = False
         self.thread = threading.Thread(target=self._run, name="quire-search", daemon=True)
+
+    def want(self, everything: bool = False) -> None:
+        """Ask for the next batch (from any thread), or for every batch left."""
+        self.everything = self.everything or everything
+        self.wanted.set()
+
+    def halt(self) -> None:
+        """Stop gathering (the thread ends soon after, waiting or not)."""
+        self.stop.set()
+        self.wanted.set()
 
     def _run(self) -> None:
         psession, index, query, stemmed, collection, within = self.args
@@ -183,10 +221,16 @@ class _SearchJob(QObject):
             with psession.read() as s:
                 run = search(index, s, query, stemmed=stemmed, collection=collection,
                              within=within, cancelled=self.stop.is_set)
-                for found in run.batches():
-                    if self.stop.is_set():
-                        break
-                    self.batch.emit([r for sh in found for r in sh.rows])
+                batches = run.batches(*self.sizes)
+                found = next(batches, None)
+                while found is not None and not self.stop.is_set():
+                    ahead = next(batches, None)
+                    self.batch.emit([r for sh in found for r in sh.rows], ahead is not None)
+                    if ahead is not None and not self.everything:
+                        self.wanted.wait()
+                        self.wanted.clear()
+                    found = ahead
+                batches.close()
         except QuireError as exc:
             error = exc
         except Exception as exc:  # never let a search thread die silently
@@ -198,13 +242,15 @@ class SearchPanel(QWidget):
     """Full-text search of the open project (see the module docstring)."""
 
     hit_activated = Signal(int, int, int, list)  # source id, start, end, [(start, end)...]
-    search_finished = Signal(int, int)  # hits, sources
+    search_finished = Signal(int, int)  # hits, sources (every hit gathered)
+    batch_sizes = (100, 1000)  # sources in the first batch, then in each next one
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.index = SearchIndex(session.project)
         self._job: _SearchJob | None = None
+        self._complete: list[Callable[[list[KwicRow]], None]] = []
         self._index_task = None
         self._pending_query = False
         self._shown_sources: list[int] | None = None
@@ -354,12 +400,24 @@ class SearchPanel(QWidget):
         collection = scope if scope is not None and scope >= 0 else None
         within = self._shown_sources if scope == SHOWN else None
         job = self._job = _SearchJob(self.session, self.index, query,
-                                     self.stemmed_box.isChecked(), collection, within)
+                                     self.stemmed_box.isChecked(), collection, within,
+                                     self.batch_sizes)
         job.batch.connect(self._on_job_batch)
         job.done.connect(self._on_job_done)
         self.count_label.setText("")
         self.progress.start("Searching…", self.cancel_search)
+        self.model.more, self.model.asked = job.want, True  # the first batch is on its way
         job.thread.start()
+
+    def when_complete(self, then: Callable[[list[KwicRow]], None]) -> None:
+        """Call ``then`` with every hit of the search (gathering the rest first if the
+        table has not asked for them all); with the rows shown if there is no search."""
+        if self._job is None:
+            then(self.model.rows)
+            return
+        self._complete.append(then)
+        self.progress.start("Gathering every hit…", self.cancel_search)
+        self._job.want(everything=True)
 
     def cancel(self) -> None:
         """Stop the running search and the index update."""
@@ -371,19 +429,25 @@ class SearchPanel(QWidget):
     def cancel_search(self) -> None:
         """Stop the running search; its rows so far stay."""
         if self._job is not None:
-            self._job.stop.set()
+            self._job.halt()
             self._job.batch.disconnect()
             self._job.done.disconnect()
             self._job = None
+            self.model.more, self.model.asked = None, False
+            self._complete = []
             self._stop_searching()
 
     def is_searching(self) -> bool:
         """Whether a search is still gathering hits."""
         return self._job is not None
 
-    def _on_job_batch(self, rows: list) -> None:
+    def _on_job_batch(self, rows: list, more: bool) -> None:
         self.model.append(rows)
-        self._update_counts(final=False)
+        if not more:
+            self.model.more = None
+        elif not self._complete and not self._job.everything:
+            self._stop_searching()  # the rest waits until the table asks for it
+        self._update_counts(final=not more)
 
     def _stop_searching(self) -> None:
         if self.progress.task is None:  # (not while it shows the index being updated)
@@ -391,7 +455,9 @@ class SearchPanel(QWidget):
 
     def _on_job_done(self, error) -> None:
         self._job = None
+        self.model.more, self.model.asked = None, False
         self._stop_searching()
+        complete, self._complete = self._complete, []
         if isinstance(error, QuerySyntaxError):
             self._show_error(error)
             self.count_label.setText("")
@@ -405,11 +471,14 @@ class SearchPanel(QWidget):
             self.model.resort()
             hits, sources = self._update_counts(final=True)
             self.search_finished.emit(hits, sources)
+            for then in complete:
+                then(self.model.rows)
 
     def _update_counts(self, final: bool) -> tuple[int, int]:
         hits = len(self.model.rows)
         sources = len({r.hit.source_id for r in self.model.rows})
-        more = "" if final else " so far, still searching…"
+        more = "" if final else (" so far, still searching…" if self.model.asked else
+                                 " so far; more as you scroll down")
         self.count_label.setText(f"{hits:,} hit(s) in {sources:,} source(s){more}")
         return hits, sources
 

@@ -77,6 +77,18 @@ def test_search_loads_only_what_it_needs(study):
                          "openpyxl", "citeproc", "markdown_it", "docx", "bibtexparser"}
 
 
+def test_help_loads_no_database_layer():
+    """``quire search --help`` answers before SQLAlchemy, the models or Whoosh load."""
+    code = ("import sys, json, contextlib, io; from desktop.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try: main(['search', '--help'])\n"
+            "    except SystemExit: pass\n"
+            "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not loaded & {"sqlalchemy", "whoosh", "PySide6", "alembic", "multiprocessing"}
+
+
 def test_search_jsonl_streams_one_object_per_hit(study, capsys):
     code, out, _ = run_quire(capsys, "search", str(study), "raqqa OR الرقة", "--jsonl")
     hits = [json.loads(line) for line in out.splitlines()]

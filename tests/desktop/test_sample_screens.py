@@ -162,3 +162,22 @@ def test_search_can_be_narrowed_to_what_the_sources_pane_shows(window, qtbot):
     combo.setCurrentIndex(0)  # everything shown again: the scope goes away
     qtbot.waitUntil(lambda: panel.scope_box.findText("Sources shown in the list") < 0,
                     timeout=3000)
+
+
+def test_code_all_hits_gets_the_hits_the_table_has_not_shown(window, qtbot, monkeypatch):
+    import desktop.project_panes as panes_module
+
+    panel = window.panes.search
+    qtbot.waitUntil(panel.index_ready, timeout=20000)
+    panel.batch_sizes = (1, 1)  # one source a batch: the table asks for the rest
+    panel.set_query("the")
+    panel.run_search()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and not panel.model.asked,
+                    timeout=10000)
+    shown = {r.hit.source_id for r in panel.model.rows}
+    coded = []
+    monkeypatch.setattr(panes_module, "code_hits", lambda _s, hits, _w: coded.append(hits))
+    window.panes.action_code_hits.trigger()
+    qtbot.waitUntil(lambda: bool(coded), timeout=10000)
+    assert len({h[0] for h in coded[0]}) > len(shown) == 1
+    assert coded[0] == panes_module.hits_from_kwic(panel.model.rows)  # every codable hit

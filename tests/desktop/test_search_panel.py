@@ -151,3 +151,86 @@ def test_screenshot(panel, qtbot):
     qtbot.wait(50)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert panel.grab().save(str(ARTIFACTS / "search_panel.png"))
+
+
+@pytest.fixture
+def many(proj):
+    """200 posts that all hold 'water', a day apart."""
+    with proj.session() as s:
+        for k in range(200):
+            text = f"Post {k}: water is short in the camps again."
+            s.add(Source(kind="post", text=text, length=len(text), text_hash=text_hash(text),
+                         author=f"User {k}", language="en", platform="twitter",
+                         published=dt.datetime(2018, 1, 1, tzinfo=UTC) + dt.timedelta(days=k)))
+
+
+def test_rows_are_gathered_as_the_table_shows_them(session, many, qtbot):
+    p = SearchPanel(session)
+    qtbot.addWidget(p)
+    p.resize(1100, 420)
+    p.show()
+    qtbot.waitUntil(p.index_ready, timeout=20000)
+    p.batch_sizes = (20, 20)
+    finished = []
+    p.search_finished.connect(lambda *a: finished.append(a))
+    p.set_query("water")
+    p.run_search()
+    qtbot.waitUntil(lambda: p.model.rowCount() >= 20 and not p.model.asked, timeout=10000)
+    qtbot.wait(200)  # the table may ask for a screenful, not for everything
+    shown = p.model.rowCount()
+    assert 20 <= shown < 200 and not finished and p.model.canFetchMore()
+    assert "more as you scroll down" in p.count_label.text()
+    assert [r.hit.source_id for r in p.model.rows] == sorted(r.hit.source_id for r in p.model.rows)
+    bar = p.table.verticalScrollBar()
+    while not finished:  # scrolling to the end asks for the next batch, then the next
+        bar.setValue(bar.maximum())
+        qtbot.wait(20)
+        assert len(finished) or p.model.rowCount() <= 200
+    assert finished == [(200, 200)] and p.model.rowCount() == 200
+    assert not p.model.canFetchMore()
+    assert p.count_label.text() == "200 hit(s) in 200 source(s)"
+
+
+def test_coding_or_exporting_gathers_every_hit_first(session, many, qtbot):
+    p = SearchPanel(session)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(p.index_ready, timeout=20000)
+    p.batch_sizes = (20, 20)
+    p.set_query("water")
+    p.run_search()
+    qtbot.waitUntil(lambda: p.model.rowCount() >= 20 and not p.model.asked, timeout=10000)
+    assert p.model.rowCount() < 200
+    got = []
+    p.when_complete(got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=10000)
+    assert len(got[0]) == 200 and p.model.rowCount() == 200
+
+
+def test_sorting_gathers_every_hit(session, many, qtbot):
+    p = SearchPanel(session)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(p.index_ready, timeout=20000)
+    p.batch_sizes = (20, 20)
+    p.set_query("water")
+    with qtbot.waitSignal(p.search_finished, timeout=10000) as blocker:
+        p.run_search()
+        qtbot.waitUntil(lambda: p.model.rowCount() >= 20 and not p.model.asked, timeout=10000)
+        p.model.sort(4, Qt.SortOrder.DescendingOrder)
+    assert blocker.args == [200, 200]
+    authors = [p.model.index(r, 4).data() for r in range(p.model.rowCount())]
+    assert authors == sorted(authors, key=str.casefold, reverse=True) and len(authors) == 200
+
+
+def test_screenshot_of_a_long_list(session, many, qtbot):
+    p = SearchPanel(session)
+    qtbot.addWidget(p)
+    p.resize(1100, 420)
+    p.show()
+    qtbot.waitUntil(p.index_ready, timeout=20000)
+    p.batch_sizes = (20, 20)
+    p.set_query("water")
+    p.run_search()
+    qtbot.waitUntil(lambda: p.model.rowCount() >= 20 and not p.model.asked, timeout=10000)
+    qtbot.wait(100)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    assert p.grab().save(str(ARTIFACTS / "search_panel_lazy.png"))
