@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# The window needs Qt's display libraries: the check names any Debian package missing.
 run: $(STAMP)
+	@$(PY) packaging/check_display.py
 	$(VENV)/bin/quire --sample
 
 test: $(STAMP)
