@@ -40,7 +40,7 @@ def run(argv: Sequence[str]) -> int:
     window.show()
     install_message_hook(window)  # a failure no view caught is a message, not a traceback
     timing = bool(os.environ.get("QUIRE_EXIT_AFTER_SHOWN"))  # timing the start-up
-    after_first_frame(window, lambda: _after_first_frame(app, window, options, timing))
+    after_first_frame(window, lambda w=window: _after_first_frame(app, w, options, timing))
     code = app.exec()
     del window
     return code

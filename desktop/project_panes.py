@@ -63,6 +63,7 @@ class ProjectPanes(QObject):
         self._library: ReferenceLibrary | None = None
         self._make_actions()
         self._make_exchange_actions()
+        self.codes.set_import_action(self.action_import_qdc)
         self._connect()
 
     def _connect(self) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolTip,
@@ -117,13 +118,38 @@ class Reader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
 
-    def _make_empty_label(self) -> QLabel:
-        """The friendly message shown when no source is selected."""
+    def _make_empty_label(self) -> QWidget:
+        """What shows when no source is shown: what to do next (select, or import)."""
+        page = QWidget()
         label = QLabel("Select a source to read it")
         label.setObjectName("readerEmpty")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
         label.setEnabled(False)  # drawn greyed, as a hint rather than content
-        return label
+        self.empty_label = label
+        self.import_button = QPushButton("Import Sources…")
+        self.import_button.setObjectName("readerImport")
+        self.import_button.hide()
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        column.addWidget(label)
+        column.addSpacing(8)
+        column.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
+        return page
+
+    def set_import_action(self, action) -> None:
+        """The action the empty project's Import button triggers (the window's)."""
+        self.import_button.clicked.connect(action.trigger)
+
+    def show_project_empty(self, empty: bool) -> None:
+        """An empty project says how to fill it; otherwise the hint is to pick a source."""
+        self.empty_label.setText(
+            "This project has no sources yet.\nImport articles, web pages, PDFs or exports "
+            "of posts (Twitter/X, Telegram, Facebook, CSV, forum threads)." if empty
+            else "Select a source in the Sources pane to read it")
+        self.import_button.setVisible(empty)
+        self.empty_label.setEnabled(empty)  # a greyed hint, or what to do next in full
 
     def _make_view(self) -> ReaderTextEdit:
         """The read-only text view, with mouse tracking for the footnote markers."""
