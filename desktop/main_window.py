@@ -455,6 +455,7 @@ class MainWindow(QMainWindow):
                 source_id = None
         self._current_source = source_id
         self.reader.show_source(detail)
+        self.sources.show_source(source_id)  # the Sources pane follows the Reader
         self.panes.source_shown(source_id)
 
     # -- messages, layout, closing -----------------------------------------------------

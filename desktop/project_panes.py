@@ -74,6 +74,8 @@ class ProjectPanes(QObject):
         self.reader.quoted_post_activated.connect(self._on_reader_quoted_post_activated)
         for pane in (self.memos, self.notes):
             pane.target_activated.connect(self.open_target)
+        for pane in (self.reader, self.codes, self.window.sources):
+            pane.memo_requested.connect(self.memos.memo_on)
         for pane in (self.reader, self.memos, self.notes):
             pane.message.connect(self._on_message)
 

@@ -80,8 +80,9 @@ MENU = (("new", "&New Code", "Ins"), ("new_child", "New &Sub-code", "Shift+Ins")
         ("up", "Move &Up", "Ctrl+Up"), ("down", "Move &Down", "Ctrl+Down"),
         ("outdent", "Move &Out (Outdent)", "Ctrl+Left"),
         ("indent", "Move &In (Indent)", "Ctrl+Right"), None,
-        ("merge", "&Merge Into…", "Ctrl+M"), ("delete", "De&lete…", "Del"))
-NEEDS_CODE = {"new_child", "rename", "describe", "color", "up", "down", "outdent", "indent",
+        ("merge", "&Merge Into…", "Ctrl+M"), ("delete", "De&lete…", "Del"), None,
+        ("memo", "M&emo…", ""))
+NEEDS_CODE = {"memo", "new_child", "rename", "describe", "color", "up", "down", "outdent", "indent",
               "merge", "delete", "activate", "favourite"}
 
 
@@ -90,6 +91,7 @@ class CodesPane(QWidget):
 
     code_activated = Signal(int)  # double-click or Enter on a code
     current_code_changed = Signal(object)  # the current code's id, or None
+    memo_requested = Signal(str, int)  # "code", its id: open the code's memo
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -253,6 +255,9 @@ class CodesPane(QWidget):
         handler() if name in ("new", "new_child", "rename") else handler(code_id)
 
     # -- favourites: a personal keyboard layout, kept in the settings (not undoable) ----
+
+    def _do_memo(self, code_id: int) -> None:
+        self.memo_requested.emit("code", code_id)
 
     def _do_favourite(self, code_id: int) -> None:
         self.set_favourite(code_id, not self.is_favourite(code_id))

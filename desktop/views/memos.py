@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from db.ops import bind
 from db.ops.actions import delete_memos
 from db.queries import excerpts as excerpt_queries
-from db.queries.memos import memo_list, target_label
+from db.queries.memos import memo_list, memos_on, target_label
 from desktop.dialogs.memo_editor import MemoEditor
 from desktop.models.memos import (
     AUTHOR,
@@ -246,6 +246,16 @@ class MemosPane(QWidget):
         editor = self._editor(target=target, target_id=target_id)
         editor.show()
         return editor
+
+    def memo_on(self, target: str, target_id: int | None) -> MemoEditor | None:
+        """The memo on a target, opened: its first memo if it has one, else a new one."""
+        if self._session is None:
+            return None
+        with self._session.read() as s:
+            existing = memos_on(s, target, target_id)
+        if existing:
+            return self.open_memo(existing[0]["id"])
+        return self.new_memo(target, target_id)
 
     def _editor(self, **kwargs: Any) -> MemoEditor:
         editor = MemoEditor(self._session, parent=self.window(), **kwargs)

@@ -73,6 +73,7 @@ class Reader(QWidget):
     quoted_post_activated = Signal(int)  # a source id: the header's link to a quoted post
     excerpt_activated = Signal(int)  # an excerpt id: its stripe was clicked
     message = Signal(str)  # why a coding action did nothing, for the status bar
+    memo_requested = Signal(str, int)  # "excerpt" or "source", its id: open its memo
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -129,7 +129,7 @@ def test_tree_has_three_levels_with_ids_swatches_and_paths(pane, codes):
 
 
 def test_counts_update_live_after_coding_and_undo(pane, session, sources, codes, qtbot):
-    assert cell(pane, codes["Water"], EXCERPTS) == ""
+    assert cell(pane, codes["Water"], EXCERPTS) == "0", "an unused code counts 0, not a blank"
     code_samples(session, sources, codes)
     session.announce(_changes("codings"))
     assert cell(pane, codes["Water"], EXCERPTS) == "2"
