@@ -336,15 +336,21 @@ class ReaderCoding(QObject):
         """Run ``op`` through the session's runner as one step called ``label``; None
         when the core refused it, which changes nothing (its message is shown)."""
         done = (lambda _value: self._collapse_selection()) if collapse else None
+        self._reader.view.working_at = self._reader.view.textCursor().selectionStart()
         step = self.session.run(op, label=label, initiator=self._reader, done=done,
                                 refused=self._say)
         return None if step.refused else step
 
     def _collapse_selection(self) -> None:
         """Drop the selection (keeping the cursor) so the new colour shows at once."""
-        cursor = self._reader.view.textCursor()
+        view = self._reader.view
+        bars = (view.verticalScrollBar(), view.horizontalScrollBar())
+        place = [bar.value() for bar in bars]
+        cursor = view.textCursor()
         cursor.clearSelection()
-        self._reader.view.setTextCursor(cursor)
+        view.setTextCursor(cursor)  # it would scroll to the cursor: the reader stays put
+        for bar, value in zip(bars, place, strict=True):
+            bar.setValue(value)
 
     def _selection_or_say(self) -> tuple[int, int] | None:
         """The selected span, or None after telling the user to select something."""
