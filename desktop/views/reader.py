@@ -16,9 +16,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QMouseEvent,
     QPalette,
@@ -58,6 +59,10 @@ from desktop.widgets.coder_filter import CoderFilter
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
+
+TOOLTIP_WIDTH = 480  # a footnote's text wraps at about this width in the tooltip
+TOOLTIP_CHROME = 10  # the tooltip's frame and margins, above and below the text
+TOOLTIP_OFFSET = 16  # how far below the given point Qt draws a tooltip
 
 __all__ = ["Reader", "ReaderHeader", "first_strong_direction", "format_published"]
 
@@ -409,12 +414,30 @@ class Reader(QWidget):
         index = None if pos is None else self.footnote_at(pos)
         quote = None if pos is None else quote_at(self._quotes, pos)
         if index is not None:
-            QToolTip.showText(event.globalPos(), self.footnote_tooltip(index), self._viewport)
+            self._tooltip_above(pos, event, self.footnote_tooltip(index))
         elif quote is not None:
-            QToolTip.showText(event.globalPos(), quote_tooltip(quote), self._viewport)
+            self._tooltip_above(pos, event, quote_tooltip(quote))
         else:
             QToolTip.hideText()
         return True
+
+    def _tooltip_above(self, pos: int, event: QHelpEvent, text: str) -> None:
+        """Show ``text`` above the line holding code point ``pos``, so that the line read
+        (and the lines after it) stay in view; below it only when there is no room."""
+        line = self.view.cursorRect(self._cursor_at(pos))
+        metrics = QFontMetrics(QToolTip.font())
+        wide = min(TOOLTIP_WIDTH, max(200, self._viewport.width() // 2))
+        box = metrics.boundingRect(QRect(0, 0, wide, 2000), Qt.TextFlag.TextWordWrap, text)
+        height = box.height() + TOOLTIP_CHROME
+        top = self._viewport.mapToGlobal(QPoint(event.pos().x(), line.top()))
+        screen = self._viewport.screen().availableGeometry() if self._viewport.screen() \
+            else None
+        # Qt puts a tooltip's top-left ~16 px below the point it is given.
+        above = QPoint(top.x(), top.y() - height - TOOLTIP_OFFSET)
+        if screen is not None and above.y() + TOOLTIP_OFFSET < screen.top():
+            below = self._viewport.mapToGlobal(QPoint(event.pos().x(), line.bottom()))
+            above = QPoint(below.x(), below.y())
+        QToolTip.showText(above, text, self._viewport, QRect(), 20000)
 
     def _click(self, event: QMouseEvent) -> None:
         """A plain left click on a marker activates its footnote."""
