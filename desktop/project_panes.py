@@ -32,6 +32,7 @@ from desktop.views.search import SearchPanel
 
 Area = Qt.DockWidgetArea
 NO_PROJECT = "Open a project to search it."
+SEARCH_SHARE = 0.28  # of the window's height, for the Search dock when it opens
 
 
 class ProjectPanes(QObject):
@@ -307,7 +308,11 @@ class ProjectPanes(QObject):
     def _on_search_action_triggered(self) -> None:
         if self.search is None:
             return
-        self.search_dock.show()
+        if self.search_dock.isHidden():  # room for the hits, and most of it for the Reader
+            self.search_dock.show()
+            self.window.resizeDocks([self.search_dock], [int(self.window.height()
+                                                             * SEARCH_SHARE)],
+                                    Qt.Orientation.Vertical)
         self.search_dock.raise_()
         self.search.query_edit.setFocus()
         self.search.query_edit.selectAll()

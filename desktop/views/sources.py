@@ -91,6 +91,7 @@ class SourcesPane(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the whole title: tooltip
         table.setShowGrid(False)
         table.verticalHeader().hide()  # never sized to contents: it would read every row
         table.verticalHeader().setDefaultSectionSize(row_height(table.font()))

@@ -78,6 +78,21 @@ def _no_cuts(win) -> None:
     assert not cuts, "text cut in the window:\n" + "\n".join(map(str, cuts))
 
 
+def _rows_hold_every_script(table) -> None:
+    """Every row of the Sources table is as tall as the tallest of Latin, Arabic (Amiri,
+    Noto Naskh) and colour emoji lines in the table's font size: one uniform height."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    size = table.font().pointSizeF()
+    needed = 0
+    for family in (table.font().family(), "Amiri", "Noto Naskh Arabic", "Noto Color Emoji"):
+        font = QFont(family)
+        font.setPointSizeF(size)
+        needed = max(needed, QFontMetrics(font).height())
+    heights = {table.rowHeight(r) for r in range(table.model().rowCount())}
+    assert len(heights) == 1 and heights.pop() >= needed
+
+
 @pytest.mark.skipif(not os.environ.get(CHILD), reason="run by test_the_first_hour_in_a_real_window")
 def test_inner_first_hour(real_window, qtbot, tmp_path, monkeypatch):  # noqa: PLR0915 - a script
     from PySide6.QtCore import Qt
@@ -120,6 +135,7 @@ def test_inner_first_hour(real_window, qtbot, tmp_path, monkeypatch):  # noqa: P
     reader = win.reader
     assert reader.source()["title"].startswith("Raqqa After the Battle")
     assert reader.view.viewport().height() >= 400, "the Reader's text area is too short"
+    _rows_hold_every_script(win.sources.table)
     _shoot(qtbot, "04_read")
     _no_cuts(win)
 
@@ -136,6 +152,7 @@ def test_inner_first_hour(real_window, qtbot, tmp_path, monkeypatch):  # noqa: P
     panel.table.activated.emit(panel.model.index(hit_row, 1))
     shown = reader.source()["id"]
     assert win.sources.selected_ids() == [shown], "the Sources pane follows the Reader"
+    assert reader.view.viewport().height() >= 250, "the Search dock leaves the Reader room"
     _shoot(qtbot, "05_search")
     _no_cuts(win)
 
