@@ -36,6 +36,7 @@ from desktop.dialogs.memo_editor import MemoEditor
 from desktop.models.memos import (
     AUTHOR,
     CREATED,
+    HEADERS,
     KIND,
     KINDS,
     ROW_ROLE,
@@ -125,6 +126,11 @@ class MemosPane(QWidget):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (KIND, AUTHOR, CREATED, UPDATED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A narrow pane scrolls rather than squeezing a header to "Targ" or "Mem"; texts
+        # too long for their column are elided in the middle (the tooltip has them whole).
+        metrics = header.fontMetrics()
+        header.setMinimumSectionSize(max(metrics.horizontalAdvance(t) for t in HEADERS) + 24)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         view.installEventFilter(self)
         return view
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QComboBox,
     QHeaderView,
     QLabel,
@@ -62,7 +63,9 @@ def cut_texts(root: QWidget) -> list[Cut]:
 def _shown(widget: QWidget, root: QWidget) -> bool:
     if not widget.isVisibleTo(root) or widget.width() <= 0:
         return False
-    return not widget.visibleRegion().isEmpty() or widget is root
+    # a scroll area (a header, a table) is covered by its viewport: look at that instead
+    shown = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+    return not shown.visibleRegion().isEmpty() or widget is root
 
 
 def _where(widget: QWidget) -> str:

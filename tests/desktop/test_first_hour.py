@@ -27,7 +27,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts" / "first_hour"
 SAMPLE = ROOT / "resources" / "sample"
 CHILD = "QUIRE_FIRST_HOUR_CHILD"
 STEPS = ["01_new_project", "02_import", "03_imported", "04_read", "05_search", "06_code",
-         "07_memo", "08_cite", "09_export"]
+         "07_memo", "07_memos_pane", "08_cite", "09_export"]
 
 
 @pytest.mark.skipif(not xvfb_support.available(), reason="Xvfb is not installed")
@@ -187,6 +187,10 @@ def test_inner_first_hour(real_window, qtbot, tmp_path, monkeypatch):  # noqa: P
     assert memo.save()  # saved and closed
     qtbot.waitUntil(lambda: bool(reader.view.margin._stripes) and all(
         s.memo for s in reader.view.margin._stripes), timeout=5000)  # the ✎ mark
+    win.panes.action_memos.trigger()  # the Memos pane, tabbed with the Codes pane
+    qtbot.waitUntil(lambda: win.panes.memos.table.model().rowCount() == 1, timeout=5000)
+    _shoot(qtbot, "07_memos_pane")
+    _no_cuts(win)
 
     # 7. cite the excerpt's own source, page 2
     reader.excerpt_activated.emit(excerpt["id"])
