@@ -145,16 +145,20 @@ class MemosPane(QWidget):
         return actions
 
     def _lay_out(self) -> None:
+        # Two rows, so that the pane fits the narrow dock it shares with the Codes pane.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.filter_edit, 1)
-        row.addWidget(self.kind_combo)
-        row.addWidget(self.author_combo)
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
+        choices = QHBoxLayout()
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.addWidget(self.kind_combo, 1)
+        choices.addWidget(self.author_combo, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(row)
+        column.addLayout(choices)
         column.addWidget(self.table, 1)
         column.addWidget(self.count_label)
 
