@@ -36,7 +36,7 @@ from db.queries import sources as source_queries
 from desktop import settings
 from desktop.analysis_pane import AnalysisPane
 from desktop.dialogs import exchange
-from desktop.dialogs.guide import SHORTCUTS_TOPIC, open_guide
+from desktop.views.guide import SHORTCUTS_TOPIC, open_guide
 from desktop.dialogs.import_dialog import ImportDialog
 from desktop.file_guard import FileGuard, open_refusal
 from desktop.project_panes import ProjectPanes

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from db import project
 from desktop import shortcuts
-from desktop.dialogs.guide import SHORTCUTS_TOPIC, shortcuts_html
+from desktop.views.guide import SHORTCUTS_TOPIC, shortcuts_html
 from desktop.main_window import MainWindow
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
