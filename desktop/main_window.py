@@ -36,12 +36,12 @@ from db.queries import sources as source_queries
 from desktop import settings
 from desktop.analysis_pane import AnalysisPane
 from desktop.dialogs import exchange
-from desktop.views.guide import SHORTCUTS_TOPIC, open_guide
 from desktop.dialogs.import_dialog import ImportDialog
 from desktop.file_guard import FileGuard, open_refusal
 from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
+from desktop.views.guide import SHORTCUTS_TOPIC, open_guide
 from desktop.views.reader import Reader
 from desktop.views.sources import SourcesPane
 from desktop.widgets.feedback import run_in_dialog, warn

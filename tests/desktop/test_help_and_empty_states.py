@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from db import project
 from desktop import shortcuts
-from desktop.views.guide import SHORTCUTS_TOPIC, shortcuts_html
 from desktop.main_window import MainWindow
+from desktop.views.guide import SHORTCUTS_TOPIC, shortcuts_html
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TOPICS = ["Getting started", "The window and its panes", "The query language", "Coding",
