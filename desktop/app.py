@@ -35,15 +35,22 @@ def run(argv: Sequence[str]) -> int:
     so the question is asked over a fully drawn window and nothing delays the frame.
     """
     app, args = application(argv)
-    options = parse(args)
-    window = MainWindow()
-    window.show()
-    install_message_hook(window)  # a failure no view caught is a message, not a traceback
     timing = bool(os.environ.get("QUIRE_EXIT_AFTER_SHOWN"))  # timing the start-up
-    after_first_frame(window, lambda w=window: _after_first_frame(app, w, options, timing))
+    window = launch(app, parse(args), timing=timing)
+    install_message_hook(window)  # a failure no view caught is a message, not a traceback
     code = app.exec()
     del window
     return code
+
+
+def launch(app: QApplication, options: argparse.Namespace, *, timing: bool = False
+           ) -> MainWindow:
+    """Show the window; once its first frame is painted, ask the coder's name (first
+    run) and open what ``options`` ask for."""
+    window = MainWindow()
+    window.show()
+    after_first_frame(window, lambda: _after_first_frame(app, window, options, timing))
+    return window
 
 
 def _after_first_frame(app: QApplication, window: MainWindow, options: argparse.Namespace,
