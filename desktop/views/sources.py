@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -198,11 +198,14 @@ class SourcesPane(QWidget):
             return
         self._following = True
         try:
+            selection = self.table.selectionModel()
             if row is None:
-                self.table.selectionModel().clear()
-            else:
-                self.select_row(row)
-                self.table.selectRow(row)
+                selection.clear()
+            else:  # explicitly, whatever keys are held and wherever the focus is
+                index = self.model.index(row, 0)
+                flags = QItemSelectionModel.SelectionFlag
+                selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+                self.table.scrollTo(index)
         finally:
             self._following = False
 

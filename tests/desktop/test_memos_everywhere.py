@@ -113,6 +113,7 @@ def test_codes_and_sources_panes_offer_memos_and_mark_them(window, qtbot):
 def test_the_sources_selection_follows_the_reader(window, qtbot):
     first, second = _source_ids(window)
     window.sources.select_row(0)
+    qtbot.waitUntil(lambda: window.sources.selected_ids() == [first], timeout=5000)
     window.show_span(second, 3, 9)  # a search hit, a memo's target, a quoted post...
     assert window.reader.source()["id"] == second
     assert window.sources.selected_ids() == [second]
