@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
+# The window needs Qt's display libraries: the check names any Debian package missing.
 run: $(STAMP)
+	@$(PY) packaging/check_display.py
 	$(VENV)/bin/quire --sample
 
 test: $(STAMP)
@@ -25,7 +27,7 @@ demo: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/desktop -k screenshot
 	@echo "screenshots are in tests/artifacts/"
 
-BENCHES := bench_import bench_search bench_coding bench_reader_coding bench_codes_pane \
+BENCHES := bench_startup bench_import bench_search bench_coding bench_reader_coding bench_codes_pane \
            bench_export bench_forums bench_analysis bench_pathological bench_history \
            bench_watch bench_taguette
 

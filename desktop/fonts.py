@@ -41,9 +41,11 @@ def load_bundled_fonts() -> list[str]:
 
 def row_height(font: QFont, padding: int = ROW_PADDING) -> int:
     """The height of a table row in ``font`` that holds any glyph, emoji included."""
-    emoji = QFont(EMOJI_FAMILY)
-    emoji.setPointSizeF(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
-    return max(QFontMetrics(font).height(), QFontMetrics(emoji).height()) + padding
+    size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
+    fallbacks = [QFont(EMOJI_FAMILY), QFont(ARABIC_FALLBACKS[0]), QFont("Amiri")]
+    for fallback in fallbacks:
+        fallback.setPointSizeF(size)
+    return max(QFontMetrics(f).height() for f in [font, *fallbacks]) + padding
 
 
 def reading_font(base: QFont) -> QFont:

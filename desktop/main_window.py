@@ -44,6 +44,7 @@ from desktop.project_panes import ProjectPanes
 from desktop.session import ProjectSession
 from desktop.tasks import TaskRunner
 from desktop.team_actions import TeamActions, recent_text
+from desktop.views.guide import SHORTCUTS_TOPIC, open_guide
 from desktop.views.reader import Reader
 from desktop.views.sources import SourcesPane
 from desktop.widgets.feedback import run_in_dialog, warn
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.file_guard = FileGuard(self)  # checkpoints; a moved, deleted or read-only file
         self._make_actions()
         self.reader = Reader(self)
+        self.reader.set_import_action(self.action_import)
         self.welcome = WelcomePage([self.action_new, self.action_open, self.action_sample], self)
         self.welcome.recent_activated.connect(self.open_project)
         self.pages = QStackedWidget(self)
@@ -171,6 +173,10 @@ class MainWindow(QMainWindow):
         self.action_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.action_about = self.make_action("&About Quire", self._on_about_action_triggered)
         self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.action_guide = self.make_action("Quire &Guide", lambda: open_guide(self),
+                                             QKeySequence.StandardKey.HelpContents)
+        self.action_shortcuts = self.make_action(
+            "&Keyboard Shortcuts", lambda: open_guide(self, SHORTCUTS_TOPIC))
 
     def _make_docks(self) -> None:
         self.sources = SourcesPane(self)
@@ -223,7 +229,10 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("&View")
         for dock in self.findChildren(QDockWidget):
             self.view_menu.addAction(dock.toggleViewAction())
-        bar.addMenu("&Help").addAction(self.action_about)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.action_guide, self.action_shortcuts])
+        help_menu.addSeparator()
+        help_menu.addAction(self.action_about)
 
     def _make_status_bar(self) -> None:
         self.counts_label = QLabel(self)
@@ -448,6 +457,7 @@ class MainWindow(QMainWindow):
         noun = "source" if total == 1 else "sources"
         text = f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun} shown"
         self.counts_label.setText(text)
+        self.reader.show_project_empty(total == 0)
 
     def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
         if self._current_source in changes.ids.get("sources", ()):
@@ -464,6 +474,7 @@ class MainWindow(QMainWindow):
                 source_id = None
         self._current_source = source_id
         self.reader.show_source(detail)
+        self.sources.show_source(source_id)  # the Sources pane follows the Reader
         self.panes.source_shown(source_id)
 
     # -- messages, layout, closing -----------------------------------------------------

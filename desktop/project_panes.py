@@ -32,6 +32,7 @@ from desktop.views.search import SearchPanel
 
 Area = Qt.DockWidgetArea
 NO_PROJECT = "Open a project to search it."
+SEARCH_SHARE = 0.28  # of the window's height, for the Search dock when it opens
 
 
 class ProjectPanes(QObject):
@@ -63,6 +64,7 @@ class ProjectPanes(QObject):
         self._library: ReferenceLibrary | None = None
         self._make_actions()
         self._make_exchange_actions()
+        self.codes.set_import_action(self.action_import_qdc)
         self._connect()
 
     def _connect(self) -> None:
@@ -73,6 +75,8 @@ class ProjectPanes(QObject):
         self.reader.quoted_post_activated.connect(self._on_reader_quoted_post_activated)
         for pane in (self.memos, self.notes):
             pane.target_activated.connect(self.open_target)
+        for pane in (self.reader, self.codes, self.window.sources):
+            pane.memo_requested.connect(self.memos.memo_on)
         for pane in (self.reader, self.memos, self.notes):
             pane.message.connect(self._on_message)
 
@@ -309,7 +313,11 @@ class ProjectPanes(QObject):
     def _on_search_action_triggered(self) -> None:
         if self.search is None:
             return
-        self.search_dock.show()
+        if self.search_dock.isHidden():  # room for the hits, and most of it for the Reader
+            self.search_dock.show()
+            self.window.resizeDocks([self.search_dock], [int(self.window.height()
+                                                             * SEARCH_SHARE)],
+                                    Qt.Orientation.Vertical)
         self.search_dock.raise_()
         self.search.query_edit.setFocus()
         self.search.query_edit.selectAll()

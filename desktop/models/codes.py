@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QStandardItem, QStan
 
 from db.descriptions import SECTIONS, parse_description
 from db.queries import codes as queries
+from db.queries.memos import memo_counts
 
 if TYPE_CHECKING:
     from db.changes import Changes
@@ -33,7 +34,7 @@ SPAN_MIME = "application/x-quire-span"  # "source_id,start,end" as ASCII
 
 NAME, EXCERPTS, SOURCES = range(3)
 HEADERS = ("Code", "Excerpts", "Sources")
-ROW_KEYS = ("name", "color", "description", "path", "excerpts", "sources")
+ROW_KEYS = ("name", "color", "description", "path", "excerpts", "sources", "memos")
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1  # "Parent/Child"
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 2  # "#rrggbb"
@@ -41,9 +42,10 @@ DESCRIPTION_ROLE = Qt.ItemDataRole.UserRole + 3  # the description, Markdown
 PARENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the parent code's id, or None at the top
 PENDING_ROLE = Qt.ItemDataRole.UserRole + 5  # True on the row of a code being created
 FAVOURITE_ROLE = Qt.ItemDataRole.UserRole + 6  # its number key in the Reader (1-9), or 0
+MEMO_ROLE = Qt.ItemDataRole.UserRole + 7  # how many memos are written on the code
 
 # Which project tables the tree shows something of.
-WATCHED = ("codes", "codings", "excerpts", "sources", "coders")
+WATCHED = ("codes", "codings", "excerpts", "sources", "coders", "memos")
 
 _SWATCHES: dict[str, QIcon] = {}
 
@@ -147,7 +149,11 @@ class CodeTreeModel(QStandardItemModel):
         if self._session is None:
             return []
         with self._session.read() as s:  # counts follow the coder filter
-            return queries.code_tree(s, coder_ids=self._session.visible_coders)
+            rows = queries.code_tree(s, coder_ids=self._session.visible_coders)
+            memos = memo_counts(s, "code", [r["id"] for r in rows])
+        for row in rows:
+            row["memos"] = memos.get(row["id"], 0)
+        return rows
 
     def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touched(*WATCHED):
@@ -201,9 +207,10 @@ class CodeTreeModel(QStandardItemModel):
         name.setData(row["color"], COLOR_ROLE)
         name.setData(row["description"], DESCRIPTION_ROLE)
         name.setData(row["parent_id"], PARENT_ROLE)
+        name.setData(row.get("memos", 0), MEMO_ROLE)
         name.setToolTip(_tooltip(row))
-        items[EXCERPTS].setText(f"{row['excerpts']:,}" if row["excerpts"] else "")
-        items[SOURCES].setText(f"{row['sources']:,}" if row["sources"] else "")
+        items[EXCERPTS].setText(f"{row['excerpts']:,}")
+        items[SOURCES].setText(f"{row['sources']:,}")
 
     def _update(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
@@ -351,7 +358,11 @@ class CodeTreeModel(QStandardItemModel):
 
 def _tooltip(row: dict[str, Any]) -> str:
     """The code's path and its description, as rich text."""
-    return f"<p><b>{html.escape(row['path'])}</b></p>{description_html(row['description'] or '')}"
+    memos = row.get("memos", 0)
+    note = f"<p>✎ {memos} memo{'s' if memos != 1 else ''} (right-click ▸ Memo…)</p>" \
+        if memos else ""
+    return (f"<p><b>{html.escape(row['path'])}</b></p>"
+            f"{description_html(row['description'] or '')}{note}")
 
 
 # -- descriptions --------------------------------------------------------------------

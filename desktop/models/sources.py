@@ -135,6 +135,22 @@ class SourceTableModel(QAbstractTableModel):
         data = self.row_data(row)
         return data["id"] if data else None
 
+    def row_of(self, source_id: int) -> int | None:
+        """The row showing ``source_id`` (None: the filters hide it), looking in the pages
+        read already, then reading pages in order (at most ``MAX_PAGES``)."""
+        for number, rows in list(self._pages.items()):
+            for at, row in enumerate(rows):
+                if row["id"] == source_id:
+                    return number * self.PAGE_SIZE + at
+        pages = -(-self._rows // self.PAGE_SIZE)
+        for number in range(min(pages, self.MAX_PAGES)):
+            if number in self._pages:
+                continue
+            for at, row in enumerate(self._page(number)):
+                if row["id"] == source_id:
+                    return number * self.PAGE_SIZE + at
+        return None
+
     def _page(self, number: int) -> list[dict[str, Any]]:
         rows = self._pages.get(number)
         if rows is None:

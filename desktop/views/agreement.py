@@ -45,6 +45,10 @@ from desktop.widgets.feedback import TaskProgress
 
 UNIT_CHOICES = (("Characters", "char", "sentence"), ("Sentences", "segment", "sentence"),
                 ("Paragraphs", "segment", "paragraph"))
+ONE_CODER = ("Agreement compares two or more coders; this project has the coding of fewer. "
+             "To bring a second coder's work in, merge their copy of the project (File ▸ "
+             "Merge a Project…) or work together in a team project (Help ▸ Quire Guide ▸ "
+             "Exchange and merging).")
 STALE = "The project has changed since: press Compute to bring the figures up to date."
 
 
@@ -59,6 +63,7 @@ class AgreementView(QWidget):
         self.report: AgreementReport | None = None
         self.task: Task | None = None
         self._coder_boxes: list[tuple[int, QCheckBox]] = []
+        self._coders_shown: list[tuple[int, str]] = []
         self._build()
 
     # -- building ------------------------------------------------------------------------
@@ -132,24 +137,31 @@ class AgreementView(QWidget):
         self.refresh_choices()
 
     def refresh_choices(self) -> None:
-        """The coders and codes to choose from, as the project has them now."""
+        """The coders and codes to choose from, as the project has them now (a coder
+        unticked stays unticked; the code chosen stays chosen)."""
+        unticked = {cid for cid, box in self._coder_boxes if not box.isChecked()}
+        chosen = self.code_combo.currentData()
         for _, box in self._coder_boxes:
             box.deleteLater()
         self._coder_boxes = []
         self.code_combo.clear()
         self.code_combo.addItem("All codes", None)
-        if self.session is None:
-            return
-        with self.session.read() as s:
-            coders = _coders_who_coded(s)
-            codes = [(r["path"], r["id"]) for r in code_tree(s)]
+        coders, codes = [], []
+        if self.session is not None:
+            with self.session.read() as s:
+                coders = _coders_who_coded(s)
+                codes = [(r["path"], r["id"]) for r in code_tree(s)]
         for cid, name in coders:
             box = QCheckBox(name, self)
-            box.setChecked(True)
+            box.setChecked(cid not in unticked)
             self.coders_row.addWidget(box)
             self._coder_boxes.append((cid, box))
         for path, cid in codes:
             self.code_combo.addItem(path, cid)
+        self.code_combo.setCurrentIndex(max(self.code_combo.findData(chosen), 0))
+        self._coders_shown = coders
+        if self.session is not None and len(coders) < 2 and self.report is None:
+            self.status.setText(ONE_CODER)
 
     def chosen_coders(self) -> list[int]:
         """The ids of the coders ticked."""
@@ -249,6 +261,11 @@ class AgreementView(QWidget):
     def _on_session_project_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.touched(Coder.__tablename__, Code.__tablename__):
             self.refresh_choices()
+        elif changes.touched(Excerpt.__tablename__, Coding.__tablename__) \
+                and self.session is not None:
+            with self.session.read() as s:  # a coder's first coding, or last one undone
+                if _coders_who_coded(s) != self._coders_shown:
+                    self.refresh_choices()
         if self.report is not None and changes.touched(
                 Excerpt.__tablename__, Coding.__tablename__, Code.__tablename__):
             self.status.setText(STALE)

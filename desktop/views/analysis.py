@@ -42,14 +42,12 @@ from db.export.selection import Selection
 from db.queries.codes import code_tree
 from db.queries.sources import collection_tree
 from desktop.models.analysis import ResultTableModel
-from desktop.views.analysis_help import CLICK, HELP
+from desktop.views.analysis_help import CLICK, HELP, NAMES
 from desktop.widgets.feedback import TaskProgress
 
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
-NAMES = {"frequencies": "Code frequencies", "cooccurrence": "Co-occurrence",
-         "crosstab": "Crosstab", "timeline": "Timeline", "words": "Words"}
 UNITS = (("excerpt", "Overlapping excerpts"), ("sentence", "Same sentence"),
          ("paragraph", "Same paragraph"), ("source", "Same source"))
 WATCHED = ("excerpts", "codings", "codes", "sources", "collections")

@@ -1,5 +1,8 @@
 """The Analysis view's short help: what each view shows and how its numbers are counted."""
 
+NAMES = {"frequencies": "Code frequencies", "cooccurrence": "Co-occurrence",
+         "crosstab": "Crosstab", "timeline": "Timeline", "words": "Words"}
+
 HELP = {
     "frequencies": (
         "<b>Code frequencies.</b> For each code: its coded excerpts, the sources they lie "

@@ -8,7 +8,8 @@ Dropping a span of text (``application/x-quire-span``) on a code codes that span
 dragging a code out carries ``application/x-quire-code``.
 
 The tree handles its own keys (it claims them before the window's shortcuts see them),
-so Ctrl+N makes a code while the tree has focus and a project elsewhere.
+so Insert makes a code while the tree has focus; no key the tree claims is one of the
+window's (Ctrl+N is always New Project; ``claimed_keys`` lists them for the audit).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
+    QKeyCombination,
     QModelIndex,
     QObject,
     QPoint,
@@ -30,8 +32,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -55,9 +59,7 @@ Mod = Qt.KeyboardModifier
 # Keys the tree claims from the window while it has focus: (key, modifiers) -> action name.
 KEYS = {
     (Qt.Key.Key_Insert, Mod.NoModifier): "new",
-    (Qt.Key.Key_N, Mod.ControlModifier): "new",
     (Qt.Key.Key_Insert, Mod.ShiftModifier): "new_child",
-    (Qt.Key.Key_N, Mod.ControlModifier | Mod.ShiftModifier): "new_child",
     (Qt.Key.Key_F2, Mod.NoModifier): "rename",
     (Qt.Key.Key_Delete, Mod.NoModifier): "delete",
     (Qt.Key.Key_Up, Mod.ControlModifier): "up",
@@ -71,15 +73,16 @@ KEYS = {
     (Qt.Key.Key_Enter, Mod.KeypadModifier): "activate",
 }
 # The context menu: action name, text, shortcut shown ("" for none); None is a separator.
-MENU = (("new", "&New Code", "Ctrl+N"), ("new_child", "New &Sub-code", "Ctrl+Shift+N"), None,
+MENU = (("new", "&New Code", "Ins"), ("new_child", "New &Sub-code", "Shift+Ins"), None,
         ("rename", "&Rename", "F2"), ("describe", "&Description…", "Ctrl+E"),
         ("color", "&Colour", ""), ("favourite", "&Favourite (number key in the Reader)", "Ctrl+D"),
         None,
         ("up", "Move &Up", "Ctrl+Up"), ("down", "Move &Down", "Ctrl+Down"),
         ("outdent", "Move &Out (Outdent)", "Ctrl+Left"),
         ("indent", "Move &In (Indent)", "Ctrl+Right"), None,
-        ("merge", "&Merge Into…", "Ctrl+M"), ("delete", "De&lete…", "Del"))
-NEEDS_CODE = {"new_child", "rename", "describe", "color", "up", "down", "outdent", "indent",
+        ("merge", "&Merge Into…", "Ctrl+M"), ("delete", "De&lete…", "Del"), None,
+        ("memo", "M&emo…", ""))
+NEEDS_CODE = {"memo", "new_child", "rename", "describe", "color", "up", "down", "outdent", "indent",
               "merge", "delete", "activate", "favourite"}
 
 
@@ -88,6 +91,7 @@ class CodesPane(QWidget):
 
     code_activated = Signal(int)  # double-click or Enter on a code
     current_code_changed = Signal(object)  # the current code's id, or None
+    memo_requested = Signal(str, int)  # "code", its id: open the code's memo
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -146,8 +150,8 @@ class CodesPane(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.installEventFilter(self)
         self.new_button.setText("New Code")
-        self.new_button.setToolTip("New code beside the current one (Insert, Ctrl+N); "
-                                   "Ctrl+Shift+N for a sub-code")
+        self.new_button.setToolTip("New code beside the current one (Insert); "
+                                   "Shift+Insert for a sub-code")
         self.new_button.setAutoRaise(True)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -156,7 +160,39 @@ class CodesPane(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(row)
+        column.addWidget(self._make_empty_hint())
         column.addWidget(self.tree, 1)
+
+    def _make_empty_hint(self) -> QWidget:
+        """What an empty codebook says: make a code, or import a codebook."""
+        self.empty_hint = QWidget(self)
+        text = QLabel("The codebook is empty. Make a code, or import a codebook from "
+                      "another project or program (.qdc, CSV, Excel).", self.empty_hint)
+        text.setWordWrap(True)
+        self.empty_new_button = QPushButton("New Code", self.empty_hint)
+        self.empty_new_button.clicked.connect(lambda: self.run_action("new"))
+        self.empty_import_button = QPushButton("Import…", self.empty_hint)
+        self.empty_import_button.setToolTip("Import a codebook: Code ▸ Import Codebook "
+                                            "(.qdc, .csv, .xlsx)")
+        self.empty_import_button.setEnabled(False)
+        buttons = QVBoxLayout()  # one above the other: the pane stays as narrow as before
+        buttons.addWidget(self.empty_new_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons.addWidget(self.empty_import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        column = QVBoxLayout(self.empty_hint)
+        column.setContentsMargins(0, 4, 0, 4)
+        column.addWidget(text)
+        column.addLayout(buttons)
+        self.empty_hint.hide()
+        return self.empty_hint
+
+    def set_import_action(self, action: QAction) -> None:
+        """The action the empty codebook's Import Codebook button triggers."""
+        self.empty_import_button.setEnabled(True)
+        self.empty_import_button.clicked.connect(action.trigger)
+
+    def _show_empty_hint(self) -> None:
+        empty = self._session is not None and not self.model.rows()
+        self.empty_hint.setVisible(empty)
 
     def _connect(self) -> None:
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
@@ -189,6 +225,15 @@ class CodesPane(QWidget):
         self.filter_edit.clear()
         self.model.set_session(session)
 
+    def claimed_keys(self) -> list[tuple[QKeySequence, str]]:
+        """The keys the tree claims while it has focus, with what each does (the
+        shortcut audit and Help ▸ Keyboard Shortcuts read them)."""
+        texts = {entry[0]: entry[1] for entry in MENU if entry is not None}
+        texts["activate"] = "Show the code's excerpts"
+        return [(QKeySequence(QKeyCombination(mods & ~Mod.KeypadModifier, key)),
+                 texts[name].replace("&", ""))
+                for (key, mods), name in KEYS.items()]
+
     def current_code_id(self) -> int | None:
         """The code under the cursor in the tree, if any."""
         return self.model.code_id(self.proxy.mapToSource(self.tree.currentIndex()))
@@ -212,6 +257,9 @@ class CodesPane(QWidget):
 
     # -- favourites: a personal keyboard layout, kept in the settings (not undoable) ----
 
+    def _do_memo(self, code_id: int) -> None:
+        self.memo_requested.emit("code", code_id)
+
     def _do_favourite(self, code_id: int) -> None:
         self.set_favourite(code_id, not self.is_favourite(code_id))
 
@@ -225,6 +273,7 @@ class CodesPane(QWidget):
         self._on_model_refreshed()
 
     def _on_model_refreshed(self) -> None:
+        self._show_empty_hint()
         if self._session is not None:
             existing = {r["id"] for r in self.model.rows()}
             keys = quick_code.favourite_keys(self._session.project.uuid, existing)
@@ -371,6 +420,7 @@ class CodesPane(QWidget):
 
     def _on_model_model_reset(self) -> None:
         """Expand what was expanded, and keep the current code current."""
+        self._show_empty_hint()
         self._expand_all_but_collapsed()
         keep, self._keep_current = self._keep_current, None
         self.select_code(keep)

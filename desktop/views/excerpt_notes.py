@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
 WATCHED = ("citations", "references", "sources", "excerpts", "memos", "footnotes", "coders")
+MIN_NOTE_LINES = 5  # the citations list shows at least about two notes whole
 QUOTE_CHARS = 280  # of the excerpt's text shown above its notes
 EMPTY = ("Click an excerpt's stripe in the Reader, or choose an excerpt in Coded "
          "Excerpts, to see its citations and memos here.")
@@ -125,6 +126,7 @@ class ExcerptNotes(QWidget):
         view.setResizeMode(QListView.ResizeMode.Adjust)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setMinimumHeight(MIN_NOTE_LINES * QFontMetrics(reading_font(view.font())).height())
         view.installEventFilter(self)
         return view
 

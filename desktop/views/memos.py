@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 from db.ops import bind
 from db.ops.actions import delete_memos
 from db.queries import excerpts as excerpt_queries
-from db.queries.memos import memo_list, target_label
+from db.queries.memos import memo_list, memos_on, target_label
 from desktop.dialogs.memo_editor import MemoEditor
 from desktop.models.memos import (
     AUTHOR,
     CREATED,
+    HEADERS,
     KIND,
     KINDS,
     ROW_ROLE,
@@ -125,6 +126,11 @@ class MemosPane(QWidget):
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (KIND, AUTHOR, CREATED, UPDATED):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # A narrow pane scrolls rather than squeezing a header to "Targ" or "Mem"; texts
+        # too long for their column are elided in the middle (the tooltip has them whole).
+        metrics = header.fontMetrics()
+        header.setMinimumSectionSize(max(metrics.horizontalAdvance(t) for t in HEADERS) + 24)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         view.installEventFilter(self)
         return view
 
@@ -139,16 +145,20 @@ class MemosPane(QWidget):
         return actions
 
     def _lay_out(self) -> None:
+        # Two rows, so that the pane fits the narrow dock it shares with the Codes pane.
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.filter_edit, 1)
-        row.addWidget(self.kind_combo)
-        row.addWidget(self.author_combo)
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
+        choices = QHBoxLayout()
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.addWidget(self.kind_combo, 1)
+        choices.addWidget(self.author_combo, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(row)
+        column.addLayout(choices)
         column.addWidget(self.table, 1)
         column.addWidget(self.count_label)
 
@@ -246,6 +256,16 @@ class MemosPane(QWidget):
         editor = self._editor(target=target, target_id=target_id)
         editor.show()
         return editor
+
+    def memo_on(self, target: str, target_id: int | None) -> MemoEditor | None:
+        """The memo on a target, opened: its first memo if it has one, else a new one."""
+        if self._session is None:
+            return None
+        with self._session.read() as s:
+            existing = memos_on(s, target, target_id)
+        if existing:
+            return self.open_memo(existing[0]["id"])
+        return self.new_memo(target, target_id)
 
     def _editor(self, **kwargs: Any) -> MemoEditor:
         editor = MemoEditor(self._session, parent=self.window(), **kwargs)

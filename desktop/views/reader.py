@@ -16,9 +16,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QMouseEvent,
     QPalette,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QToolTip,
@@ -58,6 +60,10 @@ from desktop.widgets.coder_filter import CoderFilter
 if TYPE_CHECKING:
     from desktop.session import ProjectSession
 
+TOOLTIP_WIDTH = 480  # a footnote's text wraps at about this width in the tooltip
+TOOLTIP_CHROME = 10  # the tooltip's frame and margins, above and below the text
+TOOLTIP_OFFSET = 16  # how far below the given point Qt draws a tooltip
+
 __all__ = ["Reader", "ReaderHeader", "first_strong_direction", "format_published"]
 
 
@@ -72,6 +78,7 @@ class Reader(QWidget):
     quoted_post_activated = Signal(int)  # a source id: the header's link to a quoted post
     excerpt_activated = Signal(int)  # an excerpt id: its stripe was clicked
     message = Signal(str)  # why a coding action did nothing, for the status bar
+    memo_requested = Signal(str, int)  # "excerpt" or "source", its id: open its memo
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -117,13 +124,38 @@ class Reader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
 
-    def _make_empty_label(self) -> QLabel:
-        """The friendly message shown when no source is selected."""
+    def _make_empty_label(self) -> QWidget:
+        """What shows when no source is shown: what to do next (select, or import)."""
+        page = QWidget()
         label = QLabel("Select a source to read it")
         label.setObjectName("readerEmpty")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
         label.setEnabled(False)  # drawn greyed, as a hint rather than content
-        return label
+        self.empty_label = label
+        self.import_button = QPushButton("Import Sources…")
+        self.import_button.setObjectName("readerImport")
+        self.import_button.hide()
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        column.addWidget(label)
+        column.addSpacing(8)
+        column.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(1)
+        return page
+
+    def set_import_action(self, action) -> None:
+        """The action the empty project's Import button triggers (the window's)."""
+        self.import_button.clicked.connect(action.trigger)
+
+    def show_project_empty(self, empty: bool) -> None:
+        """An empty project says how to fill it; otherwise the hint is to pick a source."""
+        self.empty_label.setText(
+            "This project has no sources yet.\nImport articles, web pages, PDFs or exports "
+            "of posts (Twitter/X, Telegram, Facebook, CSV, forum threads)." if empty
+            else "Select a source in the Sources pane to read it")
+        self.import_button.setVisible(empty)
+        self.empty_label.setEnabled(empty)  # a greyed hint, or what to do next in full
 
     def _make_view(self) -> ReaderTextEdit:
         """The read-only text view, with mouse tracking for the footnote markers."""
@@ -382,12 +414,30 @@ class Reader(QWidget):
         index = None if pos is None else self.footnote_at(pos)
         quote = None if pos is None else quote_at(self._quotes, pos)
         if index is not None:
-            QToolTip.showText(event.globalPos(), self.footnote_tooltip(index), self._viewport)
+            self._tooltip_above(pos, event, self.footnote_tooltip(index))
         elif quote is not None:
-            QToolTip.showText(event.globalPos(), quote_tooltip(quote), self._viewport)
+            self._tooltip_above(pos, event, quote_tooltip(quote))
         else:
             QToolTip.hideText()
         return True
+
+    def _tooltip_above(self, pos: int, event: QHelpEvent, text: str) -> None:
+        """Show ``text`` above the line holding code point ``pos``, so that the line read
+        (and the lines after it) stay in view; below it only when there is no room."""
+        line = self.view.cursorRect(self._cursor_at(pos))
+        metrics = QFontMetrics(QToolTip.font())
+        wide = min(TOOLTIP_WIDTH, max(200, self._viewport.width() // 2))
+        box = metrics.boundingRect(QRect(0, 0, wide, 2000), Qt.TextFlag.TextWordWrap, text)
+        height = box.height() + TOOLTIP_CHROME
+        top = self._viewport.mapToGlobal(QPoint(event.pos().x(), line.top()))
+        screen = self._viewport.screen().availableGeometry() if self._viewport.screen() \
+            else None
+        # Qt puts a tooltip's top-left ~16 px below the point it is given.
+        above = QPoint(top.x(), top.y() - height - TOOLTIP_OFFSET)
+        if screen is not None and above.y() + TOOLTIP_OFFSET < screen.top():
+            below = self._viewport.mapToGlobal(QPoint(event.pos().x(), line.bottom()))
+            above = QPoint(below.x(), below.y())
+        QToolTip.showText(above, text, self._viewport, QRect(), 20000)
 
     def _click(self, event: QMouseEvent) -> None:
         """A plain left click on a marker activates its footnote."""

@@ -22,12 +22,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolTip
 
 from db.changes import Changes
-from db.models import Code, Coder, Coding, Excerpt
+from db.models import Code, Coder, Coding, Excerpt, Memo
 from db.ops import bind
 from db.ops import coding as coding_ops
 from db.ops.actions import code_in_vivo
 from db.queries import codes as code_queries
 from db.queries import excerpts as excerpt_queries
+from db.queries import memos as memo_queries
 from desktop.views import reader_layers as layers
 from desktop.views.reader_menu import coding_menu
 from desktop.views.reader_paint import Highlighter
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from desktop.views.reader import Reader
 
 WATCHED = (Excerpt.__tablename__, Coding.__tablename__, Code.__tablename__,
-           Coder.__tablename__)
+           Coder.__tablename__, Memo.__tablename__)
 MAX_RECENT = 5
 MAX_IN_VIVO = 80
 _TRIM = string.punctuation + string.whitespace + "“”‘’«»„‹›،؛؟…—–"
@@ -64,6 +65,7 @@ class ReaderCoding(QObject):
         self._reader = reader
         self.session: ProjectSession | None = None
         self._excerpts: list[dict[str, Any]] = []
+        self._memos: set[int] = set()  # the painted excerpts that have a memo
         self._codes: list[dict[str, Any]] | None = None
         self._recent: list[int] = []
         self._palette: QuickCodePalette | None = None
@@ -152,6 +154,8 @@ class ReaderCoding(QObject):
             with self.session.read() as s:
                 self._excerpts = excerpt_queries.for_source(
                     s, detail["id"], coder_ids=self.session.visible_coders)
+                self._memos = set(memo_queries.memo_counts(
+                    s, "excerpt", [ex["id"] for ex in self._excerpts]))
         self._paint()
 
     def _paint(self) -> None:
@@ -161,6 +165,8 @@ class ReaderCoding(QObject):
         text = (reader.source() or {}).get("text") or ""
         self.highlighter.show_layers(shown, text, reader.offsets)
         self._stripes = layers.stripes(shown, reader.offsets, text, self._stripes)
+        for stripe in self._stripes.values():
+            stripe.memo = stripe.key in self._memos
         view.margin.set_stripes(list(self._stripes.values()))
         self.excerpts_painted.emit(len(self._excerpts))
 
@@ -277,6 +283,25 @@ class ReaderCoding(QObject):
         op = bind(coding_ops.delete_excerpt, excerpt_id=excerpt_id)
         return self._run(op, "Delete excerpt") is not None
 
+    def memo_requested(self, kind: str, target_id: int) -> None:
+        """Ask the window for the memo on a target of this source ("excerpt", "source")."""
+        self._reader.memo_requested.emit(kind, target_id)
+
+    def memo_on_selection(self) -> bool:
+        """A memo on the selected words: they become an excerpt with no code (highlighted
+        in the marker colour, one undoable step), whose memo then opens."""
+        span = self._selection_or_say()
+        if span is None:
+            return False
+        op = bind(coding_ops.code_span, source_id=self._source_id(), start=span[0],
+                  end=span[1], code_id=None, coder_id=self.session.coder_id(),
+                  color=self.marker_color)
+        step = self.session.run(op, label="Highlight for a memo", initiator=self._reader,
+                                done=lambda excerpt_id: self.memo_requested("excerpt",
+                                                                            excerpt_id),
+                                refused=self._say)
+        return not step.refused
+
     def resize_excerpt(self, excerpt_id: int) -> bool:
         """Give an excerpt the boundaries of the selection."""
         span = self._selection_or_say()
@@ -311,15 +336,21 @@ class ReaderCoding(QObject):
         """Run ``op`` through the session's runner as one step called ``label``; None
         when the core refused it, which changes nothing (its message is shown)."""
         done = (lambda _value: self._collapse_selection()) if collapse else None
+        self._reader.view.working_at = self._reader.view.textCursor().selectionStart()
         step = self.session.run(op, label=label, initiator=self._reader, done=done,
                                 refused=self._say)
         return None if step.refused else step
 
     def _collapse_selection(self) -> None:
         """Drop the selection (keeping the cursor) so the new colour shows at once."""
-        cursor = self._reader.view.textCursor()
+        view = self._reader.view
+        bars = (view.verticalScrollBar(), view.horizontalScrollBar())
+        place = [bar.value() for bar in bars]
+        cursor = view.textCursor()
         cursor.clearSelection()
-        self._reader.view.setTextCursor(cursor)
+        view.setTextCursor(cursor)  # it would scroll to the cursor: the reader stays put
+        for bar, value in zip(bars, place, strict=True):
+            bar.setValue(value)
 
     def _selection_or_say(self) -> tuple[int, int] | None:
         """The selected span, or None after telling the user to select something."""

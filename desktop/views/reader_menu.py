@@ -3,7 +3,8 @@ the excerpts under the mouse.
 
 Apply code ▸ (recent, favourites with their keys, every code in the tree) ·
 New code from selection · Highlight ▸ colours · per excerpt under the mouse:
-Remove code ▸, Delete excerpt, Resize excerpt to selection · Favourite codes ▸.
+Remove code ▸, Delete excerpt, Resize excerpt to selection, Memo on excerpt… · Memo on
+selection… · Memo on this source… · Favourite codes ▸.
 """
 
 from __future__ import annotations
@@ -37,11 +38,15 @@ def coding_menu(coding: ReaderCoding, point: QPoint) -> QMenu:
                             coding.new_code_from_selection)
     action.setEnabled(selected)
     _highlight_menu(menu, coding, selected)
+    memo = menu.addAction("Memo on selection…", coding.memo_on_selection)
+    memo.setEnabled(selected)
     pos = reader.position_at(point)
     under = coding.excerpts_at(pos) if pos is not None else []
     for excerpt in under:
         _excerpt_items(menu, coding, excerpt, selected, several=len(under) > 1)
     menu.addSeparator()
+    menu.addAction("Memo on this source…",
+                   lambda: coding.memo_requested("source", reader.source()["id"]))
     _favourites_menu(menu, coding)
     return menu
 
@@ -131,6 +136,8 @@ def _excerpt_items(menu: QMenu, coding: ReaderCoding, excerpt: dict[str, Any],
     resize = target.addAction("Resize excerpt to selection",
                               lambda e=excerpt["id"]: coding.resize_excerpt(e))
     resize.setEnabled(selected)
+    target.addAction("Memo on excerpt…",
+                     lambda e=excerpt["id"]: coding.memo_requested("excerpt", e))
 
 
 def _with_key(text: str, coding: ReaderCoding, action: str) -> str:

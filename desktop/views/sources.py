@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QSplitter,
     QTableView,
     QTreeView,
@@ -49,6 +50,7 @@ class SourcesPane(QWidget):
     """Collections, a filter row and the source table of the open project."""
 
     source_selected = Signal(int)  # the current row moved to this source
+    memo_requested = Signal(str, int)  # "source" or "collection", its id: open its memo
     selection_changed = Signal()  # the set of selected rows changed
     counts_changed = Signal(int, int)  # sources shown, sources in the project
 
@@ -56,6 +58,7 @@ class SourcesPane(QWidget):
         super().__init__(parent)
         self._session: ProjectSession | None = None
         self._collection: int | None = None
+        self._following = False  # moving to the Reader's source: not a choice to report
         self.model = SourceTableModel(self)
         self.tree_model = CollectionTreeModel(self)
         self.tree = self._make_tree()
@@ -76,6 +79,8 @@ class SourcesPane(QWidget):
         tree.header().setStretchLastSection(False)
         tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(self._on_tree_context_menu_requested)
         return tree
 
     def _make_table(self) -> QTableView:
@@ -86,6 +91,7 @@ class SourcesPane(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the whole title: tooltip
         table.setShowGrid(False)
         table.verticalHeader().hide()  # never sized to contents: it would read every row
         table.verticalHeader().setDefaultSectionSize(row_height(table.font()))
@@ -96,7 +102,28 @@ class SourcesPane(QWidget):
         metrics = table.fontMetrics()
         for column, (key, _title) in enumerate(COLUMNS):
             table.setColumnWidth(column, metrics.horizontalAdvance(COLUMN_SAMPLES[key]) + 16)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
         return table
+
+    def _on_table_context_menu_requested(self, point) -> None:
+        source_id = self.model.source_id(self.table.indexAt(point).row())
+        if self._session is not None and source_id is not None:
+            self._memo_menu("Memo on this source…", "source", source_id).exec(
+                self.table.viewport().mapToGlobal(point))
+
+    def _on_tree_context_menu_requested(self, point) -> None:
+        index = self.tree.indexAt(point)
+        collection_id = self.tree_model.collection_id(index) if index.isValid() else None
+        if self._session is not None and collection_id is not None:
+            self._memo_menu("Memo on this collection…", "collection", collection_id).exec(
+                self.tree.viewport().mapToGlobal(point))
+
+    def _memo_menu(self, text: str, kind: str, target_id: int) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction(text, lambda: self.memo_requested.emit(kind, target_id))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
 
     def _lay_out(self) -> None:
         self.filter_edit.setPlaceholderText("Filter by title, author or @handle")
@@ -160,6 +187,27 @@ class SourcesPane(QWidget):
         """The ids of the selected sources, in table order."""
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [sid for sid in map(self.model.source_id, rows) if sid is not None]
+
+    def show_source(self, source_id: int | None) -> None:
+        """Follow the Reader: make ``source_id``'s row current and selected (none, when the
+        filters hide it), without reporting it as a new choice."""
+        row = self.model.row_of(source_id) if source_id is not None else None
+        current = self.table.currentIndex()
+        if row is not None and current.isValid() and current.row() == row \
+                and self.table.selectionModel().isRowSelected(row):
+            return
+        self._following = True
+        try:
+            selection = self.table.selectionModel()
+            if row is None:
+                selection.clear()
+            else:  # explicitly, whatever keys are held and wherever the focus is
+                index = self.model.index(row, 0)
+                flags = QItemSelectionModel.SelectionFlag
+                selection.setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+                self.table.scrollTo(index)
+        finally:
+            self._following = False
 
     def select_row(self, row: int) -> None:
         """Make ``row`` the current, selected row and show it."""
@@ -231,7 +279,7 @@ class SourcesPane(QWidget):
 
     def _on_table_current_changed(self, current: QModelIndex, _previous: QModelIndex):
         source_id = self.model.source_id(current.row()) if current.isValid() else None
-        if source_id is not None:
+        if source_id is not None and not self._following:
             self.source_selected.emit(source_id)
 
     def _on_table_selection_changed(self, _selected: QItemSelection, _old: QItemSelection):

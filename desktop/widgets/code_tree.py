@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.models.codes import EXCERPTS, FAVOURITE_ROLE, NAME, SOURCES
+from desktop.models.codes import EXCERPTS, FAVOURITE_ROLE, MEMO_ROLE, NAME, SOURCES
+from desktop.widgets.margin import MEMO_MARK
 
 
 class CodeTreeView(QTreeView):
@@ -37,15 +38,16 @@ class CodeTreeView(QTreeView):
         self.setItemDelegateForColumn(NAME, NameDelegate(self))
 
     def setModel(self, model) -> None:
-        """Show ``model``; the name column stretches, the counts fit "Excerpts"."""
+        """Show ``model``; the name column stretches, the counts fit their numbers and
+        headers (no wider), and a name too long for the pane is elided in the middle
+        (its full path is the tooltip)."""
         super().setModel(model)
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        width = self.fontMetrics().horizontalAdvance("Excerpts") + 18
         for column in (EXCERPTS, SOURCES):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
     def startDrag(self, supported: Qt.DropAction) -> None:
@@ -62,14 +64,17 @@ class CodeTreeView(QTreeView):
 
 
 class NameDelegate(QStyledItemDelegate):
-    """A code's name, with its number key at the right when it is a favourite."""
+    """A code's name, with ✎ when it has a memo and its number key at the right when it is
+    a favourite."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex):
         key = index.data(FAVOURITE_ROLE)
-        if not key:
+        memo = index.data(MEMO_ROLE)
+        if not key and not memo:
             super().paint(painter, option, index)
             return
-        label = f"★{key}"
+        label = " ".join(part for part in (MEMO_MARK if memo else "",
+                                            f"★{key}" if key else "") if part)
         metrics = option.fontMetrics
         width = metrics.horizontalAdvance(label) + 8
         badge = QRect(option.rect.right() - width, option.rect.top() + 2, width - 2,

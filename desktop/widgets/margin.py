@@ -43,6 +43,7 @@ MIN_LABELLED = 34  # narrower columns show bars only (the tooltip names the code
 PAD = 4
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 LINE_PACKED_TEXT = 20_000  # texts up to this many units are packed line by line
+MEMO_MARK = "✎"  # beside a stripe whose excerpt has a memo (the Codes pane uses it too)
 GAP = 3  # vertical room kept between two stripes of one column
 
 
@@ -60,6 +61,7 @@ class Stripe:
     top: float = field(default=0.0, compare=False)  # document y, set by the layout
     bottom: float = field(default=0.0, compare=False)
     column: int = field(default=0, compare=False)
+    memo: bool = field(default=False, compare=False)  # the excerpt has a memo: a ✎ mark
 
 
 class CodingMargin(QWidget):
@@ -263,7 +265,23 @@ class CodingMargin(QWidget):
             painter.fillRect(bar, stripe.color)
             if labelled:
                 self._draw_label(painter, stripe, bar)
+            if stripe.memo:
+                self._draw_memo_mark(painter, stripe, bar)
         painter.end()
+
+    def _draw_memo_mark(self, painter: QPainter, stripe: Stripe, bar: QRect) -> None:
+        """A small ✎ at the top of the stripe, on the side away from the text."""
+        metrics = QFontMetrics(self.font())
+        x = round(self._column_x(stripe.column))
+        rtl = self._side == Qt.LayoutDirection.RightToLeft
+        width = metrics.horizontalAdvance(MEMO_MARK) + 2
+        left = x + round(self._column_width()) - width if rtl else x
+        top = min(max(bar.top(), self._viewport_top()) + metrics.height(),
+                  max(bar.bottom() - metrics.height(), bar.top()))
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.setFont(self.font())
+        painter.drawText(QRect(left, top, width, metrics.height()),
+                         Qt.AlignmentFlag.AlignCenter, MEMO_MARK)
 
     def _draw_label(self, painter: QPainter, stripe: Stripe, bar: QRect) -> None:
         """The code's name at the top of its stripe, kept in view while the stripe is."""

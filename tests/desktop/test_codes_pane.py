@@ -129,7 +129,7 @@ def test_tree_has_three_levels_with_ids_swatches_and_paths(pane, codes):
 
 
 def test_counts_update_live_after_coding_and_undo(pane, session, sources, codes, qtbot):
-    assert cell(pane, codes["Water"], EXCERPTS) == ""
+    assert cell(pane, codes["Water"], EXCERPTS) == "0", "an unused code counts 0, not a blank"
     code_samples(session, sources, codes)
     session.announce(_changes("codings"))
     assert cell(pane, codes["Water"], EXCERPTS) == "2"
@@ -211,7 +211,7 @@ def test_insert_creates_a_sibling_named_in_place_as_one_undo_step(pane, session,
     assert not pane.model.pending_index().isValid()
 
 
-def test_ctrl_shift_n_creates_a_sub_code_and_ctrl_n_beats_the_window(session, codes, qtbot):
+def test_shift_insert_creates_a_sub_code_and_ctrl_n_stays_the_windows(session, codes, qtbot):
     window = QMainWindow()
     qtbot.addWidget(window)
     new_project = QAction("New Project", window)
@@ -227,14 +227,14 @@ def test_ctrl_shift_n_creates_a_sub_code_and_ctrl_n_beats_the_window(session, co
     window.activateWindow()  # shortcuts go to the active window; earlier tests' may linger
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     pane.select_code(codes["Water"])
-    key(pane, qtbot, Qt.Key.Key_N, Ctrl | Qt.KeyboardModifier.ShiftModifier)
+    key(pane, qtbot, Qt.Key.Key_Insert, Qt.KeyboardModifier.ShiftModifier)
     edit_name(pane, qtbot, "Wells")
     assert names(pane, codes["Water"]) == ["Wells"]
     pane.select_code(codes["Mosul"])
     key(pane, qtbot, Qt.Key.Key_N, Ctrl)
-    edit_name(pane, qtbot, "Aleppo")
-    assert names(pane, codes["Places"]) == ["الرقة", "Mosul", "Aleppo"]
-    assert fired == [], "Ctrl+N in the codebook must not make a new project"
+    settle(qtbot)
+    assert not pane.model.pending_index().isValid(), "Ctrl+N is New Project, not New Code"
+    assert fired == [True]
 
 
 def test_giving_up_a_new_code_leaves_nothing(pane, session, codes, qtbot):
@@ -537,7 +537,7 @@ def test_context_menu_offers_every_action_with_its_keys(pane, codes):
 
     pane.select_code(codes["Hope"])
     seen = shown()
-    assert seen["&New Code"] == (True, "Ctrl+N")
+    assert seen["&New Code"] == (True, "Ins")
     assert seen["&Rename"] == (True, "F2")
     assert seen["Move &In (Indent)"] == (True, "Ctrl+Right")
     assert seen["De&lete…"] == (True, "Del")

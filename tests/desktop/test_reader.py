@@ -330,3 +330,26 @@ def test_screenshot_arabic_article(reader):
 def test_screenshot_post(reader):
     reader.show_source(arabic_post())
     screenshot(reader, "reader_post.png")
+
+
+def test_a_footnote_tooltip_does_not_cover_the_line_read(reader, qtbot):
+    """The note shows above the marker's line (issue 17), never over it or the next."""
+    reader.show_source(english_article())
+    bar = reader.view.verticalScrollBar()
+    bar.setValue(bar.maximum())  # the marker's line well below the top of the screen
+    point = marker_point(reader, 1)
+    viewport = reader.view.viewport()
+    QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, point,
+                                                viewport.mapToGlobal(point)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    tip = next(w for w in QApplication.topLevelWidgets()
+               if w.inherits("QTipLabel") and w.isVisible())
+    note = english_article()["footnotes"][1]
+    cursor = QTextCursor(reader.view.document())
+    cursor.setPosition(note["offset"])
+    line = reader.view.cursorRect(cursor)
+    line_top = viewport.mapToGlobal(line.topLeft()).y()
+    if line_top - tip.height() >= tip.screen().availableGeometry().top():
+        assert tip.geometry().bottom() < line_top
+    else:  # no room above: below the line, still not over it
+        assert tip.geometry().top() >= viewport.mapToGlobal(line.bottomLeft()).y()
