@@ -30,3 +30,17 @@ def project_file(tmp_path):
     from tests.desktop.process_support import make_project_file
 
     return make_project_file(tmp_path)
+
+
+@pytest.fixture
+def shown_window(qtbot):
+    """The main window at its default size, shown, no project open (closed at the end)."""
+    from desktop.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close_project()

@@ -61,13 +61,8 @@ def add_sources(path: Path, articles: int = 2) -> list[int]:
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(shown_window):
+    return shown_window
 
 
 @pytest.fixture

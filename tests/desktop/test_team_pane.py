@@ -12,7 +12,6 @@ from db.models import Excerpt, Source
 from db.ops.coders import ensure_coder
 from db.ops.coding import code_span
 from db.team import members
-from desktop.main_window import MainWindow
 from tests.desktop.codebook_support import ARTIFACTS
 from tests.desktop.process_support import make_project_file
 from tests.desktop.team_support import answer_form, as_login, classroom
@@ -28,14 +27,8 @@ def boxes(monkeypatch):
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close_project()
+def window(shown_window):
+    return shown_window
 
 
 def _rows(tree) -> list[list[str]]:
