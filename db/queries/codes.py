@@ -21,7 +21,7 @@ SEP = "/"
 
 def _rows(session: Session) -> list[Any]:
     q = select(Code.id, Code.uuid, Code.name, Code.parent_id, Code.position, Code.color,
-               Code.description)
+               Code.description, Code.version)
     return list(session.execute(q))
 
 
@@ -62,8 +62,8 @@ def code_tree(session: Session, coder_ids: Iterable[int] | None = None, *,
               counted: bool = True) -> list[dict[str, Any]]:
     """Every code, depth-first in sibling order, with its path, depth and counts.
 
-    Each row: id, uuid, name, parent_id, position, color, description, path, depth,
-    excerpts and sources (how many excerpts carry this code itself, and in how many
+    Each row: id, uuid, name, parent_id, position, color, description, version (what an
+    edit passes as ``expected_version``), path, depth, excerpts and sources (how many excerpts carry this code itself, and in how many
     sources; with ``coder_ids``, only those coders' excerpts count; 0 without ``counted``).
     """
     rows = {r.id: r for r in _rows(session)}
@@ -79,7 +79,7 @@ def code_tree(session: Session, coder_ids: Iterable[int] | None = None, *,
         n, s = counts.get(r.id, (0, 0))
         out.append({"id": r.id, "uuid": r.uuid, "name": r.name, "parent_id": r.parent_id,
                     "position": r.position, "color": r.color, "description": r.description,
-                    "path": path, "depth": depth, "excerpts": n, "sources": s})
+                    "version": r.version, "path": path, "depth": depth, "excerpts": n, "sources": s})
         stack.extend((k, path, depth + 1) for k in reversed(_ordered(kids.get(r.id, []))))
     return out
 

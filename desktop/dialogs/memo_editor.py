@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
+from db.models import Memo
 from db.ops import bind
 from db.ops import memos as memo_ops
 from db.queries import excerpts as excerpt_queries
@@ -50,7 +52,9 @@ MAX_LINKS_SHOWN = 12
 def load_memo(session: ProjectSession, memo_id: int) -> dict[str, Any]:
     """A memo as ``db.queries.memos.memo_row`` gives it, with its author's name."""
     with session.read() as s:
-        row = memo_row(s, memo_ops.get_memo(s, memo_id))
+        memo = memo_ops.get_memo(s, memo_id)
+        row = memo_row(s, memo)
+        row["version"] = memo.version  # what Save passes: a memo changed since is refused
         names = {c["id"]: c["name"] for c in excerpt_queries.coders(s)}
     row["author"] = names.get(row["coder_id"], "")
     return row
@@ -254,7 +258,24 @@ class MemoEditor(QDialog):
             self.accept()
             return True
         return self._session.run(self._operation(), initiator=self, done=self._on_saved,
-                                 refused=warn(self, "Memo Not Saved")).ok
+                                 refused=self._on_refused).ok
+
+    def _on_refused(self, message: str) -> None:
+        """Say why the memo was not saved. When someone changed it since it was opened,
+        the editor keeps what was typed and takes the memo's new version: Save again
+        replaces theirs with this text, knowingly; Cancel keeps theirs."""
+        now = self._current_version()
+        if self.row is not None and now is not None and now != self.row["version"]:
+            self.row["version"] = now
+            message += ("\n\nYour text is still here: Save again to replace their "
+                        "version with yours, or Cancel to keep theirs.")
+        warn(self, "Memo Not Saved")(message)
+
+    def _current_version(self) -> int | None:
+        if self.memo_id is None:
+            return None
+        with self._session.read() as s:
+            return s.scalar(select(Memo.version).where(Memo.id == self.memo_id))
 
     def _on_saved(self, memo_id: int) -> None:
         self.memo_id = memo_id
@@ -270,7 +291,8 @@ class MemoEditor(QDialog):
                         title=title, body=body, coder_id=self._session.coder_id())
         return bind(memo_ops.edit_memo, memo_id=self.memo_id,
                     title=title if title != self._initial_title else None,
-                    body=body if self.body.document().isModified() else None)
+                    body=body if self.body.document().isModified() else None,
+                    expected_version=self.row["version"] if self.row else None)
 
     def discard(self) -> None:
         """Close without saving and without asking."""

@@ -307,7 +307,8 @@ class CodesPane(QWidget):
         dialog = DescriptionDialog(code["path"], code["description"], self)
         if dialog.exec() and dialog.description() != (code["description"] or "").strip():
             self._session.run(bind(code_ops.update_code, code_id=code_id,
-                                   description=dialog.description()),
+                                   description=dialog.description(),
+                                   expected_version=self._version(code_id)),
                               initiator=self, refused=warn(self, "Description"))
 
     def _do_color(self, code_id: int) -> None:
@@ -319,7 +320,8 @@ class CodesPane(QWidget):
         code_id = code_id if code_id is not None else self.current_code_id()
         code = self.model.row(code_id) if code_id is not None else None
         if code is not None and color.lower() != (code["color"] or "").lower():
-            self._session.run(bind(code_ops.update_code, code_id=code_id, color=color),
+            self._session.run(bind(code_ops.update_code, code_id=code_id, color=color,
+                                   expected_version=self._version(code_id)),
                               initiator=self, refused=warn(self, "Colour"))
 
     def _on_other_color_triggered(self) -> None:
@@ -364,7 +366,8 @@ class CodesPane(QWidget):
     def _move(self, code_id: int, parent_id: int | None, position: int) -> None:
         self._keep_current = code_id
         self._session.run(bind(code_ops.move_code, code_id=code_id, parent_id=parent_id,
-                               position=position), initiator=self,
+                               position=position, expected_version=self._version(code_id)),
+                          initiator=self,
                           refused=warn(self, "Move Code"))
 
     def _do_merge(self, code_id: int) -> None:
@@ -385,11 +388,19 @@ class CodesPane(QWidget):
             self._session.run(bind(code_ops.delete_code, code_id=code_id),
                               initiator=self, refused=warn(self, "Delete Code"))
 
+    def _version(self, code_id: int) -> int | None:
+        """The version of the code as the pane shows it: an edit made on what the pane
+        shows is refused (EditConflictError, the fresh state shown) if a teammate or
+        another window changed the code since (db.conflicts)."""
+        row = self.model.row(code_id)
+        return row.get("version") if row is not None else None
+
     # -- what the model reports --------------------------------------------------------
 
     def _on_model_rename_requested(self, code_id: int, name: str) -> None:
         self._keep_current = code_id
-        self._session.run(bind(code_ops.rename_code, code_id=code_id, name=name),
+        self._session.run(bind(code_ops.rename_code, code_id=code_id, name=name,
+                               expected_version=self._version(code_id)),
                           initiator=self, refused=warn(self, "Rename Code"))
 
     def _on_model_create_requested(self, parent_id: int | None, name: str) -> None:

@@ -276,6 +276,29 @@ def test_an_empty_rename_is_refused(pane, session, codes, qtbot, messages):
     assert session.history.count() == 0
 
 
+def test_a_rename_over_someone_elses_is_refused_and_theirs_shown(pane, session, codes, qtbot,
+                                                                  messages):
+    """Another window or teammate renamed the code after the pane showed it: the pane's
+    rename is refused with who changed it, and the pane shows their name (db.conflicts)."""
+    from db import project
+    from db.ops.codes import rename_code
+
+    pane.select_code(codes["Despair"])
+    with project.open(session.project.path) as other, other.session() as s:  # another process
+        rename_code(s, code_id=codes["Despair"], name="Hopelessness")
+        s.commit()
+    assert row(pane, codes["Despair"])["name"] == "Despair"  # not seen yet
+    key(pane, qtbot, Qt.Key.Key_F2)
+    edit_name(pane, qtbot, "يأس")
+    assert len(messages) == 1 and "changed" in messages[0], messages
+    qtbot.waitUntil(lambda: row(pane, codes["Despair"])["name"] == "Hopelessness")
+    assert session.history.count() == 0
+    pane.select_code(codes["Despair"])
+    key(pane, qtbot, Qt.Key.Key_F2)  # on the fresh state the rename goes through
+    edit_name(pane, qtbot, "يأس")
+    assert row(pane, codes["Despair"])["name"] == "يأس" and len(messages) == 1
+
+
 # -- moving ----------------------------------------------------------------------------------
 
 

@@ -193,3 +193,26 @@ def test_screenshot(session, data, qtbot):
     assert editor.grab().save(str(ARTIFACTS / "memo_editor.png"))
     assert editor_module.links_in(editor.markdown()) == [("excerpt", data["ar"]),
                                                          ("code", data["code"])]
+
+
+def test_a_memo_changed_since_it_was_opened_is_not_overwritten_unasked(session, data, qtbot,
+                                                                      monkeypatch):
+    """A teammate (another process) edited the memo while it was open here: Save is
+    refused naming the change, the typed text stays; a second Save replaces theirs."""
+    from db import project
+    from db.ops.memos import edit_memo
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    memo_id = add_memo(session, "project", title="Plan", body="First draft.")
+    editor = make(qtbot, session, memo_id=memo_id)
+    with project.open(session.project.path) as other, other.session() as s:
+        edit_memo(s, memo_id=memo_id, body="Their draft.")
+        s.commit()
+    editor.body.moveCursor(QTextCursor.MoveOperation.End)
+    editor.body.insertPlainText(" Mine.")
+    assert not editor.save()
+    assert "changed" in warnings[0] and "Save again" in warnings[0], warnings
+    assert memos(session)[memo_id]["body"] == "Their draft." and editor.isVisible()
+    assert editor.save()  # knowingly, the second time
+    assert memos(session)[memo_id]["body"] == "First draft. Mine."
