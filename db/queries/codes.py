@@ -63,8 +63,9 @@ def code_tree(session: Session, coder_ids: Iterable[int] | None = None, *,
     """Every code, depth-first in sibling order, with its path, depth and counts.
 
     Each row: id, uuid, name, parent_id, position, color, description, version (what an
-    edit passes as ``expected_version``), path, depth, excerpts and sources (how many excerpts carry this code itself, and in how many
-    sources; with ``coder_ids``, only those coders' excerpts count; 0 without ``counted``).
+    edit passes as ``expected_version``), path, depth, excerpts and sources (how many
+    excerpts carry this code itself, and in how many sources; with ``coder_ids``, only
+    those coders' excerpts count; 0 without ``counted``).
     """
     rows = {r.id: r for r in _rows(session)}
     counts = _counts(session, coder_ids) if counted else {}
@@ -79,7 +80,8 @@ def code_tree(session: Session, coder_ids: Iterable[int] | None = None, *,
         n, s = counts.get(r.id, (0, 0))
         out.append({"id": r.id, "uuid": r.uuid, "name": r.name, "parent_id": r.parent_id,
                     "position": r.position, "color": r.color, "description": r.description,
-                    "version": r.version, "path": path, "depth": depth, "excerpts": n, "sources": s})
+                    "version": r.version, "path": path, "depth": depth, "excerpts": n,
+                    "sources": s})
         stack.extend((k, path, depth + 1) for k in reversed(_ordered(kids.get(r.id, []))))
     return out
 

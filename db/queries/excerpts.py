@@ -27,20 +27,21 @@ def for_source(session: Session, source_id: int,
                coder_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The excerpts of one source in reading order, with their codes: what the Reader paints.
 
-    Each row: id, uuid, start, end, color, coder_id, coder (name), codes (a list of
-    {id, name, color}). With ``coder_ids``, only those coders' excerpts.
+    Each row: id, uuid, start, end, color, coder_id, coder (name), version (what an edit
+    passes as ``expected_version``), codes (a list of {id, name, color}). With
+    ``coder_ids``, only those coders' excerpts.
     """
     coders = None if coder_ids is None else list(coder_ids)
     q = (select(Excerpt.id, Excerpt.uuid, Excerpt.start, Excerpt.end, Excerpt.color,
-                Excerpt.coder_id, Coder.name)
+                Excerpt.coder_id, Coder.name, Excerpt.version)
          .outerjoin(Coder, Coder.id == Excerpt.coder_id)
          .where(Excerpt.source_id == source_id)
          .order_by(Excerpt.start, Excerpt.end, Excerpt.id))
     if coders is not None:
         q = q.where(Excerpt.coder_id.in_(coders))
     out = {eid: {"id": eid, "uuid": uuid, "start": s, "end": e, "color": color,
-                 "coder_id": who, "coder": name or "", "codes": []}
-           for eid, uuid, s, e, color, who, name in session.execute(q)}
+                 "coder_id": who, "coder": name or "", "version": version, "codes": []}
+           for eid, uuid, s, e, color, who, name, version in session.execute(q)}
     for eid, cid, name, color in session.execute(_codes_in(source_id, coders)):
         codes = out[eid]["codes"]
         if not codes or codes[-1]["id"] != cid:  # two coders' codings of one code: once

@@ -307,7 +307,9 @@ class ReaderCoding(QObject):
         span = self._selection_or_say()
         if span is None:
             return False
-        op = bind(coding_ops.resize_excerpt, excerpt_id=excerpt_id, start=span[0], end=span[1])
+        shown = self.excerpt(excerpt_id)  # refused if someone changed it since it was painted
+        op = bind(coding_ops.resize_excerpt, excerpt_id=excerpt_id, start=span[0], end=span[1],
+                  expected_version=shown["version"] if shown else None)
         return self._run(op, "Resize excerpt", collapse=True) is not None
 
     def quick_code(self) -> None:

@@ -525,6 +525,28 @@ def test_context_menu_removes_codes_resizes_and_deletes_excerpts(reader, proj, s
     assert stored(session)[0][2] == ["Despair"]
 
 
+def test_a_resize_over_someone_elses_is_refused_and_theirs_shown(reader, proj, session,
+                                                                  qtbot):
+    from db import project
+    from db.ops.coding import resize_excerpt
+
+    sid = add_source(proj, ENGLISH)
+    despair = make_code(session, "Despair")
+    text = show(reader, session, sid)
+    start = text.index("felt abandoned")
+    eid = code_directly(session, sid, start, start + 14, despair)
+    with project.open(proj.path) as other, other.session() as s:  # a teammate, elsewhere
+        resize_excerpt(s, excerpt_id=eid, start=start, end=start + 4)
+        s.commit()
+    select_text(reader, text, "felt abandoned and without hope")
+    with qtbot.waitSignal(reader.message) as said:
+        reader.coding.resize_excerpt(eid)
+    assert "changed" in said.args[0], said.args
+    assert stored(session)[0][3] == "felt"  # theirs, not overwritten
+    qtbot.waitUntil(lambda: reader.coding.excerpt(eid)["end"] == start + 4)
+    assert session.history.count() == 0
+
+
 def test_context_menu_marks_favourites(reader, proj, session):
     sid = add_source(proj, ENGLISH)
     hope = make_code(session, "Hope")
