@@ -107,7 +107,8 @@ def citations_for_excerpt(session: Session, excerpt_id: int, style: str = DEFAUL
     Each row: kind ("citation" or "footnote"), id (the citation's, None for a footnote
     that travels by itself), number (1, 2...), cites ("source", "reference" or
     "footnote"), reference_id, reference_key, footnote_id, label (the footnote's own
-    label, "7"), locator_label, locator, note, text (plain, or HTML when asked).
+    label, "7"), locator_label, locator, note, text (plain, or HTML when asked), version
+    (the citation's, what an edit passes as ``expected_version``).
     """
     excerpt = session.get(Excerpt, excerpt_id)
     if excerpt is None:
@@ -225,7 +226,8 @@ def note_in_sequence(sequence: NoteSequence, row: dict[str, Any],
 
 def _row(kind: str, c: Citation | None, cites: str, key: str | None,
          text: str) -> dict[str, Any]:
-    return {"kind": kind, "id": c.id if c else None, "number": 0, "cites": cites,
+    return {"kind": kind, "id": c.id if c else None, "version": c.version if c else None,
+            "number": 0, "cites": cites,
             "reference_id": c.reference_id if c else None, "reference_key": key,
             "footnote_id": c.footnote_id if c else None, "label": "",
             "locator_label": c.locator_label if c else "", "locator": c.locator if c else "",

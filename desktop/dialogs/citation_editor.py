@@ -218,8 +218,10 @@ class CitationDialog(QDialog):
             return bind(citation_ops.cite, excerpt_id=self.excerpt_id,
                         footnote_id=self.row["footnote_id"], note=note,
                         coder_id=self._session.coder_id(), position=self._position)
+        seen = self.row.get("version") if self.row else None  # a change since is refused
         if self.footnote:
-            return bind(citation_ops.edit_citation, citation_id=self.citation_id, note=note)
+            return bind(citation_ops.edit_citation, citation_id=self.citation_id, note=note,
+                        expected_version=seen)
         label, value = self.label_combo.currentText().strip(), self.locator_edit.text()
         if self.citation_id is None:
             return bind(citation_ops.cite, excerpt_id=self.excerpt_id,
@@ -227,7 +229,7 @@ class CitationDialog(QDialog):
                         note=note, coder_id=self._session.coder_id())
         return bind(citation_ops.edit_citation, citation_id=self.citation_id,
                     reference_id=self.chosen(), locator_label=label, locator=value,
-                    note=note)
+                    note=note, expected_version=seen)
 
 
 def preview_html(csl: dict[str, Any], style: str, label: str, locator: str,

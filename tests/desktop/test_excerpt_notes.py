@@ -152,6 +152,30 @@ def test_cite_a_library_reference_and_edit_it(notes, session, data, monkeypatch)
     assert notes.current_note()["locator"] == "12"
 
 
+def test_an_edit_over_someone_elses_is_refused_and_theirs_shown(notes, session, data,
+                                                                 monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from db import project
+    from db.ops.citations import edit_citation
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    cid = write(session, bind(cite, excerpt_id=data["en"], locator_label="page",
+                              locator="1")).value
+    notes.refresh()
+    notes.select_note(0)
+    with project.open(session.project.path) as other, other.session() as s:  # elsewhere
+        edit_citation(s, citation_id=cid, locator="7")
+        s.commit()
+    fill_dialog(monkeypatch, locator="9")
+    notes.edit_citation()
+    assert len(warnings) == 1 and "changed" in warnings[0], warnings
+    notes.refresh()
+    assert notes.model.rows()[0]["locator"] == "7"  # theirs, not overwritten
+    assert session.history.count() == 0
+
+
 def test_reorder_citations_and_place_the_articles_note(notes, session, data):
     for page in ("1", "2"):
         write(session, bind(cite, excerpt_id=data["en"], locator_label="page", locator=page))
