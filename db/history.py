@@ -20,7 +20,7 @@ the caller owns the transaction.
 from __future__ import annotations
 
 import os
-import socket
+import platform
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -177,15 +177,15 @@ def step_state(step: HistoryStep) -> State:
 
 
 def _owner() -> str:
-    return f"{socket.gethostname()}/{os.getpid()}"
+    return f"{platform.node()}/{os.getpid()}"
 
 
 def _check_stopped(step: HistoryStep) -> None:
     """HistoryError unless the task of a running step is known to have stopped."""
     host, _, pid = step.owner.rpartition("/")
-    if host == socket.gethostname() and not _alive(int(pid or 0)):
+    if host == platform.node() and not _alive(int(pid or 0)):
         return
-    where = f"process {pid}" if host == socket.gethostname() else f"on {host or '?'}"
+    where = f"process {pid}" if host == platform.node() else f"on {host or '?'}"
     raise HistoryError(f"'{step.label}' has not finished and may still be running ({where});"
                        " let it finish or cancel it first (an import that was killed can "
                        "also be removed with `quire imports PROJECT --remove ID`)")

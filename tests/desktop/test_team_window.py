@@ -19,7 +19,6 @@ from db.ops.codes import rename_code
 from db.ops.coding import code_span
 from db.resources import config_dir
 from desktop import settings
-from desktop.main_window import MainWindow
 from desktop.team_session import CLOSED_CODEBOOK, READER
 from desktop.watch import ELSEWHERE
 from tests.desktop.process_support import make_project_file
@@ -50,15 +49,9 @@ def world(team, scram):
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
+def window(shown_window, monkeypatch):
     monkeypatch.setattr("desktop.team_actions.TEAM_POLL_MS", 60_000)  # the listener's job
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close_project()
+    return shown_window
 
 
 def _open_as(window, monkeypatch, url, login):
