@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from db.conflicts import editable
 from db.ops import OpResult, bind
 from db.ops import references as reference_ops
 from db.ops.codes import create_code, ensure_code_path
@@ -66,10 +67,13 @@ def link_sources(session: Session, *, reference_id: int, link: Iterable[int] = (
 
 def save_source_reference(session: Session, *, source_id: int,
                           csl: dict[str, Any] | None = None, relink: bool = False,
-                          reference_id: int | None = None, label: str = "") -> OpResult:
+                          reference_id: int | None = None, label: str = "",
+                          expected_version: int | None = None) -> OpResult:
     """A source's reference form: its own data (``csl``, None leaves it) and, with
     ``relink``, the library reference it is cited by (None: its own data). Value: the
-    source's id."""
+    source's id. With ``expected_version`` (the source's, as the form showed it), a
+    change made to the source since is refused (EditConflictError)."""
+    editable(session, reference_ops.get_source, "sources", source_id, expected_version)
     steps = []
     if csl is not None:
         steps.append(bind(reference_ops.edit_source_csl, source_id=source_id, csl=csl))

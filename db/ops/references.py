@@ -259,17 +259,25 @@ def edit_reference(session: Session, *, reference_id: int, csl: dict[str, Any] |
 
 
 def edit_source_csl(session: Session, *, source_id: int, csl: dict[str, Any] | None = None,
-                    fields: dict[str, Any] | None = None) -> OpResult:
-    """Change a source's bibliographic data (whole, or some ``fields``; others kept)."""
-    source = session.get(Source, source_id)
-    if source is None:
-        raise NotFoundError(f"no source with id {source_id}")
+                    fields: dict[str, Any] | None = None,
+                    expected_version: int | None = None) -> OpResult:
+    """Change a source's bibliographic data (whole, or some ``fields``; others kept). With
+    ``expected_version``, EditConflictError if the source changed since."""
+    source = editable(session, get_source, SOURCES.name, source_id, expected_version)
     data = _check_csl(_merged(csl_for_source(source) if csl is None else csl, fields))
     label = f"Edit bibliographic data of source {source_id}"
     if data == source.csl:
         return no_op(session, label=label, value=source_id)
     return change(session, table=SOURCES.name, values={source_id: {"csl": data}},
                   label=label, value=source_id)
+
+
+def get_source(session: Session, source_id: int) -> Source:
+    """The source ``source_id`` (NotFoundError if there is none)."""
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFoundError(f"no source with id {source_id}")
+    return source
 
 
 def link_reference(session: Session, *, source_id: int, reference_id: int) -> OpResult:

@@ -72,7 +72,7 @@ def source_csl(session: Session, source_id: int) -> dict[str, Any]:
     key = session.scalar(select(Reference.key).where(Reference.id == src.reference_id)) \
         if src.reference_id else None
     return {"csl": csl_for_source(src), "stored": bool(src.csl), "reference": key,
-            "reference_id": src.reference_id,
+            "reference_id": src.reference_id, "version": src.version,
             "guessed": dict((src.extra or {}).get("guessed") or {})}
 
 
@@ -312,7 +312,8 @@ def reference_list(session: Session) -> list[dict[str, Any]]:
 def _reference_row(ref: Reference, cited: int, sources: list[int]) -> dict[str, Any]:
     csl = ref.csl or {}
     names = csl.get("author") or csl.get("editor") or []
-    return {"id": ref.id, "uuid": ref.uuid, "key": ref.key, "type": csl.get("type", ""),
+    return {"id": ref.id, "uuid": ref.uuid, "version": ref.version, "key": ref.key,
+            "type": csl.get("type", ""),
             "title": str(csl.get("title", "")),
             "authors": "; ".join(name_text(n) for n in names if isinstance(n, dict)),
             "year": year_of(csl), "container": str(csl.get("container-title", "")),

@@ -294,7 +294,8 @@ class ReferenceEditor(QDialog):
             return True
         else:
             op = bind(reference_ops.edit_reference, reference_id=self._row["id"],
-                      csl=self.form.csl(), key=key)
+                      csl=self.form.csl(), key=key,  # a change made since is refused
+                      expected_version=self._row.get("version"))
         return self._session.run(op, initiator=self, done=self._on_saved,
                                  refused=warn(self, "Not Saved")).ok
 
@@ -360,7 +361,8 @@ class SourceReferenceDialog(QDialog):
         label = f"Edit reference of source {self.source_id}"
         op = bind(save_source_reference, source_id=self.source_id,
                   csl=self.form.csl() if self.form.changed() else None,
-                  relink=wanted != self._data["reference_id"], reference_id=wanted, label=label)
+                  relink=wanted != self._data["reference_id"], reference_id=wanted, label=label,
+                  expected_version=self._data["version"])  # a change made since is refused
         return self._session.run(op, label=label, initiator=self,
                                  done=lambda _value: self.accept(),
                                  refused=warn(self, "Not Saved")).ok

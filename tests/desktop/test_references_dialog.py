@@ -294,3 +294,46 @@ def test_a_reference_written_by_hand(library, session, monkeypatch):
     assert library.current()["key"] == key
     session.history.undo()
     assert references(session) == {}
+
+
+def test_an_edit_over_someone_elses_is_refused_and_theirs_kept(library, session, qtbot,
+                                                                monkeypatch):
+    from db import project
+    from db.ops.references import edit_reference
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    rid = write(session, bind(create_reference, csl={"type": "book", "title": "A book"},
+                               key="abook")).value
+    library.refresh()
+    library.select(rid)
+    editor = ReferenceEditor(session, library.current(), library)
+    qtbot.addWidget(editor)
+    with project.open(session.project.path) as other, other.session() as s:  # elsewhere
+        edit_reference(s, reference_id=rid, fields={"title": "Their title"})
+        s.commit()
+    editor.form.set_field("title", "My title")
+    assert not editor.save()
+    assert len(warnings) == 1 and "changed" in warnings[0], warnings
+    assert references(session)["abook"]["csl"]["title"] == "Their title"
+    assert session.history.count() == 0
+
+
+def test_a_sources_form_saved_over_a_change_made_since_is_refused(session, sources, qtbot,
+                                                                   monkeypatch):
+    from db import project
+    from db.ops.references import edit_source_csl
+
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    dialog = SourceReferenceDialog(session, sources["arabic"])
+    qtbot.addWidget(dialog)
+    with project.open(session.project.path) as other, other.session() as s:  # elsewhere
+        edit_source_csl(s, source_id=sources["arabic"], fields={"page": "7"})
+        s.commit()
+    dialog.form.set_field("page", "3")
+    assert not dialog.save()
+    assert len(warnings) == 1 and "changed" in warnings[0], warnings
+    with session.read() as s:
+        assert source_csl(s, sources["arabic"])["csl"]["page"] == "7"  # theirs
+    assert session.history.count() == 0
