@@ -250,7 +250,9 @@ class CodesPane(QWidget):
     def run_action(self, name: str) -> None:
         """Do one of the codebook actions (``MENU``'s names) on the current code."""
         code_id = self.current_code_id()
-        if self._session is None or (name in NEEDS_CODE and code_id is None):
+        action = self.actions_by_name.get(name)
+        if self._session is None or (name in NEEDS_CODE and code_id is None) \
+                or (action is not None and not action.isEnabled()):  # a key, not the menu
             return
         handler = getattr(self, f"_do_{name}")
         handler() if name in ("new", "new_child", "rename") else handler(code_id)

@@ -598,3 +598,21 @@ def _changes(table):
     from db.changes import Changes
 
     return Changes().add(table, [0])
+
+
+def test_keys_do_nothing_while_the_codebook_actions_are_held(pane, session, codes, qtbot):
+    from desktop.widgets.write_gate import WriteGate
+
+    gate = WriteGate(pane)
+    gate.close([*pane.actions_by_name.values(), pane.new_button], "Only the owner changes it")
+    pane.select_code(codes["Despair"])
+    for k, mods in ((Qt.Key.Key_Insert, Qt.KeyboardModifier.NoModifier),
+                    (Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier),
+                    (Qt.Key.Key_Down, Ctrl)):
+        key(pane, qtbot, k, mods)
+    assert pane.tree.viewport().findChild(QLineEdit) is None or \
+        not pane.tree.viewport().findChild(QLineEdit).isVisible()
+    assert session.history.count() == 0
+    gate.open_all()
+    key(pane, qtbot, Qt.Key.Key_Down, Ctrl)  # Despair moves below Hope
+    assert session.history.count() == 1
