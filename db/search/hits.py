@@ -26,7 +26,7 @@ from operator import itemgetter
 from db.errors import SearchError, SearchIndexError
 from db.search.evaluate import Evaluator, scoped
 from db.search.loading import load_docs, needs_of
-from db.search.matchers import END, FilterMatcher
+from db.search.matchers import END, FilterMatcher, TermMatcher
 from db.search.query import Node, parse
 from db.search.quotes import ALL, in_scope, quote_spans, split_scope
 from db.search.spans import Doc, Hit, SpanFinder
@@ -134,6 +134,13 @@ class SearchRun:
                 doc = m.next()
             yield from sorted(found, key=itemgetter(0))
             return
+        if isinstance(m, TermMatcher) and m.node_id:  # a lone term: its blocks in bulk
+            nid = m.node_id
+            for ids, spans in m.blocks():
+                check()
+                yield from [((whens[d], sids[d]), sids[d], lengths[d], {nid: sp})
+                            for d, sp in zip(ids, spans, strict=True)]
+            return
         step, capture = m.next, m.capture
         doc = step()
         while doc < END:
@@ -210,9 +217,8 @@ class SearchRun:
             if quoted is not None:
                 hits = in_scope(hits, quoted.get(sid, []), self.quotes)
             if hits:
-                sh = SourceHits(sid, doc.title, doc.author, doc.published)
-                sh.rows = [kwic(doc, h) for h in hits]
-                out.append(sh)
+                out.append(SourceHits(sid, doc.title, doc.author, doc.published,
+                                      [kwic(doc, h) for h in hits]))
         return out
 
     def _needs_now(self) -> set[str]:
@@ -285,6 +291,10 @@ def _flat(s: str) -> str:
 def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
     """The concordance line of ``hit`` in ``doc``."""
     s, e, prefix = hit.start, hit.end, ""
+    if hit.where == "text" and doc.text is not None:  # the usual case, first
+        text = doc.text
+        return KwicRow(hit, _flat(text[s - width if s > width else 0:s]), text[s:e],
+                       _flat(text[e:e + width]), doc.title, doc.author, doc.published)
     if hit.where == "footnote":
         fn = next(f for f in doc.footnotes if f[0] == hit.ref)
         text, (s, e), prefix = fn[4], hit.inner, f"[{fn[3]}] "

@@ -91,7 +91,7 @@ def _load_notes(session: Session, docs: dict[int, Doc]) -> None:
                Footnote.label, Footnote.text).where(Footnote.source_id.in_(list(docs))) \
         .order_by(Footnote.offset, Footnote.id)
     for r in session.execute(q):
-        docs[r.source_id].footnotes.append(tuple(r)[1:])
+        _listed(docs[r.source_id], "footnotes").append(tuple(r)[1:])
 
 
 def _load_memos(session: Session, docs: dict[int, Doc]) -> None:
@@ -99,12 +99,12 @@ def _load_memos(session: Session, docs: dict[int, Doc]) -> None:
     on_source = select(Memo.source_id, Memo.id, Memo.title, Memo.body).where(
         Memo.target == "source", Memo.source_id.in_(ids)).order_by(Memo.id)
     for sid, mid, title, body in session.execute(on_source):
-        docs[sid].memos.append((mid, None, memo_text(title, body)))
+        _listed(docs[sid], "memos").append((mid, None, memo_text(title, body)))
     on_excerpt = select(Excerpt.source_id, Memo.id, Memo.title, Memo.body, Excerpt.start,
                         Excerpt.end).join(Excerpt, Excerpt.id == Memo.excerpt_id).where(
         Memo.target == "excerpt", Excerpt.source_id.in_(ids)).order_by(Memo.id)
     for sid, mid, title, body, s, e in session.execute(on_excerpt):
-        docs[sid].memos.append((mid, (s, e), memo_text(title, body)))
+        _listed(docs[sid], "memos").append((mid, (s, e), memo_text(title, body)))
 
 
 def _load_regions(session: Session, docs: dict[int, Doc], codes: set[int]) -> None:
@@ -112,7 +112,18 @@ def _load_regions(session: Session, docs: dict[int, Doc], codes: set[int]) -> No
         Coding, Coding.excerpt_id == Excerpt.id).where(
         Excerpt.source_id.in_(list(docs)), Coding.code_id.in_(codes))
     for sid, code, s, e in session.execute(q):
-        docs[sid].regions.setdefault(code, []).append((s, e))
+        doc = docs[sid]
+        if doc.regions is None:
+            doc.regions = {}
+        doc.regions.setdefault(code, []).append((s, e))
+
+
+def _listed(doc: Doc, name: str) -> list:
+    """``doc``'s footnotes or memos as a list to add to (an empty tuple until then)."""
+    if not isinstance(got := getattr(doc, name), list):
+        got = []
+        setattr(doc, name, got)
+    return got
 
 
 def collection_members(session: Session, collection: int) -> set[int]:

@@ -16,7 +16,9 @@ query, the ``(field, start, end)`` spans of its occurrences (phrases as whole sp
 from __future__ import annotations
 
 import heapq
+import struct
 from bisect import bisect_left
+from collections.abc import Iterator
 from itertools import repeat
 from operator import sub
 
@@ -24,6 +26,8 @@ from db.search.postings import Postings, decode_spans
 
 END = 2**62
 """``doc`` of a matcher that has no more documents."""
+
+_ONE = struct.Struct("<3H")  # one (position, start, end) posting value, 16 bits each
 
 
 class Matcher:
@@ -88,11 +92,28 @@ class TermMatcher(Matcher):
         spans = out.setdefault(self.node_id, [])
         value = self.value()
         if value is not None:
-            a = decode_spans(value)
-            if len(a) == 3:  # one occurrence, the usual case
-                spans.append((self.field, self.term, a[1], a[2]))
-            else:
-                spans.extend(zip(repeat(self.field), repeat(self.term), a[1::3], a[2::3]))
+            spans += term_spans(self.field, self.term, value)
+
+    def blocks(self) -> Iterator[tuple[tuple[int, ...], list[list[tuple]]]]:
+        """Every document of a fresh matcher with what :meth:`capture` would record there,
+        a block at a time: ``(document numbers, spans of each)`` (a lone term's hits in
+        bulk, without a call per document)."""
+        p, f, t = self.p, self.field, self.term
+        while not p.done:
+            ids, values = p.block_ids(), p.block_values()
+            yield ids, ([[] for _ in ids] if values is None
+                        else [term_spans(f, t, v) for v in values])
+            p.next_block()
+        self.doc = END
+
+
+def term_spans(field: str, term: str, value: bytes) -> list[tuple]:
+    """``(field, term, start, end)`` of each occurrence a posting value holds."""
+    if len(value) == 7 and value[0] == 2:  # one occurrence in 16 bits, the usual case
+        _p, s, e = _ONE.unpack_from(value, 1)
+        return [(field, term, s, e)]
+    a = decode_spans(value)
+    return list(zip(repeat(field), repeat(term), a[1::3], a[2::3]))
 
 
 class ListMatcher(Matcher):

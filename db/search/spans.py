@@ -18,7 +18,7 @@ place in the text: ``author:``, ``date:``, ``NOT ...``) or the list of hits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from db.fold import FOLD
 from db.search.analysis import analyze, stem, stems
@@ -57,11 +57,12 @@ class Doc:
     author: str = ""
     published: object = None
     length: int = 0
-    footnotes: list[tuple[int, int, int, str, str]] = field(default_factory=list)
-    memos: list[tuple[int, tuple[int, int] | None, str]] = field(default_factory=list)
-    regions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # (empty tuples until loaded: a batch makes thousands of Docs that need none)
+    footnotes: list[tuple[int, int, int, str, str]] | tuple = ()
+    memos: list[tuple[int, tuple[int, int] | None, str]] | tuple = ()
+    regions: dict[int, list[tuple[int, int]]] | None = None
     window: object = None  # for a huge source: (start, size) -> that part of the text
-    _cache: dict = field(default_factory=dict)
+    _cache: dict | None = None
 
     def raw(self, what: str, index: int) -> str:
         """The text ("body"), a footnote's, a memo's or the title."""
@@ -76,6 +77,8 @@ class Doc:
     def toks(self, what: str, index: int, stemmed: bool) -> list[tuple[str, int, int, int]]:
         """``(term, position, start, end)`` of the text, a footnote, a memo or the title."""
         key = (what, index, stemmed)
+        if self._cache is None:
+            self._cache = {}
         if key not in self._cache:
             terms, poss, starts, ends = analyze(self.raw(what, index))
             if stemmed:
@@ -128,13 +131,14 @@ class SpanFinder:
         ``captured`` is what the matchers recorded at the document; ``indexed_length``
         the length of the text the index saw.
         """
+        if self._single and doc.text is not None and indexed_length == doc.length:
+            spans = captured.get(self._single)  # the query's only node: nothing else to check
+            if spans and len(spans) == 1 and spans[0][0][0] == "b" and _is_term(doc.text,
+                                                                               *spans[0]):
+                return [Hit(doc.sid, spans[0][2], spans[0][3])]  # (body, body_stem)
         trusted = doc.text is None or (indexed_length == doc.length
                                        and (not any(captured.values())  # no spans to check
                                             or self._valid(doc, captured)))
-        if self._single and trusted and doc.text is not None:
-            spans = captured.get(self._single)
-            if spans and len(spans) == 1 and spans[0][0][0] == "b":  # body, body_stem
-                return [Hit(doc.sid, spans[0][2], spans[0][3])]
         found = self.hits(self.root, doc, captured, trusted)
         if found is None:
             return []
@@ -148,14 +152,7 @@ class SpanFinder:
     def _valid(self, doc: Doc, captured: dict) -> bool:
         """Whether every word span the postings gave in the text is that word."""
         text = doc.text
-        for spans in captured.values():
-            for f, term, s, e in spans:
-                if term is None or not f.startswith("body"):
-                    continue
-                folded = text[s:e].translate(FOLD)
-                if (stem(folded) if f == "body_stem" else folded) != term:
-                    return False
-        return True
+        return all(_is_term(text, *span) for spans in captured.values() for span in spans)
 
     def hits(self, node: Node, doc: Doc, cap: dict, trusted: bool) -> list[Hit] | None:
         """None, [] or hits; see the module docstring."""
@@ -168,7 +165,7 @@ class SpanFinder:
         if id(node) not in cap:
             return None
         if isinstance(node, Meta) and node.field == "code":
-            spans = {s for code in self.ev.codes[id(node)] for s in doc.regions.get(code, ())}
+            spans = {s for code in self.ev.codes[id(node)] for s in (doc.regions or {}).get(code, ())}
             return [Hit(doc.sid, s, e, "coded") for s, e in sorted(spans)] or None
         if isinstance(node, Meta | DateRange | Not):
             return []
@@ -213,6 +210,15 @@ class SpanFinder:
                 out += [_hit(doc, base, place, s, e) for s, e in
                         _find(doc.toks(base, i, stemmed), wanted, phrase, slop)]
         return out
+
+
+def _is_term(text: str, f: str, term: str | None, s: int, e: int) -> bool:
+    """Whether the span of the text is ``term`` (any span not of the text, or of a
+    phrase, whose words were checked one by one, is not checked here)."""
+    if term is None or not f.startswith("body"):
+        return True
+    folded = text[s:e].translate(FOLD)
+    return (stem(folded) if f == "body_stem" else folded) == term
 
 
 def _places(doc: Doc, base: str) -> list:
