@@ -26,7 +26,7 @@ from operator import itemgetter
 from db.errors import SearchError, SearchIndexError
 from db.search.evaluate import Evaluator, scoped
 from db.search.loading import load_docs, needs_of
-from db.search.matchers import END, FilterMatcher, TermMatcher
+from db.search.matchers import FilterMatcher
 from db.search.query import Node, parse
 from db.search.quotes import ALL, in_scope, quote_spans, split_scope
 from db.search.spans import Doc, Hit, SpanFinder
@@ -124,34 +124,18 @@ class SearchRun:
     def _leaf_stream(self, leaf, m) -> Iterator[tuple]:
         sids, whens, lengths = leaf.sids, leaf.whens, leaf.cols.lengths
         check, n = self.ev.check, 0
-        if not leaf.ordered:  # a small merged segment: gather, then sort
-            found = []
-            doc = m.next()
-            while doc < END:
-                cap: dict = {}
-                m.capture(cap)
-                found.append(((whens[doc], sids[doc]), sids[doc], lengths[doc], cap))
-                doc = m.next()
-            yield from sorted(found, key=itemgetter(0))
-            return
-        if isinstance(m, TermMatcher) and m.node_id:  # a lone term: its blocks in bulk
-            nid = m.node_id
-            for ids, spans in m.blocks():
+        found = []
+        for block in m.blocks():
+            n += len(block)
+            if n >= _CHECK_EVERY:
+                n = 0
                 check()
-                yield from [((whens[d], sids[d]), sids[d], lengths[d], {nid: sp})
-                            for d, sp in zip(ids, spans, strict=True)]
-            return
-        step, capture = m.next, m.capture
-        doc = step()
-        while doc < END:
-            n += 1
-            if n % _CHECK_EVERY == 0:
-                check()
-            cap = {}
-            capture(cap)
-            sid = sids[doc]
-            yield (whens[doc], sid), sid, lengths[doc], cap
-            doc = step()
+            rows = [((whens[d], sids[d]), sids[d], lengths[d], cap) for d, cap in block]
+            if leaf.ordered:
+                yield from rows
+            else:  # a small merged segment: gather, then sort
+                found += rows
+        yield from sorted(found, key=itemgetter(0))
 
     def _next_matches(self, count: int) -> list[tuple]:
         if self._stream is None:
@@ -290,9 +274,12 @@ def _flat(s: str) -> str:
 
 def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
     """The concordance line of ``hit`` in ``doc``."""
-    s, e, prefix = hit.start, hit.end, ""
-    if hit.where == "text" and doc.text is not None:  # the usual case, first
+    s, e, prefix, where = hit.start, hit.end, "", hit.where
+    if doc.text is not None and (where == "text" or where == "source"):  # usual cases first
         text = doc.text
+        if where == "source":
+            return KwicRow(hit, "", "", _flat(text[:width * 2]), doc.title, doc.author,
+                           doc.published)
         return KwicRow(hit, _flat(text[s - width if s > width else 0:s]), text[s:e],
                        _flat(text[e:e + width]), doc.title, doc.author, doc.published)
     if hit.where == "footnote":

@@ -7,31 +7,21 @@ words that may be in them, memos for ``memo:``, coded passages for ``code:``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Coding, Excerpt, Footnote, Memo, Source
 from db.search.documents import HUGE, memo_text, published_time
-from db.search.query import Meta, Node, Pattern, Phrase, Words
+from db.search.query import Meta, Node, Pattern, Phrase, Words, walk
 from db.search.spans import Doc
 
 _CHUNK = 900  # ids per IN list (SQLite allows 999 parameters in old builds)
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    yield node
-    for c in getattr(node, "children", ()):
-        yield from _walk(c)
-    if getattr(node, "child", None) is not None:
-        yield from _walk(node.child)
-
-
 def needs_of(tree: Node) -> set[str]:
     """What besides the sources' rows locating this query's hits needs."""
     needs = set()
-    for n in _walk(tree):
+    for n in walk(tree):
         if isinstance(n, Words | Pattern | Phrase) and n.field in ("text", "note"):
             needs.add("notes")
         if isinstance(n, Words | Pattern | Phrase) and n.field == "memo":

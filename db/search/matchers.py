@@ -56,6 +56,18 @@ class Matcher:
         if self.node_id:
             out.setdefault(self.node_id, [])
 
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        """Every document of a fresh matcher with what :meth:`capture` records there, as
+        lists of ``(document, captured)``: one document at a time here (a matcher that
+        does work per document does no more than it is asked for); simple matchers give
+        whole blocks, without a call per document."""
+        doc, capture = self.next(), self.capture
+        while doc < END:
+            cap: dict = {}
+            capture(cap)
+            yield [(doc, cap)]
+            doc = self.next()
+
 
 class TermMatcher(Matcher):
     """One term's posting list in one field."""
@@ -94,15 +106,17 @@ class TermMatcher(Matcher):
         if value is not None:
             spans += term_spans(self.field, self.term, value)
 
-    def blocks(self) -> Iterator[tuple[tuple[int, ...], list[list[tuple]]]]:
-        """Every document of a fresh matcher with what :meth:`capture` would record there,
-        a block at a time: ``(document numbers, spans of each)`` (a lone term's hits in
-        bulk, without a call per document)."""
-        p, f, t = self.p, self.field, self.term
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        p, f, t, nid = self.p, self.field, self.term, self.node_id
         while not p.done:
             ids, values = p.block_ids(), p.block_values()
-            yield ids, ([[] for _ in ids] if values is None
-                        else [term_spans(f, t, v) for v in values])
+            if not nid:
+                yield [(d, {}) for d in ids]
+            elif values is None:
+                yield [(d, {nid: []}) for d in ids]
+            else:
+                yield [(d, {nid: term_spans(f, t, v)}) for d, v in zip(ids, values,
+                                                                        strict=True)]
             p.next_block()
         self.doc = END
 
@@ -132,6 +146,10 @@ class ListMatcher(Matcher):
         self.doc = self.docs[self.i] if self.i < len(self.docs) else END
         return self.doc
 
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        yield from _listed(self.docs, self.node_id)
+        self.doc = END
+
 
 class RangeMatcher(Matcher):
     """Every document number in ``[lo, hi)``."""
@@ -148,6 +166,16 @@ class RangeMatcher(Matcher):
         target = max(target, self.lo)
         self.doc = target if target < self.hi else END
         return self.doc
+
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        yield from _listed(range(self.lo, self.hi), self.node_id)
+        self.doc = END
+
+
+def _listed(docs, node_id: int, size: int = 64) -> Iterator[list[tuple[int, dict]]]:
+    """``docs`` with an empty capture each (or none without a node), ``size`` at a time."""
+    for i in range(0, len(docs), size):
+        yield [(d, {node_id: []} if node_id else {}) for d in docs[i:i + size]]
 
 
 class OrMatcher(Matcher):
@@ -273,6 +301,17 @@ class FilterMatcher(Matcher):
     def capture(self, out: dict) -> None:
         super().capture(out)
         self.child.capture(out)
+
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        keep, nid = self.keep, self.node_id
+        for block in self.child.blocks():
+            kept = [(d, cap) for d, cap in block if keep(d)]
+            if nid:
+                for _d, cap in kept:
+                    cap.setdefault(nid, [])
+            if kept:
+                yield kept
+        self.doc = END
 
 
 class Nothing(Matcher):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from db.fold import FOLD
 from db.search.analysis import analyze, stem, stems
-from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words
+from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words, walk
 
 WHERE_ORDER = {"text": 0, "coded": 0, "footnote": 1, "title": 2, "memo": 3, "source": 4}
 
@@ -124,6 +124,8 @@ class SpanFinder:
         # A query of one text node (a word, phrase or pattern): a source with one trusted
         # hit in its text takes it as is (what hits() would find, without the walk).
         self._single = id(root) if isinstance(root, Words) and root.field != "author" else 0
+        # A query of no place at all (dates, authors, keywords): every source as a whole.
+        self._whole = not any(_placed(n) for n in walk(root))
 
     def doc_hits(self, doc: Doc, captured: dict, indexed_length: int) -> list[Hit]:
         """Every hit of the query in ``doc``, in reading order; [] if it does not match.
@@ -131,6 +133,8 @@ class SpanFinder:
         ``captured`` is what the matchers recorded at the document; ``indexed_length``
         the length of the text the index saw.
         """
+        if self._whole:
+            return [Hit(doc.sid, 0, 0, "source")]
         if self._single and doc.text is not None and indexed_length == doc.length:
             spans = captured.get(self._single)  # the query's only node: nothing else to check
             if spans and len(spans) == 1 and spans[0][0][0] == "b" and _is_term(doc.text,
@@ -210,6 +214,13 @@ class SpanFinder:
                 out += [_hit(doc, base, place, s, e) for s, e in
                         _find(doc.toks(base, i, stemmed), wanted, phrase, slop)]
         return out
+
+
+def _placed(node: Node) -> bool:
+    """Whether ``node`` may match at places in a source (words, not ``author:``; codes)."""
+    if isinstance(node, Meta):
+        return node.field == "code"
+    return isinstance(node, Words) and node.field != "author"
 
 
 def _is_term(text: str, f: str, term: str | None, s: int, e: int) -> bool:
