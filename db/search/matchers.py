@@ -20,7 +20,6 @@ import struct
 from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import repeat
-from operator import sub
 
 from db.search.postings import Postings, decode_spans
 
@@ -119,6 +118,24 @@ class TermMatcher(Matcher):
                                                                         strict=True)]
             p.next_block()
         self.doc = END
+
+
+def _positions(value: bytes):
+    """The positions a posting value holds."""
+    if len(value) == 7 and value[0] == 2:  # one occurrence in 16 bits
+        return (value[1] | value[2] << 8,)
+    return decode_spans(value)[0::3]
+
+
+def _lined_up(values: list[bytes]) -> bool:
+    """Whether the words (their posting values, in the phrase's order) stand at
+    consecutive positions somewhere."""
+    starts = set(_positions(values[0]))
+    for k, v in enumerate(values[1:], 1):
+        starts.intersection_update([p - k for p in _positions(v)])
+        if not starts:
+            return False
+    return True
 
 
 def term_spans(field: str, term: str, value: bytes) -> list[tuple]:
@@ -261,18 +278,15 @@ class PhraseMatcher(AndMatcher):
         self.found: list[tuple[int, int]] = []
 
     def confirm(self, doc: int) -> bool:
-        by_term = self.by_term
-        if self.slop <= 0:  # cheap first: do the words' positions line up at all?
-            starts = set(decode_spans(by_term[self.terms[0]].value())[0::3])
-            for k, t in enumerate(self.terms[1:], 1):  # (most candidates fail here)
-                starts.intersection_update(map(sub, decode_spans(by_term[t].value())[0::3],
-                                               repeat(k)))
-                if not starts:
-                    return False
-        arrays = {t: decode_spans(m.value()) for t, m in by_term.items()}
+        values = {t: m.value() for t, m in self.by_term.items()}
+        if self.slop <= 0 and not _lined_up([values[t] for t in self.terms]):
+            return False  # (most candidates fail there, without decoding every span)
         from db.search.spans import occurrences
 
-        occ = {t: list(zip(a[0::3], a[1::3], a[2::3], strict=True)) for t, a in arrays.items()}
+        occ = {}
+        for t, v in values.items():
+            a = decode_spans(v)
+            occ[t] = list(zip(a[0::3], a[1::3], a[2::3], strict=True))
         self.found = occurrences([occ[t] for t in self.terms], self.slop)
         return bool(self.found)
 
