@@ -24,8 +24,9 @@ from itertools import islice
 from operator import itemgetter
 
 from db.errors import SearchError, SearchIndexError
+from db.search.documents import published_time
 from db.search.evaluate import Evaluator, scoped
-from db.search.loading import load_docs, needs_of
+from db.search.loading import doc_of, load_docs, needs_of, source_rows
 from db.search.matchers import FilterMatcher
 from db.search.query import Node, parse
 from db.search.quotes import ALL, in_scope, quote_spans, split_scope
@@ -190,20 +191,47 @@ class SearchRun:
 
     def _locate(self, matches: list[tuple]) -> list[SourceHits]:
         sids = [m[1] for m in matches]
-        docs = load_docs(self.session, sids, self._needs_now(), self.ev.codes)
+        needs = self._needs_now()
+        if self.finder.single and not needs and self.quotes == ALL:
+            return self._locate_lone(matches, sids)
+        docs = load_docs(self.session, sids, needs, self.ev.codes)
         quoted = quote_spans(self.session, sids) if self.quotes != ALL else None
-        doc_hits, out = self.finder.doc_hits, []
+        out: list[SourceHits] = []
         for _key, sid, length, cap in matches:
             doc = docs.get(sid)
-            if doc is None:  # removed since the index saw it
-                continue
-            hits = doc_hits(doc, cap, length)
-            if quoted is not None:
-                hits = in_scope(hits, quoted.get(sid, []), self.quotes)
-            if hits:
-                out.append(SourceHits(sid, doc.title, doc.author, doc.published,
-                                      [kwic(doc, h) for h in hits]))
+            if doc is not None:  # (else removed since the index saw it)
+                self._add(out, doc, cap, length, quoted)
         return out
+
+    def _locate_lone(self, matches: list[tuple], sids: list[int]) -> list[SourceHits]:
+        """:meth:`_locate` for a query of one word, phrase or pattern needing nothing but
+        the sources' rows: most sources hold one hit, which the index locates exactly,
+        and whose row is made straight from the source's (the others as any query's)."""
+        rows, out = source_rows(self.session, sids), []
+        lone = self.finder.lone_span
+        for _key, sid, length, cap in matches:
+            r = rows.get(sid)
+            if r is None:  # removed since the index saw it
+                continue
+            _sid, text, title, author, published, size = r
+            span = lone(text, size, length, cap)
+            if span is None:
+                self._add(out, doc_of(self.session, r), cap, length)
+                continue
+            title, author, when = title or "", author or "", published_time(published)
+            out.append(SourceHits(sid, title, author, when, [
+                text_row(Hit(sid, span[0], span[1]), text, title, author, when)]))
+        return out
+
+    def _add(self, out: list[SourceHits], doc: Doc, cap: dict, length: int,
+             quoted: dict | None = None) -> None:
+        """The source's hits and their rows, if any, added to ``out``."""
+        hits = self.finder.doc_hits(doc, cap, length)
+        if quoted is not None:
+            hits = in_scope(hits, quoted.get(doc.sid, []), self.quotes)
+        if hits:
+            out.append(SourceHits(doc.sid, doc.title, doc.author, doc.published,
+                                  [kwic(doc, h) for h in hits]))
 
     def _needs_now(self) -> set[str]:
         """What to load besides the sources: footnotes and memos only if the index
@@ -272,16 +300,22 @@ def _flat(s: str) -> str:
     return _SPACES.sub(" ", s) if ("\n" in s or "\t" in s or "  " in s) else s
 
 
+def text_row(hit: Hit, text: str, title: str, author: str, published: dt.datetime | None,
+             width: int = CONTEXT) -> KwicRow:
+    """The concordance line of a hit in the text ``text`` of a source."""
+    s, e = hit.start, hit.end
+    return KwicRow(hit, _flat(text[s - width if s > width else 0:s]), text[s:e],
+                   _flat(text[e:e + width]), title, author, published)
+
+
 def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
     """The concordance line of ``hit`` in ``doc``."""
     s, e, prefix, where = hit.start, hit.end, "", hit.where
     if doc.text is not None and (where == "text" or where == "source"):  # usual cases first
-        text = doc.text
         if where == "source":
-            return KwicRow(hit, "", "", _flat(text[:width * 2]), doc.title, doc.author,
+            return KwicRow(hit, "", "", _flat(doc.text[:width * 2]), doc.title, doc.author,
                            doc.published)
-        return KwicRow(hit, _flat(text[s - width if s > width else 0:s]), text[s:e],
-                       _flat(text[e:e + width]), doc.title, doc.author, doc.published)
+        return text_row(hit, doc.text, doc.title, doc.author, doc.published, width)
     if hit.where == "footnote":
         fn = next(f for f in doc.footnotes if f[0] == hit.ref)
         text, (s, e), prefix = fn[4], hit.inner, f"[{fn[3]}] "

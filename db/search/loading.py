@@ -7,6 +7,8 @@ words that may be in them, memos for ``memo:``, coded passages for ``code:``.
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,9 @@ from db.search.documents import HUGE, memo_text, published_time
 from db.search.query import Meta, Node, Pattern, Phrase, Words, walk
 from db.search.spans import Doc
 
-_CHUNK = 900  # ids per IN list (SQLite allows 999 parameters in old builds)
+# ids per IN list: a batch in one query (SQLite allows 32,766 parameters since 3.32, 999
+# before)
+_CHUNK = 30_000 if sqlite3.sqlite_version_info >= (3, 32) else 900
 
 
 def needs_of(tree: Node) -> set[str]:
@@ -40,10 +44,10 @@ def _sources_sql(mark: str, n: int) -> str:
             f"WHERE id IN ({', '.join([mark] * n)})")
 
 
-def load_docs(session: Session, sids: list[int], needs: set[str],
-              codes: dict[int, set[int]]) -> dict[int, Doc]:
-    """The sources ``sids`` (those that still exist), with what ``needs`` names."""
-    docs: dict[int, Doc] = {}
+def source_rows(session: Session, sids: list[int]) -> dict[int, tuple]:
+    """``(id, text or None if huge, title, author, published, length)`` of the sources
+    ``sids`` that still exist, by id."""
+    rows: dict[int, tuple] = {}
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.connection.cursor()
@@ -51,14 +55,25 @@ def load_docs(session: Session, sids: list[int], needs: set[str],
         for i in range(0, len(sids), _CHUNK):
             chunk = sids[i:i + _CHUNK]
             cursor.execute(_sources_sql(mark, len(chunk)), chunk)
-            for sid, body, title, author, published, length in cursor.fetchall():
-                docs[sid] = Doc(sid, body, title or "", author or "",
-                                published_time(published), length)
+            rows.update({r[0]: r for r in cursor.fetchall()})
     finally:
         cursor.close()
-    for doc in docs.values():
-        if doc.text is None:
-            doc.window = _window_reader(session, doc.sid)
+    return rows
+
+
+def doc_of(session: Session, row: tuple) -> Doc:
+    """A source's row (:func:`source_rows`) as a :class:`Doc`."""
+    sid, body, title, author, published, length = row
+    doc = Doc(sid, body, title or "", author or "", published_time(published), length)
+    if body is None:
+        doc.window = _window_reader(session, sid)
+    return doc
+
+
+def load_docs(session: Session, sids: list[int], needs: set[str],
+              codes: dict[int, set[int]]) -> dict[int, Doc]:
+    """The sources ``sids`` (those that still exist), with what ``needs`` names."""
+    docs = {sid: doc_of(session, r) for sid, r in source_rows(session, sids).items()}
     if docs and "notes" in needs:
         _load_notes(session, docs)
     if docs and "memos" in needs:

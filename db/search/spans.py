@@ -123,7 +123,7 @@ class SpanFinder:
         self.root, self.ev = root, evaluator
         # A query of one text node (a word, phrase or pattern): a source with one trusted
         # hit in its text takes it as is (what hits() would find, without the walk).
-        self._single = id(root) if isinstance(root, Words) and root.field != "author" else 0
+        self.single = id(root) if isinstance(root, Words) and root.field != "author" else 0
         # A query of no place at all (dates, authors, keywords): every source as a whole.
         self._whole = not any(_placed(n) for n in walk(root))
 
@@ -135,11 +135,9 @@ class SpanFinder:
         """
         if self._whole:
             return [Hit(doc.sid, 0, 0, "source")]
-        if self._single and doc.text is not None and indexed_length == doc.length:
-            spans = captured.get(self._single)  # the query's only node: nothing else to check
-            if spans and len(spans) == 1 and spans[0][0][0] == "b" and _is_term(doc.text,
-                                                                               *spans[0]):
-                return [Hit(doc.sid, spans[0][2], spans[0][3])]  # (body, body_stem)
+        if self.single and (one := self.lone_span(doc.text, doc.length, indexed_length,
+                                                   captured)):
+            return [Hit(doc.sid, *one)]
         trusted = doc.text is None or (indexed_length == doc.length
                                        and (not any(captured.values())  # no spans to check
                                             or self._valid(doc, captured)))
@@ -152,6 +150,20 @@ class SpanFinder:
             return found
         return sorted(set(found), key=lambda h: (WHERE_ORDER[h.where], h.start, h.end,
                                                 h.ref, h.inner or (0, 0)))
+
+    def lone_span(self, text: str | None, length: int, indexed_length: int,
+                  captured: dict) -> tuple[int, int] | None:
+        """For a query of one text node, a source's one hit in its text (``text`` and
+        ``length`` as the database holds them) when that is all the postings found there
+        and the index can be trusted for it; otherwise None (use :meth:`doc_hits`)."""
+        if text is None or indexed_length != length:
+            return None
+        spans = captured.get(self.single)  # the query's only node: nothing else to check
+        if spans and len(spans) == 1:
+            f, term, s, e = spans[0]
+            if f[0] == "b" and _is_term(text, f, term, s, e):  # (body, body_stem)
+                return s, e
+        return None
 
     def _valid(self, doc: Doc, captured: dict) -> bool:
         """Whether every word span the postings gave in the text is that word."""
@@ -169,7 +181,8 @@ class SpanFinder:
         if id(node) not in cap:
             return None
         if isinstance(node, Meta) and node.field == "code":
-            spans = {s for code in self.ev.codes[id(node)] for s in (doc.regions or {}).get(code, ())}
+            regions = doc.regions or {}
+            spans = {s for code in self.ev.codes[id(node)] for s in regions.get(code, ())}
             return [Hit(doc.sid, s, e, "coded") for s, e in sorted(spans)] or None
         if isinstance(node, Meta | DateRange | Not):
             return []
