@@ -241,7 +241,8 @@ def _is_term(text: str, f: str, term: str | None, s: int, e: int) -> bool:
     phrase, whose words were checked one by one, is not checked here)."""
     if term is None or not f.startswith("body"):
         return True
-    folded = text[s:e].translate(FOLD)
+    word = text[s:e]
+    folded = word.lower() if word.isascii() else word.translate(FOLD)  # (same on ASCII)
     return (stem(folded) if f == "body_stem" else folded) == term
 
 
