@@ -159,7 +159,7 @@ class SearchRun:
                         raise SearchError("the search was cancelled")
                     found = self._locate(matches)
                 self.total_sources += len(found)
-                self.total_hits += sum(len(h.rows) for h in found)
+                self.total_hits += sum([len(h.rows) for h in found])
                 yield found
                 step = size
             self.finished = True
@@ -192,8 +192,8 @@ class SearchRun:
     def _locate(self, matches: list[tuple]) -> list[SourceHits]:
         sids = [m[1] for m in matches]
         needs = self._needs_now()
-        if self.finder.single and not needs and self.quotes == ALL:
-            return self._locate_lone(matches, sids)
+        if self.finder.quick and not needs and self.quotes == ALL:
+            return self._locate_quick(matches, sids)
         docs = load_docs(self.session, sids, needs, self.ev.codes)
         quoted = quote_spans(self.session, sids) if self.quotes != ALL else None
         out: list[SourceHits] = []
@@ -203,24 +203,25 @@ class SearchRun:
                 self._add(out, doc, cap, length, quoted)
         return out
 
-    def _locate_lone(self, matches: list[tuple], sids: list[int]) -> list[SourceHits]:
-        """:meth:`_locate` for a query of one word, phrase or pattern needing nothing but
-        the sources' rows: most sources hold one hit, which the index locates exactly,
-        and whose row is made straight from the source's (the others as any query's)."""
+    def _locate_quick(self, matches: list[tuple], sids: list[int]) -> list[SourceHits]:
+        """:meth:`_locate` for a query that needs nothing but the sources' rows (see
+        :meth:`SpanFinder.quick_hit`): a source with one hit the index locates exactly,
+        or none but the source itself, has its row made straight from the source's (the
+        others as any query's)."""
         rows, out = source_rows(self.session, sids), []
-        lone = self.finder.lone_span
+        quick = self.finder.quick_hit
         for _key, sid, length, cap in matches:
             r = rows.get(sid)
             if r is None:  # removed since the index saw it
                 continue
             _sid, text, title, author, published, size = r
-            span = lone(text, size, length, cap)
-            if span is None:
+            hit = quick(sid, text, size, length, cap)
+            if hit is None:
                 self._add(out, doc_of(self.session, r), cap, length)
                 continue
             title, author, when = title or "", author or "", published_time(published)
-            out.append(SourceHits(sid, title, author, when, [
-                text_row(Hit(sid, span[0], span[1]), text, title, author, when)]))
+            out.append(SourceHits(sid, title, author, when,
+                                  [text_row(hit, text, title, author, when)]))
         return out
 
     def _add(self, out: list[SourceHits], doc: Doc, cap: dict, length: int,
@@ -302,7 +303,10 @@ def _flat(s: str) -> str:
 
 def text_row(hit: Hit, text: str, title: str, author: str, published: dt.datetime | None,
              width: int = CONTEXT) -> KwicRow:
-    """The concordance line of a hit in the text ``text`` of a source."""
+    """The concordance line of a hit in the text ``text`` of a source, or of the source
+    as a whole (``where`` "source": the beginning of the text)."""
+    if hit.where == "source":
+        return KwicRow(hit, "", "", _flat(text[:width * 2]), title, author, published)
     s, e = hit.start, hit.end
     return KwicRow(hit, _flat(text[s - width if s > width else 0:s]), text[s:e],
                    _flat(text[e:e + width]), title, author, published)
@@ -312,9 +316,6 @@ def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
     """The concordance line of ``hit`` in ``doc``."""
     s, e, prefix, where = hit.start, hit.end, "", hit.where
     if doc.text is not None and (where == "text" or where == "source"):  # usual cases first
-        if where == "source":
-            return KwicRow(hit, "", "", _flat(doc.text[:width * 2]), doc.title, doc.author,
-                           doc.published)
         return text_row(hit, doc.text, doc.title, doc.author, doc.published, width)
     if hit.where == "footnote":
         fn = next(f for f in doc.footnotes if f[0] == hit.ref)

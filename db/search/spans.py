@@ -123,9 +123,11 @@ class SpanFinder:
         self.root, self.ev = root, evaluator
         # A query of one text node (a word, phrase or pattern): a source with one trusted
         # hit in its text takes it as is (what hits() would find, without the walk).
-        self.single = id(root) if isinstance(root, Words) and root.field != "author" else 0
+        self._single = id(root) if isinstance(root, Words) and root.field != "author" else 0
         # A query of no place at all (dates, authors, keywords): every source as a whole.
         self._whole = not any(_placed(n) for n in walk(root))
+        self.quick = bool(self._single or self._whole)
+        """Whether :meth:`quick_hit` may find a source's hit."""
 
     def doc_hits(self, doc: Doc, captured: dict, indexed_length: int) -> list[Hit]:
         """Every hit of the query in ``doc``, in reading order; [] if it does not match.
@@ -133,11 +135,9 @@ class SpanFinder:
         ``captured`` is what the matchers recorded at the document; ``indexed_length``
         the length of the text the index saw.
         """
-        if self._whole:
-            return [Hit(doc.sid, 0, 0, "source")]
-        if self.single and (one := self.lone_span(doc.text, doc.length, indexed_length,
-                                                   captured)):
-            return [Hit(doc.sid, *one)]
+        if self.quick and (one := self.quick_hit(doc.sid, doc.text, doc.length,
+                                                 indexed_length, captured)):
+            return [one]
         trusted = doc.text is None or (indexed_length == doc.length
                                        and (not any(captured.values())  # no spans to check
                                             or self._valid(doc, captured)))
@@ -151,18 +151,24 @@ class SpanFinder:
         return sorted(set(found), key=lambda h: (WHERE_ORDER[h.where], h.start, h.end,
                                                 h.ref, h.inner or (0, 0)))
 
-    def lone_span(self, text: str | None, length: int, indexed_length: int,
-                  captured: dict) -> tuple[int, int] | None:
-        """For a query of one text node, a source's one hit in its text (``text`` and
-        ``length`` as the database holds them) when that is all the postings found there
-        and the index can be trusted for it; otherwise None (use :meth:`doc_hits`)."""
-        if text is None or indexed_length != length:
+    def quick_hit(self, sid: int, text: str | None, length: int, indexed_length: int,
+                  captured: dict) -> Hit | None:
+        """A source's only hit when it needs nothing but the index and the source's text
+        (``text`` and ``length`` as the database holds them; None for a huge source): a
+        query of no place matches the source as a whole; a query of one text node that
+        the postings found once in the text, where the index can be trusted, has that
+        hit. Otherwise None (then :meth:`doc_hits` finds the hits)."""
+        if text is None:
             return None
-        spans = captured.get(self.single)  # the query's only node: nothing else to check
+        if self._whole:
+            return Hit(sid, 0, 0, "source")
+        if indexed_length != length:
+            return None
+        spans = captured.get(self._single)  # the query's only node: nothing else to check
         if spans and len(spans) == 1:
             f, term, s, e = spans[0]
             if f[0] == "b" and _is_term(text, f, term, s, e):  # (body, body_stem)
-                return s, e
+                return Hit(sid, s, e)
         return None
 
     def _valid(self, doc: Doc, captured: dict) -> bool:
