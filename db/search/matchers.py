@@ -74,27 +74,30 @@ class TermMatcher(Matcher):
     def __init__(self, postings: Postings, node_id: int = 0, field: str = "", term: str = ""):
         self.p, self.node_id, self.field, self.term = postings, node_id, field, term
         self.ids: tuple = ()
+        self.values: tuple | None = None  # the current block's
         self.i = 0
 
     def cost(self) -> int:
         return self.p.df
 
     def advance(self, target: int) -> int:
-        p = self.p
         if self.doc >= target:
             return self.doc
-        if p.done or not p.skip_to(target):
+        p = self.p
+        if (p.done or target > p.maxid) and (p.done or not p.skip_to(target)):
             self.doc = END
             return END
-        if self.ids is not p.ids or not self.ids:
-            self.ids, self.i = p.block_ids(), 0
-        self.i = bisect_left(self.ids, target, self.i)  # found: skip_to saw maxid >= target
-        self.doc = self.ids[self.i]
+        ids = self.ids
+        if ids is not p.ids or not ids:
+            ids, self.values, self.i = p.block_ids(), p.block_values(), 0
+            self.ids = ids
+        self.i = bisect_left(ids, target, self.i)  # found: skip_to saw maxid >= target
+        self.doc = ids[self.i]
         return self.doc
 
     def value(self) -> bytes | None:
         """The posting value at the current document."""
-        values = self.p.block_values()
+        values = self.values
         return None if values is None else values[self.i]
 
     def capture(self, out: dict) -> None:
@@ -274,18 +277,18 @@ class PhraseMatcher(AndMatcher):
                  node_id: int, field: str):
         super().__init__(list(matchers.values()))
         self.terms, self.by_term, self.slop = terms, matchers, slop
+        self.in_order = [matchers[t] for t in terms]  # a repeated word's matcher repeated
         self.node_id, self.field = node_id, field
         self.found: list[tuple[int, int]] = []
 
     def confirm(self, doc: int) -> bool:
-        values = {t: m.value() for t, m in self.by_term.items()}
-        if self.slop <= 0 and not _lined_up([values[t] for t in self.terms]):
+        if self.slop <= 0 and not _lined_up([m.value() for m in self.in_order]):
             return False  # (most candidates fail there, without decoding every span)
         from db.search.spans import occurrences
 
         occ = {}
-        for t, v in values.items():
-            a = decode_spans(v)
+        for t, m in self.by_term.items():
+            a = decode_spans(m.value())
             occ[t] = list(zip(a[0::3], a[1::3], a[2::3], strict=True))
         self.found = occurrences([occ[t] for t in self.terms], self.slop)
         return bool(self.found)
