@@ -253,7 +253,8 @@ class AndMatcher(Matcher):
                     doc = lead.advance(d)
                     break
             else:
-                if not any(x.advance(doc) == doc for x in self.excluded) and self.confirm(doc):
+                if (not self.excluded or not any(x.advance(doc) == doc for x in self.excluded)) \
+                        and self.confirm(doc):
                     break
                 doc = lead.advance(doc + 1)
         self.doc = doc
