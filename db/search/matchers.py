@@ -133,6 +133,12 @@ def _positions(value: bytes):
 def _lined_up(values: list[bytes]) -> bool:
     """Whether the words (their posting values, in the phrase's order) stand at
     consecutive positions somewhere."""
+    if len(values) == 2:  # the usual phrase: one word's position next to the other's
+        a, b = _positions(values[0]), _positions(values[1])
+        if len(b) == 1:
+            return b[0] - 1 in a
+        if len(a) == 1:
+            return a[0] + 1 in b
     starts = set(_positions(values[0]))
     for k, v in enumerate(values[1:], 1):
         starts.intersection_update([p - k for p in _positions(v)])

@@ -75,6 +75,8 @@ def test_hashtag_whole_and_by_part(ids, find):
 def test_phrase_and_proximity(ids, find):
     assert spans(find('"aid convoy"')) == [(ids["art"], "aid convoy")]
     assert find('"convoy aid"') == []
+    assert spans(find('"the aid"')) == [(ids["art"], "The aid")]  # a word there 3 times
+    assert spans(find('"the convoy"')) == [(ids["art"], "the convoy")]  # both many times
     assert spans(find('"fallujah airstrikes"~3')) == [  # in any order
         (ids["art"], "Fallujah after heavy airstrikes"), (ids["art"], "airstrikes [1]. Fallujah")]
     assert find('"families camps"~1') == []
