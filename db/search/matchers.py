@@ -84,7 +84,7 @@ class TermMatcher(Matcher):
         if self.doc >= target:
             return self.doc
         p = self.p
-        if (p.done or target > p.maxid) and (p.done or not p.skip_to(target)):
+        if p.done or (target > p.maxid and not p.skip_to(target)):  # (else in this block)
             self.doc = END
             return END
         ids = self.ids
