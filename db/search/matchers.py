@@ -26,6 +26,7 @@ from db.search.postings import Postings, decode_spans
 END = 2**62
 """``doc`` of a matcher that has no more documents."""
 
+_PART = 32  # documents a block of documents is given in (Matcher.blocks)
 _ONE = struct.Struct("<3H")  # one (position, start, end) posting value, 16 bits each
 
 
@@ -112,13 +113,12 @@ class TermMatcher(Matcher):
         p, f, t, nid = self.p, self.field, self.term, self.node_id
         while not p.done:
             ids, values = p.block_ids(), p.block_values()
-            if not nid:
-                yield [(d, {}) for d in ids]
-            elif values is None:
-                yield [(d, {nid: []}) for d in ids]
-            else:
-                yield [(d, {nid: term_spans(f, t, v)}) for d, v in zip(ids, values,
-                                                                        strict=True)]
+            if not nid or values is None:
+                yield from _listed(ids, nid)
+            else:  # (a part at a time: a first screen decodes little more than it shows)
+                for i in range(0, len(ids), _PART):
+                    yield [(d, {nid: term_spans(f, t, v)}) for d, v in
+                           zip(ids[i:i + _PART], values[i:i + _PART], strict=True)]
             p.next_block()
         self.doc = END
 
@@ -198,10 +198,10 @@ class RangeMatcher(Matcher):
         self.doc = END
 
 
-def _listed(docs, node_id: int, size: int = 64) -> Iterator[list[tuple[int, dict]]]:
-    """``docs`` with an empty capture each (or none without a node), ``size`` at a time."""
-    for i in range(0, len(docs), size):
-        yield [(d, {node_id: []} if node_id else {}) for d in docs[i:i + size]]
+def _listed(docs, node_id: int) -> Iterator[list[tuple[int, dict]]]:
+    """``docs`` with an empty capture each (or none without a node), a part at a time."""
+    for i in range(0, len(docs), _PART):
+        yield [(d, {node_id: []} if node_id else {}) for d in docs[i:i + _PART]]
 
 
 class OrMatcher(Matcher):
