@@ -147,6 +147,15 @@ def _lined_up(values: list[bytes]) -> bool:
     return True
 
 
+def _near(values: list[bytes], slop: int) -> bool:
+    """Whether two words may stand within ``slop`` words of each other (more words: the
+    full check decides)."""
+    if len(values) != 2:
+        return True
+    b = _positions(values[1])
+    return any(abs(x - y) <= slop + 1 for x in _positions(values[0]) for y in b)
+
+
 def term_spans(field: str, term: str, value: bytes) -> list[tuple]:
     """``(field, term, start, end)`` of each occurrence a posting value holds."""
     if len(value) == 7 and value[0] == 2:  # one occurrence in 16 bits, the usual case
@@ -289,7 +298,8 @@ class PhraseMatcher(AndMatcher):
         self.found: list[tuple[int, int]] = []
 
     def confirm(self, doc: int) -> bool:
-        if self.slop <= 0 and not _lined_up([m.value() for m in self.in_order]):
+        values = [m.value() for m in self.in_order]
+        if not (_lined_up(values) if self.slop <= 0 else _near(values, self.slop)):
             return False  # (most candidates fail there, without decoding every span)
         from db.search.spans import occurrences
 
