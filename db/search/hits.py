@@ -24,9 +24,10 @@ from itertools import islice
 from operator import itemgetter
 
 from db.errors import SearchError, SearchIndexError
+from db.search.documents import published_time
 from db.search.evaluate import Evaluator, scoped
-from db.search.loading import load_docs, needs_of
-from db.search.matchers import END, FilterMatcher
+from db.search.loading import doc_of, load_docs, needs_of, source_rows
+from db.search.matchers import FilterMatcher
 from db.search.query import Node, parse
 from db.search.quotes import ALL, in_scope, quote_spans, split_scope
 from db.search.spans import Doc, Hit, SpanFinder
@@ -124,27 +125,18 @@ class SearchRun:
     def _leaf_stream(self, leaf, m) -> Iterator[tuple]:
         sids, whens, lengths = leaf.sids, leaf.whens, leaf.cols.lengths
         check, n = self.ev.check, 0
-        if not leaf.ordered:  # a small merged segment: gather, then sort
-            found = []
-            doc = m.next()
-            while doc < END:
-                cap: dict = {}
-                m.capture(cap)
-                found.append(((whens[doc], sids[doc]), sids[doc], lengths[doc], cap))
-                doc = m.next()
-            yield from sorted(found, key=itemgetter(0))
-            return
-        step, capture = m.next, m.capture
-        doc = step()
-        while doc < END:
-            n += 1
-            if n % _CHECK_EVERY == 0:
+        found = []
+        for block in m.blocks():
+            n += len(block)
+            if n >= _CHECK_EVERY:
+                n = 0
                 check()
-            cap = {}
-            capture(cap)
-            sid = sids[doc]
-            yield (whens[doc], sid), sid, lengths[doc], cap
-            doc = step()
+            rows = [((whens[d], sids[d]), sids[d], lengths[d], cap) for d, cap in block]
+            if leaf.ordered:
+                yield from rows
+            else:  # a small merged segment: gather, then sort
+                found += rows
+        yield from sorted(found, key=itemgetter(0))
 
     def _next_matches(self, count: int) -> list[tuple]:
         if self._stream is None:
@@ -167,7 +159,7 @@ class SearchRun:
                         raise SearchError("the search was cancelled")
                     found = self._locate(matches)
                 self.total_sources += len(found)
-                self.total_hits += sum(len(h.rows) for h in found)
+                self.total_hits += sum([len(h.rows) for h in found])
                 yield found
                 step = size
             self.finished = True
@@ -199,21 +191,48 @@ class SearchRun:
 
     def _locate(self, matches: list[tuple]) -> list[SourceHits]:
         sids = [m[1] for m in matches]
-        docs = load_docs(self.session, sids, self._needs_now(), self.ev.codes)
+        needs = self._needs_now()
+        if self.finder.quick and not needs and self.quotes == ALL:
+            return self._locate_quick(matches, sids)
+        docs = load_docs(self.session, sids, needs, self.ev.codes)
         quoted = quote_spans(self.session, sids) if self.quotes != ALL else None
-        doc_hits, out = self.finder.doc_hits, []
+        out: list[SourceHits] = []
         for _key, sid, length, cap in matches:
             doc = docs.get(sid)
-            if doc is None:  # removed since the index saw it
-                continue
-            hits = doc_hits(doc, cap, length)
-            if quoted is not None:
-                hits = in_scope(hits, quoted.get(sid, []), self.quotes)
-            if hits:
-                sh = SourceHits(sid, doc.title, doc.author, doc.published)
-                sh.rows = [kwic(doc, h) for h in hits]
-                out.append(sh)
+            if doc is not None:  # (else removed since the index saw it)
+                self._add(out, doc, cap, length, quoted)
         return out
+
+    def _locate_quick(self, matches: list[tuple], sids: list[int]) -> list[SourceHits]:
+        """:meth:`_locate` for a query that needs nothing but the sources' rows (see
+        :meth:`SpanFinder.quick_hit`): a source with one hit the index locates exactly,
+        or none but the source itself, has its row made straight from the source's (the
+        others as any query's)."""
+        rows, out = source_rows(self.session, sids), []
+        quick = self.finder.quick_hit
+        for _key, sid, length, cap in matches:
+            r = rows.get(sid)
+            if r is None:  # removed since the index saw it
+                continue
+            _sid, text, title, author, published, size = r
+            hit = quick(sid, text, size, length, cap)
+            if hit is None:
+                self._add(out, doc_of(self.session, r), cap, length)
+                continue
+            title, author, when = title or "", author or "", published_time(published)
+            out.append(SourceHits(sid, title, author, when,
+                                  [text_row(hit, text, title, author, when)]))
+        return out
+
+    def _add(self, out: list[SourceHits], doc: Doc, cap: dict, length: int,
+             quoted: dict | None = None) -> None:
+        """The source's hits and their rows, if any, added to ``out``."""
+        hits = self.finder.doc_hits(doc, cap, length)
+        if quoted is not None:
+            hits = in_scope(hits, quoted.get(doc.sid, []), self.quotes)
+        if hits:
+            out.append(SourceHits(doc.sid, doc.title, doc.author, doc.published,
+                                  [kwic(doc, h) for h in hits]))
 
     def _needs_now(self) -> set[str]:
         """What to load besides the sources: footnotes and memos only if the index
@@ -282,9 +301,22 @@ def _flat(s: str) -> str:
     return _SPACES.sub(" ", s) if ("\n" in s or "\t" in s or "  " in s) else s
 
 
+def text_row(hit: Hit, text: str, title: str, author: str, published: dt.datetime | None,
+             width: int = CONTEXT) -> KwicRow:
+    """The concordance line of a hit in the text ``text`` of a source, or of the source
+    as a whole (``where`` "source": the beginning of the text)."""
+    if hit.where == "source":
+        return KwicRow(hit, "", "", _flat(text[:width * 2]), title, author, published)
+    s, e = hit.start, hit.end
+    return KwicRow(hit, _flat(text[s - width if s > width else 0:s]), text[s:e],
+                   _flat(text[e:e + width]), title, author, published)
+
+
 def kwic(doc: Doc, hit: Hit, width: int = CONTEXT) -> KwicRow:
     """The concordance line of ``hit`` in ``doc``."""
-    s, e, prefix = hit.start, hit.end, ""
+    s, e, prefix, where = hit.start, hit.end, "", hit.where
+    if doc.text is not None and (where == "text" or where == "source"):  # usual cases first
+        return text_row(hit, doc.text, doc.title, doc.author, doc.published, width)
     if hit.where == "footnote":
         fn = next(f for f in doc.footnotes if f[0] == hit.ref)
         text, (s, e), prefix = fn[4], hit.inner, f"[{fn[3]}] "

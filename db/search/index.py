@@ -129,6 +129,7 @@ class SearchIndex:
         self._lock = project_lock(self.path)
         self._views: list[View] = []
         self._views_guard = threading.Lock()
+        self._stamp_file = os.fspath(self.path / STAMP)  # stat-ed twice a search
 
     # --- the stamp ----------------------------------------------------------------------
 
@@ -149,7 +150,7 @@ class SearchIndex:
 
     def _stamp_key(self):
         try:
-            st = os.stat(self.path / STAMP)
+            st = os.stat(self._stamp_file)
         except OSError:
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size

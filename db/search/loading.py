@@ -7,31 +7,25 @@ words that may be in them, memos for ``memo:``, coded passages for ``code:``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Coding, Excerpt, Footnote, Memo, Source
 from db.search.documents import HUGE, memo_text, published_time
-from db.search.query import Meta, Node, Pattern, Phrase, Words
+from db.search.query import Meta, Node, Pattern, Phrase, Words, walk
 from db.search.spans import Doc
 
-_CHUNK = 900  # ids per IN list (SQLite allows 999 parameters in old builds)
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    yield node
-    for c in getattr(node, "children", ()):
-        yield from _walk(c)
-    if getattr(node, "child", None) is not None:
-        yield from _walk(node.child)
+# ids per IN list: a batch in one query (SQLite allows 32,766 parameters since 3.32, 999
+# before)
+_CHUNK = 30_000 if sqlite3.sqlite_version_info >= (3, 32) else 900
 
 
 def needs_of(tree: Node) -> set[str]:
     """What besides the sources' rows locating this query's hits needs."""
     needs = set()
-    for n in _walk(tree):
+    for n in walk(tree):
         if isinstance(n, Words | Pattern | Phrase) and n.field in ("text", "note"):
             needs.add("notes")
         if isinstance(n, Words | Pattern | Phrase) and n.field == "memo":
@@ -50,10 +44,10 @@ def _sources_sql(mark: str, n: int) -> str:
             f"WHERE id IN ({', '.join([mark] * n)})")
 
 
-def load_docs(session: Session, sids: list[int], needs: set[str],
-              codes: dict[int, set[int]]) -> dict[int, Doc]:
-    """The sources ``sids`` (those that still exist), with what ``needs`` names."""
-    docs: dict[int, Doc] = {}
+def source_rows(session: Session, sids: list[int]) -> dict[int, tuple]:
+    """``(id, text or None if huge, title, author, published, length)`` of the sources
+    ``sids`` that still exist, by id."""
+    rows: dict[int, tuple] = {}
     conn = session.connection()
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     cursor = conn.connection.cursor()
@@ -61,14 +55,25 @@ def load_docs(session: Session, sids: list[int], needs: set[str],
         for i in range(0, len(sids), _CHUNK):
             chunk = sids[i:i + _CHUNK]
             cursor.execute(_sources_sql(mark, len(chunk)), chunk)
-            for sid, body, title, author, published, length in cursor.fetchall():
-                docs[sid] = Doc(sid, body, title or "", author or "",
-                                published_time(published), length)
+            rows.update({r[0]: r for r in cursor.fetchall()})
     finally:
         cursor.close()
-    for doc in docs.values():
-        if doc.text is None:
-            doc.window = _window_reader(session, doc.sid)
+    return rows
+
+
+def doc_of(session: Session, row: tuple) -> Doc:
+    """A source's row (:func:`source_rows`) as a :class:`Doc`."""
+    sid, body, title, author, published, length = row
+    doc = Doc(sid, body, title or "", author or "", published_time(published), length)
+    if body is None:
+        doc.window = _window_reader(session, sid)
+    return doc
+
+
+def load_docs(session: Session, sids: list[int], needs: set[str],
+              codes: dict[int, set[int]]) -> dict[int, Doc]:
+    """The sources ``sids`` (those that still exist), with what ``needs`` names."""
+    docs = {sid: doc_of(session, r) for sid, r in source_rows(session, sids).items()}
     if docs and "notes" in needs:
         _load_notes(session, docs)
     if docs and "memos" in needs:
@@ -91,7 +96,7 @@ def _load_notes(session: Session, docs: dict[int, Doc]) -> None:
                Footnote.label, Footnote.text).where(Footnote.source_id.in_(list(docs))) \
         .order_by(Footnote.offset, Footnote.id)
     for r in session.execute(q):
-        docs[r.source_id].footnotes.append(tuple(r)[1:])
+        _listed(docs[r.source_id], "footnotes").append(tuple(r)[1:])
 
 
 def _load_memos(session: Session, docs: dict[int, Doc]) -> None:
@@ -99,12 +104,12 @@ def _load_memos(session: Session, docs: dict[int, Doc]) -> None:
     on_source = select(Memo.source_id, Memo.id, Memo.title, Memo.body).where(
         Memo.target == "source", Memo.source_id.in_(ids)).order_by(Memo.id)
     for sid, mid, title, body in session.execute(on_source):
-        docs[sid].memos.append((mid, None, memo_text(title, body)))
+        _listed(docs[sid], "memos").append((mid, None, memo_text(title, body)))
     on_excerpt = select(Excerpt.source_id, Memo.id, Memo.title, Memo.body, Excerpt.start,
                         Excerpt.end).join(Excerpt, Excerpt.id == Memo.excerpt_id).where(
         Memo.target == "excerpt", Excerpt.source_id.in_(ids)).order_by(Memo.id)
     for sid, mid, title, body, s, e in session.execute(on_excerpt):
-        docs[sid].memos.append((mid, (s, e), memo_text(title, body)))
+        _listed(docs[sid], "memos").append((mid, (s, e), memo_text(title, body)))
 
 
 def _load_regions(session: Session, docs: dict[int, Doc], codes: set[int]) -> None:
@@ -112,7 +117,18 @@ def _load_regions(session: Session, docs: dict[int, Doc], codes: set[int]) -> No
         Coding, Coding.excerpt_id == Excerpt.id).where(
         Excerpt.source_id.in_(list(docs)), Coding.code_id.in_(codes))
     for sid, code, s, e in session.execute(q):
-        docs[sid].regions.setdefault(code, []).append((s, e))
+        doc = docs[sid]
+        if doc.regions is None:
+            doc.regions = {}
+        doc.regions.setdefault(code, []).append((s, e))
+
+
+def _listed(doc: Doc, name: str) -> list:
+    """``doc``'s footnotes or memos as a list to add to (an empty tuple until then)."""
+    if not isinstance(got := getattr(doc, name), list):
+        got = []
+        setattr(doc, name, got)
+    return got
 
 
 def collection_members(session: Session, collection: int) -> set[int]:

@@ -16,14 +16,18 @@ query, the ``(field, start, end)`` spans of its occurrences (phrases as whole sp
 from __future__ import annotations
 
 import heapq
+import struct
 from bisect import bisect_left
+from collections.abc import Iterator
 from itertools import repeat
-from operator import sub
 
 from db.search.postings import Postings, decode_spans
 
 END = 2**62
 """``doc`` of a matcher that has no more documents."""
+
+_PART = 32  # documents a block of documents is given in (Matcher.blocks)
+_ONE = struct.Struct("<3H")  # one (position, start, end) posting value, 16 bits each
 
 
 class Matcher:
@@ -52,6 +56,18 @@ class Matcher:
         if self.node_id:
             out.setdefault(self.node_id, [])
 
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        """Every document of a fresh matcher with what :meth:`capture` records there, as
+        lists of ``(document, captured)``: one document at a time here (a matcher that
+        does work per document does no more than it is asked for); simple matchers give
+        whole blocks, without a call per document."""
+        doc, capture = self.next(), self.capture
+        while doc < END:
+            cap: dict = {}
+            capture(cap)
+            yield [(doc, cap)]
+            doc = self.next()
+
 
 class TermMatcher(Matcher):
     """One term's posting list in one field."""
@@ -59,27 +75,30 @@ class TermMatcher(Matcher):
     def __init__(self, postings: Postings, node_id: int = 0, field: str = "", term: str = ""):
         self.p, self.node_id, self.field, self.term = postings, node_id, field, term
         self.ids: tuple = ()
+        self.values: tuple | None = None  # the current block's
         self.i = 0
 
     def cost(self) -> int:
         return self.p.df
 
     def advance(self, target: int) -> int:
-        p = self.p
         if self.doc >= target:
             return self.doc
-        if p.done or not p.skip_to(target):
+        p = self.p
+        if p.done or (target > p.maxid and not p.skip_to(target)):  # (else in this block)
             self.doc = END
             return END
-        if self.ids is not p.ids or not self.ids:
-            self.ids, self.i = p.block_ids(), 0
-        self.i = bisect_left(self.ids, target, self.i)  # found: skip_to saw maxid >= target
-        self.doc = self.ids[self.i]
+        ids = self.ids
+        if ids is not p.ids or not ids:
+            ids, self.values, self.i = p.block_ids(), p.block_values(), 0
+            self.ids = ids
+        self.i = bisect_left(ids, target, self.i)  # found: skip_to saw maxid >= target
+        self.doc = ids[self.i]
         return self.doc
 
     def value(self) -> bytes | None:
         """The posting value at the current document."""
-        values = self.p.block_values()
+        values = self.values
         return None if values is None else values[self.i]
 
     def capture(self, out: dict) -> None:
@@ -88,11 +107,62 @@ class TermMatcher(Matcher):
         spans = out.setdefault(self.node_id, [])
         value = self.value()
         if value is not None:
-            a = decode_spans(value)
-            if len(a) == 3:  # one occurrence, the usual case
-                spans.append((self.field, self.term, a[1], a[2]))
-            else:
-                spans.extend(zip(repeat(self.field), repeat(self.term), a[1::3], a[2::3]))
+            spans += term_spans(self.field, self.term, value)
+
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        p, f, t, nid = self.p, self.field, self.term, self.node_id
+        while not p.done:
+            ids, values = p.block_ids(), p.block_values()
+            if not nid or values is None:
+                yield from _listed(ids, nid)
+            else:  # (a part at a time: a first screen decodes little more than it shows)
+                for i in range(0, len(ids), _PART):
+                    yield [(d, {nid: term_spans(f, t, v)}) for d, v in
+                           zip(ids[i:i + _PART], values[i:i + _PART], strict=True)]
+            p.next_block()
+        self.doc = END
+
+
+def _positions(value: bytes):
+    """The positions a posting value holds."""
+    if len(value) == 7 and value[0] == 2:  # one occurrence in 16 bits
+        return (value[1] | value[2] << 8,)
+    return decode_spans(value)[0::3]
+
+
+def _lined_up(values: list[bytes]) -> bool:
+    """Whether the words (their posting values, in the phrase's order) stand at
+    consecutive positions somewhere."""
+    if len(values) == 2:  # the usual phrase: one word's position next to the other's
+        a, b = _positions(values[0]), _positions(values[1])
+        if len(b) == 1:
+            return b[0] - 1 in a
+        if len(a) == 1:
+            return a[0] + 1 in b
+    starts = set(_positions(values[0]))
+    for k, v in enumerate(values[1:], 1):
+        starts.intersection_update([p - k for p in _positions(v)])
+        if not starts:
+            return False
+    return True
+
+
+def _near(values: list[bytes], slop: int) -> bool:
+    """Whether two words may stand within ``slop`` words of each other (more words: the
+    full check decides)."""
+    if len(values) != 2:
+        return True
+    b = _positions(values[1])
+    return any(abs(x - y) <= slop + 1 for x in _positions(values[0]) for y in b)
+
+
+def term_spans(field: str, term: str, value: bytes) -> list[tuple]:
+    """``(field, term, start, end)`` of each occurrence a posting value holds."""
+    if len(value) == 7 and value[0] == 2:  # one occurrence in 16 bits, the usual case
+        _p, s, e = _ONE.unpack_from(value, 1)
+        return [(field, term, s, e)]
+    a = decode_spans(value)
+    return list(zip(repeat(field), repeat(term), a[1::3], a[2::3]))
 
 
 class ListMatcher(Matcher):
@@ -111,6 +181,10 @@ class ListMatcher(Matcher):
         self.doc = self.docs[self.i] if self.i < len(self.docs) else END
         return self.doc
 
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        yield from _listed(self.docs, self.node_id)
+        self.doc = END
+
 
 class RangeMatcher(Matcher):
     """Every document number in ``[lo, hi)``."""
@@ -127,6 +201,16 @@ class RangeMatcher(Matcher):
         target = max(target, self.lo)
         self.doc = target if target < self.hi else END
         return self.doc
+
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        yield from _listed(range(self.lo, self.hi), self.node_id)
+        self.doc = END
+
+
+def _listed(docs, node_id: int) -> Iterator[list[tuple[int, dict]]]:
+    """``docs`` with an empty capture each (or none without a node), a part at a time."""
+    for i in range(0, len(docs), _PART):
+        yield [(d, {node_id: []} if node_id else {}) for d in docs[i:i + _PART]]
 
 
 class OrMatcher(Matcher):
@@ -184,7 +268,8 @@ class AndMatcher(Matcher):
                     doc = lead.advance(d)
                     break
             else:
-                if not any(x.advance(doc) == doc for x in self.excluded) and self.confirm(doc):
+                if (not self.excluded or not any(x.advance(doc) == doc for x in self.excluded)) \
+                        and self.confirm(doc):
                     break
                 doc = lead.advance(doc + 1)
         self.doc = doc
@@ -208,22 +293,20 @@ class PhraseMatcher(AndMatcher):
                  node_id: int, field: str):
         super().__init__(list(matchers.values()))
         self.terms, self.by_term, self.slop = terms, matchers, slop
+        self.in_order = [matchers[t] for t in terms]  # a repeated word's matcher repeated
         self.node_id, self.field = node_id, field
         self.found: list[tuple[int, int]] = []
 
     def confirm(self, doc: int) -> bool:
-        by_term = self.by_term
-        if self.slop <= 0:  # cheap first: do the words' positions line up at all?
-            starts = set(decode_spans(by_term[self.terms[0]].value())[0::3])
-            for k, t in enumerate(self.terms[1:], 1):  # (most candidates fail here)
-                starts.intersection_update(map(sub, decode_spans(by_term[t].value())[0::3],
-                                               repeat(k)))
-                if not starts:
-                    return False
-        arrays = {t: decode_spans(m.value()) for t, m in by_term.items()}
+        values = [m.value() for m in self.in_order]
+        if not (_lined_up(values) if self.slop <= 0 else _near(values, self.slop)):
+            return False  # (most candidates fail there, without decoding every span)
         from db.search.spans import occurrences
 
-        occ = {t: list(zip(a[0::3], a[1::3], a[2::3], strict=True)) for t, a in arrays.items()}
+        occ = {}
+        for t, m in self.by_term.items():
+            a = decode_spans(m.value())
+            occ[t] = list(zip(a[0::3], a[1::3], a[2::3], strict=True))
         self.found = occurrences([occ[t] for t in self.terms], self.slop)
         return bool(self.found)
 
@@ -252,6 +335,17 @@ class FilterMatcher(Matcher):
     def capture(self, out: dict) -> None:
         super().capture(out)
         self.child.capture(out)
+
+    def blocks(self) -> Iterator[list[tuple[int, dict]]]:
+        keep, nid = self.keep, self.node_id
+        for block in self.child.blocks():
+            kept = [(d, cap) for d, cap in block if keep(d)]
+            if nid:
+                for _d, cap in kept:
+                    cap.setdefault(nid, [])
+            if kept:
+                yield kept
+        self.doc = END
 
 
 class Nothing(Matcher):

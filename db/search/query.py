@@ -25,6 +25,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as _field
 
@@ -101,6 +102,15 @@ class Or(Node):
 @dataclass(eq=False)
 class Not(Node):
     child: Node | None = None
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """``node`` and every node under it."""
+    yield node
+    for c in getattr(node, "children", ()):
+        yield from walk(c)
+    if getattr(node, "child", None) is not None:
+        yield from walk(node.child)
 
 
 # --- the lexer ------------------------------------------------------------------------

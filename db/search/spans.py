@@ -18,11 +18,11 @@ place in the text: ``author:``, ``date:``, ``NOT ...``) or the list of hits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from db.fold import FOLD
 from db.search.analysis import analyze, stem, stems
-from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words
+from db.search.query import And, DateRange, Meta, Node, Not, Or, Pattern, Phrase, Words, walk
 
 WHERE_ORDER = {"text": 0, "coded": 0, "footnote": 1, "title": 2, "memo": 3, "source": 4}
 
@@ -57,11 +57,12 @@ class Doc:
     author: str = ""
     published: object = None
     length: int = 0
-    footnotes: list[tuple[int, int, int, str, str]] = field(default_factory=list)
-    memos: list[tuple[int, tuple[int, int] | None, str]] = field(default_factory=list)
-    regions: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # (empty tuples until loaded: a batch makes thousands of Docs that need none)
+    footnotes: list[tuple[int, int, int, str, str]] | tuple = ()
+    memos: list[tuple[int, tuple[int, int] | None, str]] | tuple = ()
+    regions: dict[int, list[tuple[int, int]]] | None = None
     window: object = None  # for a huge source: (start, size) -> that part of the text
-    _cache: dict = field(default_factory=dict)
+    _cache: dict | None = None
 
     def raw(self, what: str, index: int) -> str:
         """The text ("body"), a footnote's, a memo's or the title."""
@@ -76,6 +77,8 @@ class Doc:
     def toks(self, what: str, index: int, stemmed: bool) -> list[tuple[str, int, int, int]]:
         """``(term, position, start, end)`` of the text, a footnote, a memo or the title."""
         key = (what, index, stemmed)
+        if self._cache is None:
+            self._cache = {}
         if key not in self._cache:
             terms, poss, starts, ends = analyze(self.raw(what, index))
             if stemmed:
@@ -121,6 +124,10 @@ class SpanFinder:
         # A query of one text node (a word, phrase or pattern): a source with one trusted
         # hit in its text takes it as is (what hits() would find, without the walk).
         self._single = id(root) if isinstance(root, Words) and root.field != "author" else 0
+        # A query of no place at all (dates, authors, keywords): every source as a whole.
+        self._whole = not any(_placed(n) for n in walk(root))
+        self.quick = bool(self._single or self._whole)
+        """Whether :meth:`quick_hit` may find a source's hit."""
 
     def doc_hits(self, doc: Doc, captured: dict, indexed_length: int) -> list[Hit]:
         """Every hit of the query in ``doc``, in reading order; [] if it does not match.
@@ -128,13 +135,12 @@ class SpanFinder:
         ``captured`` is what the matchers recorded at the document; ``indexed_length``
         the length of the text the index saw.
         """
+        if self.quick and (one := self.quick_hit(doc.sid, doc.text, doc.length,
+                                                 indexed_length, captured)):
+            return [one]
         trusted = doc.text is None or (indexed_length == doc.length
                                        and (not any(captured.values())  # no spans to check
                                             or self._valid(doc, captured)))
-        if self._single and trusted and doc.text is not None:
-            spans = captured.get(self._single)
-            if spans and len(spans) == 1 and spans[0][0][0] == "b":  # body, body_stem
-                return [Hit(doc.sid, spans[0][2], spans[0][3])]
         found = self.hits(self.root, doc, captured, trusted)
         if found is None:
             return []
@@ -145,17 +151,30 @@ class SpanFinder:
         return sorted(set(found), key=lambda h: (WHERE_ORDER[h.where], h.start, h.end,
                                                 h.ref, h.inner or (0, 0)))
 
+    def quick_hit(self, sid: int, text: str | None, length: int, indexed_length: int,
+                  captured: dict) -> Hit | None:
+        """A source's only hit when it needs nothing but the index and the source's text
+        (``text`` and ``length`` as the database holds them; None for a huge source): a
+        query of no place matches the source as a whole; a query of one text node that
+        the postings found once in the text, where the index can be trusted, has that
+        hit. Otherwise None (then :meth:`doc_hits` finds the hits)."""
+        if text is None:
+            return None
+        if self._whole:
+            return Hit(sid, 0, 0, "source")
+        if indexed_length != length:
+            return None
+        spans = captured.get(self._single)  # the query's only node: nothing else to check
+        if spans and len(spans) == 1:
+            f, term, s, e = spans[0]
+            if f[0] == "b" and _is_term(text, f, term, s, e):  # (body, body_stem)
+                return Hit(sid, s, e)
+        return None
+
     def _valid(self, doc: Doc, captured: dict) -> bool:
         """Whether every word span the postings gave in the text is that word."""
         text = doc.text
-        for spans in captured.values():
-            for f, term, s, e in spans:
-                if term is None or not f.startswith("body"):
-                    continue
-                folded = text[s:e].translate(FOLD)
-                if (stem(folded) if f == "body_stem" else folded) != term:
-                    return False
-        return True
+        return all(_is_term(text, *span) for spans in captured.values() for span in spans)
 
     def hits(self, node: Node, doc: Doc, cap: dict, trusted: bool) -> list[Hit] | None:
         """None, [] or hits; see the module docstring."""
@@ -168,7 +187,8 @@ class SpanFinder:
         if id(node) not in cap:
             return None
         if isinstance(node, Meta) and node.field == "code":
-            spans = {s for code in self.ev.codes[id(node)] for s in doc.regions.get(code, ())}
+            regions = doc.regions or {}
+            spans = {s for code in self.ev.codes[id(node)] for s in regions.get(code, ())}
             return [Hit(doc.sid, s, e, "coded") for s, e in sorted(spans)] or None
         if isinstance(node, Meta | DateRange | Not):
             return []
@@ -213,6 +233,23 @@ class SpanFinder:
                 out += [_hit(doc, base, place, s, e) for s, e in
                         _find(doc.toks(base, i, stemmed), wanted, phrase, slop)]
         return out
+
+
+def _placed(node: Node) -> bool:
+    """Whether ``node`` may match at places in a source (words, not ``author:``; codes)."""
+    if isinstance(node, Meta):
+        return node.field == "code"
+    return isinstance(node, Words) and node.field != "author"
+
+
+def _is_term(text: str, f: str, term: str | None, s: int, e: int) -> bool:
+    """Whether the span of the text is ``term`` (any span not of the text, or of a
+    phrase, whose words were checked one by one, is not checked here)."""
+    if term is None or not f.startswith("body"):
+        return True
+    word = text[s:e]
+    folded = word.lower() if word.isascii() else word.translate(FOLD)  # (same on ASCII)
+    return (stem(folded) if f == "body_stem" else folded) == term
 
 
 def _places(doc: Doc, base: str) -> list:

@@ -53,3 +53,9 @@ def test_find_in_source_folds_as_search_tokenizes():
     for tok in tokens(text, parts=False):
         assert tok.term == fold(text[tok.start:tok.end])
         assert (tok.start, tok.end) in find_all(text, text[tok.start:tok.end])
+
+
+def test_on_ascii_folding_is_lower_casing():
+    # The search checks a word the index located with str.lower() when it is ASCII.
+    ascii_chars = "".join(map(chr, range(128)))
+    assert ascii_chars.translate(FOLD) == ascii_chars.lower()

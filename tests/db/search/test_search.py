@@ -1,6 +1,7 @@
 """Every kind of query against a small mixed Arabic/English project, with exact spans."""
 
 import pytest
+from sqlalchemy import text
 
 from db.errors import QuerySyntaxError
 from db.models import Code, Coding, Collection, Excerpt, Footnote, Memo
@@ -74,6 +75,8 @@ def test_hashtag_whole_and_by_part(ids, find):
 def test_phrase_and_proximity(ids, find):
     assert spans(find('"aid convoy"')) == [(ids["art"], "aid convoy")]
     assert find('"convoy aid"') == []
+    assert spans(find('"the aid"')) == [(ids["art"], "The aid")]  # a word there 3 times
+    assert spans(find('"the convoy"')) == [(ids["art"], "the convoy")]  # both many times
     assert spans(find('"fallujah airstrikes"~3')) == [  # in any order
         (ids["art"], "Fallujah after heavy airstrikes"), (ids["art"], "airstrikes [1]. Fallujah")]
     assert find('"families camps"~1') == []
@@ -201,3 +204,19 @@ def test_a_damaged_index_is_rebuilt_not_a_crash(ids, proj, find):
         if f.suffix in (".pst", ".trm", ".seg"):
             f.write_bytes(b"garbage")
     assert {h[0] for h in find("aid")} == {ids["art"], ids["mixed"]}
+
+
+def test_text_changed_behind_the_index_never_gives_a_wrong_span(ids, proj, index):
+    """A word the postings place where the text no longer has it is located again."""
+    with proj.sessions() as s:
+        index.ensure(s)
+        same_length = EN.replace("Families", "Visitors")  # the index's span now wrong
+        longer = "Later: " + MIXED
+        s.execute(text("UPDATE sources SET text = :t, length = :n WHERE id = :i"),
+                  [{"t": same_length, "n": len(same_length), "i": ids["en"]},
+                   {"t": longer, "n": len(longer), "i": ids["mixed"]}])
+        rows = [r for sh in search(index, s, "families").all() for r in sh.rows]
+        dates = [r.hit.where for sh in search(index, s, "date:2017").all() for r in sh.rows]
+    assert [(r.hit.source_id, r.match) for r in rows] == [(ids["mixed"], "families")]
+    assert longer[rows[0].hit.start:rows[0].hit.end] == "families"
+    assert rows[0].left == "Later: Aid for Mosul " and dates and set(dates) == {"source"}
