@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.bulk import insert_rows
 from db.models import Change, ColumnMappingRow, HistoryStep, utcnow
 
 UPSERT = "upsert"
@@ -51,8 +52,7 @@ def log(session: Session, table: str, ids: Iterable[int], action: str = UPSERT) 
     """Append ``ids`` of ``table`` to the change log (for writes that bypass the ORM)."""
     at = utcnow()  # one time for the whole write, not a call per row
     rows = [{"entity": table, "entity_id": i, "action": action, "at": at} for i in ids]
-    if rows:
-        session.execute(insert(Change.__table__), rows)  # Core: no ORM bookkeeping per row
+    insert_rows(session, Change.__table__, rows)  # no ORM nor Core bookkeeping per row
 
 
 # Tables whose rows the search index and the views do not follow.

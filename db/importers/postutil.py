@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from itertools import chain
@@ -220,6 +220,31 @@ def post(text: str, **fields: Any) -> SourceDraft:
         if name not in fields:
             fields[name] = find(text)
     return SourceDraft(kind=POST, text=text, **fields)
+
+
+class RecentIds:
+    """The ids of the last ``size`` posts read, to drop a repeat that comes soon after.
+
+    Bounded, so that reading a file of millions of posts holds no more in memory than
+    one of thousands; a repeat that comes later still is found by the import, which
+    asks the project for the ids of every chunk before writing it.
+    """
+
+    def __init__(self, size: int = 50_000):
+        self._order: deque[str] = deque()
+        self._ids: set[str] = set()
+        self.size = size
+
+    def __contains__(self, post_id: str) -> bool:
+        return post_id in self._ids
+
+    def add(self, post_id: str) -> None:
+        if post_id in self._ids:
+            return
+        self._ids.add(post_id)
+        self._order.append(post_id)
+        if len(self._order) > self.size:
+            self._ids.discard(self._order.popleft())
 
 
 class Tally:
