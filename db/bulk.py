@@ -23,16 +23,13 @@ _NOTHING = object()
 
 
 @dataclass(frozen=True)
-class _Column:
-    key: str
-    default: Callable[[], Any] | None  # a Python-side default, called when a row lacks it
-    process: Callable[[Any], Any] | None  # the dialect's bind processor
-
-
-@dataclass(frozen=True)
 class _Plan:
     sql: str
-    columns: tuple[_Column, ...]
+    # the columns written, in the statement's order, each with what stands for a value
+    # missing from a row: None, or _NOTHING where the column's default is to fill it
+    keys: tuple[tuple[str, Any], ...]
+    fill: tuple[tuple[int, Callable[[], Any]], ...]
+    process: tuple[tuple[int, Callable[[Any], Any]], ...]  # the dialect's bind processors
 
 
 _PLANS: dict[tuple[str, str, frozenset[str]], _Plan] = {}
@@ -49,17 +46,17 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     conn = session.connection()
     plan = _plan(conn.dialect, table, frozenset(rows[0]))
-    conn.exec_driver_sql(plan.sql, [_params(plan.columns, r) for r in rows])
+    conn.exec_driver_sql(plan.sql, [_params(plan, r) for r in rows])
 
 
-def _params(columns: tuple[_Column, ...], row: dict[str, Any]) -> tuple:
-    out = []
-    for c in columns:
-        value = row.get(c.key, _NOTHING)
-        if value is _NOTHING:
-            value = c.default() if c.default is not None else None
-        out.append(c.process(value) if c.process is not None else value)
-    return tuple(out)
+def _params(plan: _Plan, row: dict[str, Any]) -> tuple:
+    values = [row.get(k, missing) for k, missing in plan.keys]
+    for i, default in plan.fill:
+        if values[i] is _NOTHING:
+            values[i] = default()
+    for i, process in plan.process:
+        values[i] = process(values[i])
+    return tuple(values)
 
 
 def _plan(dialect: Dialect, table: Table, keys: frozenset[str]) -> _Plan:
@@ -70,13 +67,14 @@ def _plan(dialect: Dialect, table: Table, keys: frozenset[str]) -> _Plan:
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in cols)}) "
                f"VALUES ({', '.join(mark for _ in cols)})")
-        _PLANS[key] = _Plan(sql, tuple(_column(dialect, c) for c in cols))
+        defaults = [_default(c) for c in cols]
+        processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+        _PLANS[key] = _Plan(
+            sql, tuple((c.key, None if d is None else _NOTHING)
+                       for c, d in zip(cols, defaults, strict=True)),
+            tuple((i, d) for i, d in enumerate(defaults) if d is not None),
+            tuple((i, p) for i, p in enumerate(processors) if p is not None))
     return _PLANS[key]
-
-
-def _column(dialect: Dialect, column) -> _Column:
-    return _Column(column.key, _default(column),
-                   column.type.dialect_impl(dialect).bind_processor(dialect))
 
 
 def _default(column) -> Callable[[], Any] | None:
