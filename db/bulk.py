@@ -46,17 +46,27 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     conn = session.connection()
     plan = _plan(conn.dialect, table, frozenset(rows[0]))
-    conn.exec_driver_sql(plan.sql, [_params(plan, r) for r in rows])
+    conn.exec_driver_sql(plan.sql, _params(plan, rows))
 
 
-def _params(plan: _Plan, row: dict[str, Any]) -> tuple:
-    values = [row.get(k, missing) for k, missing in plan.keys]
-    for i, default in plan.fill:
-        if values[i] is _NOTHING:
-            values[i] = default()
-    for i, process in plan.process:
-        values[i] = process(values[i])
-    return tuple(values)
+def _params(plan: _Plan, rows: list[dict[str, Any]]) -> list[tuple]:
+    """The rows as the driver takes them. A value that the rows share (the same object,
+    like a chunk's time) goes through its column's processor once."""
+    last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(plan.process)
+    out = []
+    for row in rows:
+        values = [row.get(k, missing) for k, missing in plan.keys]
+        for i, default in plan.fill:
+            if values[i] is _NOTHING:
+                values[i] = default()
+        for j, (i, process) in enumerate(plan.process):
+            value, (seen, done) = values[i], last[j]
+            if value is not seen:
+                done = process(value)
+                last[j] = value, done
+            values[i] = done
+        out.append(tuple(values))
+    return out
 
 
 def _plan(dialect: Dialect, table: Table, keys: frozenset[str]) -> _Plan:

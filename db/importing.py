@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -44,6 +43,7 @@ from db.importers.base import (
     SourceDraft,
 )
 from db.importers.tabular import columns_signature, normalized_column, preview
+from db.jsontext import dumps_record
 from db.models import (
     Coder,
     Collection,
@@ -59,7 +59,7 @@ from db.ops import OpResult
 from db.ops.sources import import_cover
 from db.restore import undoable
 from db.state import State, absent
-from db.text import has_lone_surrogate, text_hash
+from db.text import text_hash
 
 CHUNK = 2000
 IMPORTED, SKIPPED, FAILED = "imported", "skipped", "failed"
@@ -496,12 +496,8 @@ def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int,
 
 
 def _raw_json(raw) -> str | None:
-    """The platform's record as JSON; escaped to ASCII when it holds a lone surrogate,
-    which SQLite cannot store as text."""
-    if raw is None:
-        return None
-    text = json.dumps(raw, ensure_ascii=False, default=str)
-    return json.dumps(raw, default=str) if has_lone_surrogate(text) else text
+    """The platform's record as JSON."""
+    return None if raw is None else dumps_record(raw)
 
 
 def _fit_mapping(mapping: dict, columns: list[str]) -> ColumnMapping:
