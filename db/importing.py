@@ -24,7 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import changes, importers
-from db.bulk import insert_rows
+from db.bulk import fewer_collections, insert_rows
 from db.changes import Changes
 from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError, ProjectError
@@ -165,9 +165,10 @@ def import_paths(
     run = _Run(session, collection, options or ReadOptions(), progress, cancelled)
     run.start(coder, recorder, _label([str(f) for f in files]))
     try:
-        for i, path in enumerate(files):
-            run.tick(i, len(files), f"Reading {path.name}")
-            run.report.files.append(run.import_file(path))
+        with fewer_collections():
+            for i, path in enumerate(files):
+                run.tick(i, len(files), f"Reading {path.name}")
+                run.report.files.append(run.import_file(path))
     except ImportCancelled:
         run.report.cancelled = True
     except ProjectError as exc:  # the project itself failed (full disk, file gone...)
