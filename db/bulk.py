@@ -43,7 +43,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     As with Core, the columns written are those the first row names and those with a
     Python-side default (which fills them where a row lacks them); the others are left to
-    the database (an autoincrement key, a server default).
+    the database (an autoincrement key, a server default). Keys that name no column are
+    ignored.
     """
     if not rows:
         return

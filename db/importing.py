@@ -478,22 +478,17 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-_DRAFT_FIELDS = ("kind", "text", "title", "author", "handle", "platform", "site_name", "url",
-                 "language", "published", "reply_to_id", "thread_id", "is_repost", "likes",
-                 "reposts", "replies", "views", "hashtags", "mentions", "links")
-
-
 def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int,
                 added_at: dt.datetime) -> dict:
-    row = {f: getattr(d, f) for f in _DRAFT_FIELDS}
-    extra = {k: v for k, v in d.extra.items() if k != "collection"}
-    row.update(
-        uuid=new_uuid(), length=len(d.text), text_hash=text_hash(d.text), file_hash=digest,
-        file_name=path.name, format=d.extra.get("format", ""), post_id=d.post_id or None,
-        raw=_raw_json(d.raw),
-        extra=extra, csl=csl_for_draft(d), import_id=batch_id, added_at=added_at,
-    )
-    return row
+    """The sources row of a draft: its fields by name (``insert_rows`` leaves out those
+    that name no column, its footnotes and passages), and what the import adds."""
+    return {
+        **vars(d), "uuid": new_uuid(), "length": len(d.text), "text_hash": text_hash(d.text),
+        "file_hash": digest, "file_name": path.name, "format": d.extra.get("format", ""),
+        "post_id": d.post_id or None, "raw": _raw_json(d.raw),
+        "extra": {k: v for k, v in d.extra.items() if k != "collection"},
+        "csl": csl_for_draft(d), "import_id": batch_id, "added_at": added_at,
+    }
 
 
 def _raw_json(raw) -> str | None:
