@@ -28,10 +28,8 @@ _NOTHING = object()
 @dataclass(frozen=True)
 class _Plan:
     sql: str
-    # the columns written, in the statement's order, each with what stands for a value
-    # missing from a row: None, or _NOTHING where the column's default is to fill it
-    keys: tuple[tuple[str, Any], ...]
-    fill: tuple[tuple[int, Callable[[], Any]], ...]
+    given: tuple[str, ...]  # the columns the rows name, first in the statement
+    defaults: tuple[Callable[[], Any], ...]  # then those filled by their default
     process: tuple[tuple[int, Callable[[Any], Any]], ...]  # the dialect's bind processors
 
 
@@ -39,12 +37,12 @@ _PLANS: dict[tuple[str, str, frozenset[str]], _Plan] = {}
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts by column key) into ``table`` in one ``executemany``.
+    """Insert ``rows`` (dicts by column key, all naming the same columns) into ``table``
+    in one ``executemany``.
 
-    As with Core, the columns written are those the first row names and those with a
-    Python-side default (which fills them where a row lacks them); the others are left to
-    the database (an autoincrement key, a server default). Keys that name no column are
-    ignored.
+    As with Core, the columns written are those the rows name and those with a
+    Python-side default (called for every row); the others are left to the database (an
+    autoincrement key, a server default). Keys that name no column are ignored.
     """
     if not rows:
         return
@@ -59,10 +57,8 @@ def _params(plan: _Plan, rows: list[dict[str, Any]]) -> list[tuple]:
     last: list[tuple[Any, Any]] = [(_NOTHING, None)] * len(plan.process)
     out = []
     for row in rows:
-        values = [row.get(k, missing) for k, missing in plan.keys]
-        for i, default in plan.fill:
-            if values[i] is _NOTHING:
-                values[i] = default()
+        values = [row[k] for k in plan.given]
+        values += [default() for default in plan.defaults]
         for j, (i, process) in enumerate(plan.process):
             value, (seen, done) = values[i], last[j]
             if value is not seen:
@@ -76,18 +72,17 @@ def _params(plan: _Plan, rows: list[dict[str, Any]]) -> list[tuple]:
 def _plan(dialect: Dialect, table: Table, keys: frozenset[str]) -> _Plan:
     key = (dialect.name, table.fullname, keys)
     if key not in _PLANS:
-        cols = [c for c in table.columns if c.key in keys or _default(c) is not None]
+        given = [c for c in table.columns if c.key in keys]
+        filled = [c for c in table.columns if c.key not in keys and _default(c) is not None]
+        cols = given + filled
         quote = dialect.identifier_preparer.quote
         mark = "?" if dialect.paramstyle == "qmark" else "%s"
         sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in cols)}) "
                f"VALUES ({', '.join(mark for _ in cols)})")
-        defaults = [_default(c) for c in cols]
         processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
-        _PLANS[key] = _Plan(
-            sql, tuple((c.key, None if d is None else _NOTHING)
-                       for c, d in zip(cols, defaults, strict=True)),
-            tuple((i, d) for i, d in enumerate(defaults) if d is not None),
-            tuple((i, p) for i, p in enumerate(processors) if p is not None))
+        _PLANS[key] = _Plan(sql, tuple(c.key for c in given),
+                            tuple(_default(c) for c in filled),
+                            tuple((i, p) for i, p in enumerate(processors) if p is not None))
     return _PLANS[key]
 
 
