@@ -63,7 +63,7 @@ from db.text import text_hash
 
 # Sources written and committed at a time. Each commit writes again every index page the
 # chunk touched (the text hashes fall at random), so fewer, larger commits keep an import
-# of a million posts near linear; a chunk of drafts in memory is still a few megabytes.
+# of a million posts near linear (a chunk in memory is some 20 MB, whatever the size).
 CHUNK = 5000
 IMPORTED, SKIPPED, FAILED = "imported", "skipped", "failed"
 
