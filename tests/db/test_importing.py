@@ -1,6 +1,7 @@
 """The import pipeline: reports, duplicates, collections, undo, cancel and failures."""
 
 import json
+from itertools import chain, islice
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,25 @@ def test_posts_already_in_the_project_are_skipped(proj, tmp_path, fake):
     assert report.files[1].status == SKIPPED and report.files[1].duplicates == 5
     with proj.sessions() as s:
         assert s.scalars(select(Collection.name)).all() == ["fake posts"]
+
+
+def test_posts_repeated_in_a_file_are_found_chunk_by_chunk(proj, tmp_path, fake, monkeypatch):
+    import db.importing
+
+    monkeypatch.setattr(db.importing, "CHUNK", 10)
+    posts = _FakePosts(25)
+    once = posts.read
+    # the 25 posts, the same again (asked of the project chunk by chunk), then the first
+    # three twice more (found within their chunk)
+    posts.read = lambda path, options: FileRead(
+        chain(once(path, options).drafts, once(path, options).drafts,
+              islice(once(path, options).drafts, 3), islice(once(path, options).drafts, 3)),
+        collection="fake posts")
+    fake(posts)
+    with proj.sessions() as s:
+        report, _ = import_paths(s, [_write(tmp_path, "a.fake", "a")])
+    assert (report.files[0].added, report.files[0].duplicates) == (25, 31)
+    assert _count(proj) == 25
 
 
 def test_a_file_breaking_half_way_keeps_what_was_committed(proj, tmp_path, fake, monkeypatch):
