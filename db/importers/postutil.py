@@ -34,8 +34,9 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M:%S",
             "%d.%m.%Y %H:%M", "%d.%m.%Y")
 
-_TAG_START = re.compile(r"(?<![\w&/])[#\uff03](?=\w)")
-_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]{1,64})")
+# The mark first, then what stands before it: the scan looks for "#" or "@" alone.
+_TAG_START = re.compile(r"[#\uff03](?<![\w&/][#\uff03])(?=\w)")
+_MENTION = re.compile(r"@(?<![\w@.]@)([A-Za-z0-9_]{1,64})")
 _LINK = re.compile(r"https?://[^\s<>\"'\u00ab\u00bb\u201c\u201d\u2018\u2019]+")
 _TRAILING = ".,;:!?'\"\u060c\u061b\u061f\u06d4\u2026\u3002]}>*_"
 _LIST_SPLIT = re.compile(r"[,;\s]+")
