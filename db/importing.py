@@ -303,10 +303,10 @@ class _Run:
         drafts = (d for d in read.drafts if _has_text(d, out))
         try:
             while chunk := list(islice(drafts, CHUNK)):
-                written = self._write_chunk(self._new_only(chunk, out), path, digest,
-                                            default, out)
-                self.s.commit()
-                out.added += written
+                if fresh := self._new_only(chunk, out):
+                    written = self._write_chunk(fresh, path, digest, default, out)
+                    self.s.commit()
+                    out.added += written
                 self.tick(0, 0, f"{path.name}: {out.added} source(s)")
             self._write_repeats(out)
             self.s.commit()

@@ -138,6 +138,9 @@ def test_posts_already_in_the_project_are_skipped(proj, tmp_path, fake):
     assert report.files[1].status == SKIPPED and report.files[1].duplicates == 5
     with proj.sessions() as s:
         assert s.scalars(select(Collection.name)).all() == ["fake posts"]
+        again, result = import_paths(s, [b])  # nothing new: no batch, nothing to undo
+        assert (again.batch_id, bool(result.changes), again.files[0].duplicates) == (None,
+                                                                                 False, 5)
 
 
 def test_posts_repeated_in_a_file_are_found_chunk_by_chunk(proj, tmp_path, fake, monkeypatch):
