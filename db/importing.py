@@ -12,9 +12,9 @@ be undone as one step after a restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -24,6 +24,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import changes, importers
+from db.bulk import fewer_collections, insert_rows
 from db.changes import Changes
 from db.citations.csl import csl_for_draft
 from db.errors import ImportCancelled, ImportFileError, ProjectError
@@ -42,6 +43,7 @@ from db.importers.base import (
     SourceDraft,
 )
 from db.importers.tabular import columns_signature, normalized_column, preview
+from db.jsontext import dumps_record
 from db.models import (
     Coder,
     Collection,
@@ -57,9 +59,12 @@ from db.ops import OpResult
 from db.ops.sources import import_cover
 from db.restore import undoable
 from db.state import State, absent
-from db.text import has_lone_surrogate, text_hash
+from db.text import text_hash
 
-CHUNK = 2000
+# Sources written and committed at a time. Each commit writes again every index page the
+# chunk touched (the text hashes fall at random), so fewer, larger commits keep an import
+# of a million posts near linear (a chunk in memory is some 20 MB, whatever the size).
+CHUNK = 5000
 IMPORTED, SKIPPED, FAILED = "imported", "skipped", "failed"
 
 
@@ -163,9 +168,10 @@ def import_paths(
     run = _Run(session, collection, options or ReadOptions(), progress, cancelled)
     run.start(coder, recorder, _label([str(f) for f in files]))
     try:
-        for i, path in enumerate(files):
-            run.tick(i, len(files), f"Reading {path.name}")
-            run.report.files.append(run.import_file(path))
+        with fewer_collections():
+            for i, path in enumerate(files):
+                run.tick(i, len(files), f"Reading {path.name}")
+                run.report.files.append(run.import_file(path))
     except ImportCancelled:
         run.report.cancelled = True
     except ProjectError as exc:  # the project itself failed (full disk, file gone...)
@@ -196,7 +202,6 @@ class _Run:
         self.cancelled = cancelled or (lambda: False)
         self.report, self.changes = ImportReport(), Changes()
         self._collections: dict[str, int] = {}
-        self._post_ids: dict[str, set[str]] = {}
         self._repeats: list[tuple[tuple, SourceDraft]] = []
 
     def start(self, coder: str, recorder: Recorder | None, label: str) -> None:
@@ -295,12 +300,13 @@ class _Run:
 
     def _write(self, path: Path, digest: str, read: FileRead, out: FileOutcome) -> None:
         default = self.collection or read.collection
-        drafts = self._new_only(read.drafts, out)
+        drafts = (d for d in read.drafts if _has_text(d, out))
         try:
             while chunk := list(islice(drafts, CHUNK)):
-                written = self._write_chunk(chunk, path, digest, default, out)
-                self.s.commit()
-                out.added += written
+                if fresh := self._new_only(chunk, out):
+                    written = self._write_chunk(fresh, path, digest, default, out)
+                    self.s.commit()
+                    out.added += written
                 self.tick(0, 0, f"{path.name}: {out.added} source(s)")
             self._write_repeats(out)
             self.s.commit()
@@ -312,22 +318,25 @@ class _Run:
             out.reason = "cancelled"
             raise
 
-    def _new_only(self, drafts: Iterator[SourceDraft], out: FileOutcome) -> Iterator[SourceDraft]:
-        """Drop posts whose id is already in the project (or earlier in the batch)."""
-        for d in drafts:
-            if not d.text.strip():
-                out.warnings.append(f"'{d.title or d.post_id}' has no text and was skipped")
-                continue
+    def _new_only(self, chunk: list[SourceDraft], out: FileOutcome) -> list[SourceDraft]:
+        """The drafts of ``chunk`` not in the project yet: posts by their id (asked of the
+        project a chunk at a time, so that memory does not grow with it, and checked
+        against those earlier in the chunk), other sources by their text."""
+        known = set(self._repeated_sources([("post", d.platform, d.post_id) for d in chunk
+                                            if d.kind == POST and d.post_id]))
+        fresh = []
+        for d in chunk:
             if d.kind == POST and d.post_id:
-                seen = self._known_posts(d.platform)
-                if d.post_id in seen:
-                    self._repeat(("post", d.platform, d.post_id), d, out)
+                key = ("post", d.platform, d.post_id)
+                if key in known:
+                    self._repeat(key, d, out)
                     continue
-                seen.add(d.post_id)
+                known.add(key)
             elif self._same_text(d):
                 self._repeat(("text", text_hash(d.text)), d, out)
                 continue
-            yield d
+            fresh.append(d)
+        return fresh
 
     def _repeat(self, key: tuple, d: SourceDraft, out: FileOutcome) -> None:
         """A draft of a post already read: its codes go to that post, else it is a
@@ -355,8 +364,8 @@ class _Run:
         self._repeats.clear()
 
     def _repeated_sources(self, keys: list[tuple]) -> dict[tuple, Any]:
-        """The sources that repeated drafts name: ("post", platform, id) or ("text",
-        hash) -> (id, length, text_hash)."""
+        """The sources in the project that ``keys`` name: ("post", platform, id) or
+        ("text", hash) -> (id, length, text_hash)."""
         cols = (Source.id, Source.length, Source.text_hash, Source.platform, Source.post_id)
         wanted: dict[tuple, set[str]] = {}
         for key in keys:
@@ -372,20 +381,14 @@ class _Run:
                     out.setdefault((*head, r.post_id if head[0] == "post" else r.text_hash), r)
         return out
 
-    def _known_posts(self, platform: str) -> set[str]:
-        if platform not in self._post_ids:
-            q = select(Source.post_id).where(Source.platform == platform,
-                                              Source.post_id.is_not(None))
-            self._post_ids[platform] = set(self.s.scalars(q))
-        return self._post_ids[platform]
-
     def _same_text(self, d: SourceDraft) -> bool:
         q = select(Source.id).where(Source.text_hash == text_hash(d.text)).limit(1)
         return self.s.scalar(q) is not None
 
     def _write_chunk(self, chunk: list[SourceDraft], path: Path, digest: str,
                      default: str, out: FileOutcome) -> int:
-        rows = [_source_row(d, path, digest, self.batch.id) for d in chunk]
+        now = utcnow()  # one time for the chunk, not a call per row
+        rows = [_source_row(d, path, digest, self.batch.id, now) for d in chunk]
         ids = _insert_sources(self.s, rows)
         self._write_footnotes(chunk, ids)
         self._write_memberships(chunk, ids, default)
@@ -412,8 +415,7 @@ class _Run:
             name = self.collection or d.extra.get("collection") or default
             if name:
                 rows.append({"source_id": sid, "collection_id": self._collection_id(name)})
-        if rows:
-            self.s.execute(insert(source_collections), rows)
+        insert_rows(self.s, source_collections, rows)
 
     def _collection_id(self, name: str) -> int:
         if name not in self._collections:
@@ -430,6 +432,13 @@ class _Run:
         return self._collections[name]
 
 
+def _has_text(d: SourceDraft, out: FileOutcome) -> bool:
+    if d.text.strip():
+        return True
+    out.warnings.append(f"'{d.title or d.post_id}' has no text and was skipped")
+    return False
+
+
 def _kept(out: FileOutcome) -> str:
     return f"; the {out.added} source(s) read before it are kept" if out.added else ""
 
@@ -438,9 +447,10 @@ def _insert_sources(session: Session, rows: list[dict]) -> list[int]:
     """Insert source rows in one ``executemany`` and return their ids in row order.
 
     An ``INSERT ... RETURNING`` kept in parameter order is run a row at a time on SQLite;
-    the ids are found instead by the rows' new UUIDs (a unique column).
+    the ids are found instead by the rows' new UUIDs (a unique column). The rows go
+    through the driver (:func:`db.bulk.insert_rows`), not Core's per-row processing.
     """
-    session.execute(insert(Source.__table__), rows)
+    insert_rows(session, Source.__table__, rows)
     found: dict[str, int] = {}
     uuids = [r["uuid"] for r in rows]
     for i in range(0, len(uuids), 900):
@@ -471,30 +481,22 @@ def _file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-_DRAFT_FIELDS = ("kind", "text", "title", "author", "handle", "platform", "site_name", "url",
-                 "language", "published", "reply_to_id", "thread_id", "is_repost", "likes",
-                 "reposts", "replies", "views", "hashtags", "mentions", "links")
-
-
-def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int) -> dict:
-    row = {f: getattr(d, f) for f in _DRAFT_FIELDS}
-    extra = {k: v for k, v in d.extra.items() if k != "collection"}
-    row.update(
-        uuid=new_uuid(), length=len(d.text), text_hash=text_hash(d.text), file_hash=digest,
-        file_name=path.name, format=d.extra.get("format", ""), post_id=d.post_id or None,
-        raw=_raw_json(d.raw),
-        extra=extra, csl=csl_for_draft(d), import_id=batch_id, added_at=utcnow(),
-    )
-    return row
+def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int,
+                added_at: dt.datetime) -> dict:
+    """The sources row of a draft: its fields by name (``insert_rows`` leaves out those
+    that name no column, its footnotes and passages), and what the import adds."""
+    return {
+        **vars(d), "uuid": new_uuid(), "length": len(d.text), "text_hash": text_hash(d.text),
+        "file_hash": digest, "file_name": path.name, "format": d.extra.get("format", ""),
+        "post_id": d.post_id or None, "raw": _raw_json(d.raw),
+        "extra": {k: v for k, v in d.extra.items() if k != "collection"},
+        "csl": csl_for_draft(d), "import_id": batch_id, "added_at": added_at,
+    }
 
 
 def _raw_json(raw) -> str | None:
-    """The platform's record as JSON; escaped to ASCII when it holds a lone surrogate,
-    which SQLite cannot store as text."""
-    if raw is None:
-        return None
-    text = json.dumps(raw, ensure_ascii=False, default=str)
-    return json.dumps(raw, default=str) if has_lone_surrogate(text) else text
+    """The platform's record as JSON."""
+    return None if raw is None else dumps_record(raw)
 
 
 def _fit_mapping(mapping: dict, columns: list[str]) -> ColumnMapping:

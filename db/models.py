@@ -13,7 +13,8 @@ half-open (rule 6). SQL stays portable between SQLite and PostgreSQL (rule 8).
 from __future__ import annotations
 
 import datetime as dt
-import uuid as uuidlib
+import os
+import time
 from typing import Any
 
 from sqlalchemy import (
@@ -44,9 +45,18 @@ NAMING_CONVENTION = {
 }
 
 
+_RANDOM = ((1 << 80) - 1) ^ (0xF << 76) ^ (0x3 << 62)  # the 74 random bits of a UUIDv7
+_VERSION_7 = (0x7 << 76) | (0x2 << 62)  # its version (7) and variant (RFC) bits
+
+
 def new_uuid() -> str:
-    """A new random UUID as the canonical lower-case string."""
-    return str(uuidlib.uuid4())
+    """A new UUID as the canonical lower-case string: version 7 (RFC 9562), the time in
+    milliseconds then 74 random bits, so that rows made together sit together in the
+    unique index on ``uuid`` (an import of a million sources appends to it instead of
+    writing its pages at random)."""
+    ms, rand = time.time_ns() // 1_000_000, int.from_bytes(os.urandom(10), "big")
+    h = f"{ms << 80 | rand & _RANDOM | _VERSION_7:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def utcnow() -> dt.datetime:

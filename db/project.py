@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import __version__, projectfile
+from db import __version__, jsontext, projectfile
 from db.changes import install_change_log
 from db.conflicts import stale_as_conflict
 from db.errors import NewerProjectError, NotAProjectError, ProjectError, ReadOnlyProjectError
@@ -175,7 +175,7 @@ def sqlite_engine(path: Path, mode: str | None = None) -> Engine:
     """An engine on the SQLite file ``path`` with Quire's pragmas on every connection;
     read-only when the file or its folder cannot be written (``mode`` overrides)."""
     mode = mode or projectfile.open_mode(path)
-    engine = create_engine(projectfile.sqlite_url(path, mode))
+    engine = create_engine(projectfile.sqlite_url(path, mode), json_serializer=jsontext.dumps)
     writes = mode in (projectfile.READ_WRITE, projectfile.CREATE)
     pragmas = _set_sqlite_pragmas if writes else _set_read_only_pragmas
     event.listen(engine, "connect", pragmas)

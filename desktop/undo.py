@@ -131,7 +131,7 @@ class WindowHistory(QObject):
             return None
         coder = self._session.coder_id()
 
-        def work(*_args) -> OpResult | None:
+        def work(**_task) -> OpResult | None:  # as a task: progress=..., cancelled=...
             with self._session.transaction() as s:
                 return swap(s, coder_id=coder)
 

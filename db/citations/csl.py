@@ -107,10 +107,16 @@ def _post_item(rec) -> dict[str, Any]:
             "container-title": platform_name(rec.platform)}
 
 
+_EXTRA_KEYS = ("publisher", "page", "section", "volume", "issue", "DOI", "genre")
+_EXTRA_NAMES = frozenset((*_EXTRA_KEYS, "doi", "accessed"))  # as ``extra`` may spell them
+
+
 def _extra_fields(extra: dict[str, Any]) -> dict[str, Any]:
     """Bibliographic facts some importers keep in ``extra`` (publisher, access date...)."""
     out: dict[str, Any] = {}
-    for key in ("publisher", "page", "section", "volume", "issue", "DOI", "genre"):
+    if _EXTRA_NAMES.isdisjoint(extra):  # a post's extra: nothing to look at one by one
+        return out
+    for key in _EXTRA_KEYS:
         value = extra.get(key) or extra.get(key.lower())
         if isinstance(value, str | int) and str(value).strip():
             out[key] = str(value).strip()

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from itertools import chain
@@ -34,8 +34,9 @@ _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M:%S",
             "%d.%m.%Y %H:%M", "%d.%m.%Y")
 
-_TAG_START = re.compile(r"(?<![\w&/])[#\uff03](?=\w)")
-_MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9_]{1,64})")
+# The mark first, then what stands before it: the scan looks for "#" or "@" alone.
+_TAG_START = re.compile(r"[#\uff03](?<![\w&/][#\uff03])(?=\w)")
+_MENTION = re.compile(r"@(?<![\w@.]@)([A-Za-z0-9_]{1,64})")
 _LINK = re.compile(r"https?://[^\s<>\"'\u00ab\u00bb\u201c\u201d\u2018\u2019]+")
 _TRAILING = ".,;:!?'\"\u060c\u061b\u061f\u06d4\u2026\u3002]}>*_"
 _LIST_SPLIT = re.compile(r"[,;\s]+")
@@ -220,6 +221,31 @@ def post(text: str, **fields: Any) -> SourceDraft:
         if name not in fields:
             fields[name] = find(text)
     return SourceDraft(kind=POST, text=text, **fields)
+
+
+class RecentIds:
+    """The ids of the last ``size`` posts read, to drop a repeat that comes soon after.
+
+    Bounded, so that reading a file of millions of posts holds no more in memory than
+    one of thousands; a repeat that comes later still is found by the import, which
+    asks the project for the ids of every chunk before writing it.
+    """
+
+    def __init__(self, size: int = 50_000):
+        self._order: deque[str] = deque()
+        self._ids: set[str] = set()
+        self.size = size
+
+    def __contains__(self, post_id: str) -> bool:
+        return post_id in self._ids
+
+    def add(self, post_id: str) -> None:
+        if post_id in self._ids:
+            return
+        self._ids.add(post_id)
+        self._order.append(post_id)
+        if len(self._order) > self.size:
+            self._ids.discard(self._order.popleft())
 
 
 class Tally:

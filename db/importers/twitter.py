@@ -11,7 +11,7 @@ from pathlib import Path
 
 from db.importers.base import POST, FileRead, ReadOptions, SourceDraft
 from db.importers.jsonstream import JSON_SUFFIXES, head_text, iter_records
-from db.importers.postutil import Tally, finishing, start
+from db.importers.postutil import RecentIds, Tally, finishing, start
 from db.importers.tablerows import table_kind
 from db.importers.twitter_csv import MARKERS, csv_drafts
 from db.importers.twitter_json import record_drafts
@@ -47,7 +47,7 @@ class TwitterImporter:
         """Start reading the tweets of ``path`` (lazily; the first is read at once)."""
         warnings: list[str] = []
         tally = Tally(warnings)
-        seen: set[str] = set()  # tweet ids: twarc repeats tweets across pages and rows
+        seen = RecentIds()  # tweet ids: twarc repeats tweets across pages and rows
         read = csv_drafts if _is_csv(path) else _json_drafts
         drafts = read(path, tally, seen)
         return FileRead(start(finishing(drafts, tally), path, tally), path.stem, warnings)
@@ -59,7 +59,7 @@ def _is_csv(path: Path) -> bool:
     return path.suffix.lower() not in JSON_SUFFIXES and table_kind(path) == "csv"
 
 
-def _json_drafts(path: Path, tally: Tally, seen: set[str]) -> Iterator[SourceDraft]:
+def _json_drafts(path: Path, tally: Tally, seen: RecentIds) -> Iterator[SourceDraft]:
     for _, record in iter_records(path, tally):
         yield from record_drafts(record, seen, tally)
 

@@ -14,7 +14,15 @@ from pathlib import Path
 
 from db.errors import ImportFileError
 from db.importers.base import SourceDraft
-from db.importers.postutil import Tally, parse_date, post, split_list, to_int, unescape_twitter
+from db.importers.postutil import (
+    RecentIds,
+    Tally,
+    parse_date,
+    post,
+    split_list,
+    to_int,
+    unescape_twitter,
+)
 from db.importers.tablerows import open_table
 from db.importers.twitter_json import PLATFORM, keep, language, retweet_text, tweet_url
 
@@ -31,7 +39,7 @@ def is_twarc_header(columns: list[str]) -> bool:
     return {"id", "text"} <= names and sum(m in names for m in MARKERS) >= 3
 
 
-def csv_drafts(path: Path, tally: Tally, seen: set[str]) -> Iterator[SourceDraft]:
+def csv_drafts(path: Path, tally: Tally, seen: RecentIds) -> Iterator[SourceDraft]:
     """Every tweet of a twarc-csv file."""
     table = open_table(path, tally, kind="csv")
     if not is_twarc_header(table.columns):

@@ -15,7 +15,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from db.importers.base import SourceDraft
-from db.importers.postutil import Tally, parse_date, post, to_int, unescape_twitter, unique
+from db.importers.postutil import (
+    RecentIds,
+    Tally,
+    parse_date,
+    post,
+    to_int,
+    unescape_twitter,
+    unique,
+)
 
 PLATFORM = "twitter"
 _NOT_TWEETS = "records that are not tweets skipped (stream notices, errors, users)"
@@ -36,7 +44,7 @@ def language(tag: Any) -> str:
     return "" if not tag or tag == "und" else str(tag)
 
 
-def record_drafts(rec: Any, seen: set[str], tally: Tally) -> Iterator[SourceDraft]:
+def record_drafts(rec: Any, seen: RecentIds, tally: Tally) -> Iterator[SourceDraft]:
     """Every tweet in one JSON record (a v2 page, a v2 tweet or a v1.1 status)."""
     for tweet, includes in _tweets_of(rec, tally):
         draft = v1_draft(tweet) if includes is None else v2_draft(tweet, includes)
@@ -56,7 +64,7 @@ def _tweets_of(rec: Any, tally: Tally) -> list[tuple[dict, _Includes | None]]:
     return []
 
 
-def keep(draft: SourceDraft, seen: set[str], tally: Tally) -> bool:
+def keep(draft: SourceDraft, seen: RecentIds, tally: Tally) -> bool:
     if not draft.text.strip():
         tally.skip("tweets without text skipped")
         return False

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from db import jsontext
 from db.errors import ProjectError
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -56,6 +57,7 @@ def server_engine(address: str, password: str | None = None) -> Engine:
     """An engine on a team project's database; connections check they are alive first."""
     url = parse_address(address, password)
     return create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4,
+                         json_serializer=jsontext.dumps,
                          connect_args={"application_name": "quire", "connect_timeout": 10})
 
 

@@ -19,7 +19,8 @@ included) and the peak memory of its process tree are its own:
 Queries whose hits do not grow with the project (a rare word, a phrase of rare words,
 no hits) must not get slower from the smaller size to the larger (within 2x, noise).
 Prints every figure and every miss; exits 1 at the end if anything missed.
-Run with ``make bench`` (or ``make bench-1m`` for a million posts).
+Run with ``make bench`` (or ``make bench-1m`` for a million posts); ``--only import`` stops
+each size after the import.
 """
 
 from __future__ import annotations
@@ -277,7 +278,7 @@ def _load() -> str:
     return "machine load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
-def run_size(r: Report, n: int, steady: dict) -> None:
+def run_size(r: Report, n: int, steady: dict, only: str = "") -> None:
     with tempfile.TemporaryDirectory(prefix="quire-search-bench-") as tmp:
         work = Path(tmp)
         _child("corpus", work, n)
@@ -289,6 +290,8 @@ def run_size(r: Report, n: int, steady: dict) -> None:
         imp = _child("import", work, n)
         r.line(f"import {n:,} posts (CPU)", f"{imp['cpu']:.1f} s = {imp['cpu'] / ref:.1f}x "
                f"FTS5, {imp['peak_mb']} MB", imp["cpu"] <= 5 * ref, "<= 5x")
+        if only == "import":
+            return
         b = _child("build", work, n)
         (work / "fts5.db").unlink()
         ref = (ref + _child("fts5", work, n)["load_cpu"]) / 2
@@ -342,11 +345,12 @@ def _queries(r: Report, n: int, work: Path, steady: dict) -> None:
            "process", True, "(reported)")
 
 
-def main() -> int:
-    """Run every size, print every figure, exit 1 if anything missed."""
+def main(only: str = "") -> int:
+    """Run every size, print every figure, exit 1 if anything missed; ``only="import"``
+    stops each size after the import (``--only import``)."""
     r, steady = Report(), {}
     for n in SIZES:
-        run_size(r, n, steady)
+        run_size(r, n, steady, only)
     for kind, points in steady.items():
         if len(points) > 1:
             (n0, a), (n1, b) = points[0], points[-1]
@@ -357,6 +361,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--only"] and sys.argv[2:] == ["import"]:
+        sys.exit(main("import"))
     if len(sys.argv) > 1:
         print(json.dumps(PHASES[sys.argv[1]](Path(sys.argv[2]), int(sys.argv[3]))))
     else:

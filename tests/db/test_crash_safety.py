@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from db import project
+from db.importing import CHUNK
 from db.models import ImportBatch, Source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ def test_killing_an_import_keeps_whole_chunks(tmp_path):
     proc.wait()
     with project.open(path) as proj, proj.sessions() as s:
         n = s.scalar(select(func.count()).select_from(Source))
-        assert 0 < n < 60000 and n % 2000 == 0  # whole chunks only
+        assert 0 < n < 60000 and n % CHUNK == 0  # whole chunks only
         with proj.engine.connect() as c:
             assert c.exec_driver_sql("pragma integrity_check").scalar() == "ok"
         batch = s.scalars(select(ImportBatch)).one()

@@ -1,5 +1,7 @@
 """The import pipeline: reports, duplicates, collections, undo, cancel and failures."""
 
+import json
+from itertools import chain, islice
 from pathlib import Path
 
 import pytest
@@ -136,6 +138,28 @@ def test_posts_already_in_the_project_are_skipped(proj, tmp_path, fake):
     assert report.files[1].status == SKIPPED and report.files[1].duplicates == 5
     with proj.sessions() as s:
         assert s.scalars(select(Collection.name)).all() == ["fake posts"]
+        again, result = import_paths(s, [b])  # nothing new: no batch, nothing to undo
+        assert (again.batch_id, bool(result.changes), again.files[0].duplicates) == (None,
+                                                                                 False, 5)
+
+
+def test_posts_repeated_in_a_file_are_found_chunk_by_chunk(proj, tmp_path, fake, monkeypatch):
+    import db.importing
+
+    monkeypatch.setattr(db.importing, "CHUNK", 10)
+    posts = _FakePosts(25)
+    once = posts.read
+    # the 25 posts, the same again (asked of the project chunk by chunk), then the first
+    # three twice more (found within their chunk)
+    posts.read = lambda path, options: FileRead(
+        chain(once(path, options).drafts, once(path, options).drafts,
+              islice(once(path, options).drafts, 3), islice(once(path, options).drafts, 3)),
+        collection="fake posts")
+    fake(posts)
+    with proj.sessions() as s:
+        report, _ = import_paths(s, [_write(tmp_path, "a.fake", "a")])
+    assert (report.files[0].added, report.files[0].duplicates) == (25, 31)
+    assert _count(proj) == 25
 
 
 def test_a_file_breaking_half_way_keeps_what_was_committed(proj, tmp_path, fake, monkeypatch):
@@ -190,4 +214,4 @@ def test_article_draft_fields_reach_the_database(proj, tmp_path, fake):
         import_paths(s, [_write(tmp_path, "x.fake", "x")], options=ReadOptions())
         src = s.scalars(select(Source)).one()
     assert src.published == dt.datetime(2017, 10, 15, 11, 3, tzinfo=dt.UTC)
-    assert (src.title, src.language, src.raw) == ("عنوان", "ar", '{"k": "v"}')
+    assert (src.title, src.language, json.loads(src.raw)) == ("عنوان", "ar", {"k": "v"})
