@@ -11,10 +11,7 @@ statement runs on the session's own connection, inside its transaction.
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,30 +91,3 @@ def _default(column) -> Callable[[], Any] | None:
     if d.is_callable:
         return lambda: d.arg(None)  # SQLAlchemy wraps it to take an execution context
     return lambda: d.arg
-
-
-# Python's cyclic garbage collector runs after every 700 new container objects; an
-# import makes a dozen per post (the record, its draft, its row), none of them in a
-# cycle, and the collections cost a fifth of the import's time.
-_FEWER = 20_000
-_lock = threading.Lock()
-_users = 0
-_saved: tuple[int, ...] = ()
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Let the garbage collector run less often while bulk work makes many objects."""
-    global _users, _saved
-    with _lock:
-        if _users == 0:
-            _saved = gc.get_threshold()
-            gc.set_threshold(max(_FEWER, _saved[0]), *_saved[1:])
-        _users += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _users -= 1
-            if _users == 0:
-                gc.set_threshold(*_saved)

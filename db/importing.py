@@ -24,9 +24,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import changes, importers
-from db.bulk import fewer_collections, insert_rows
+from db.bulk import insert_rows
 from db.changes import Changes
 from db.citations.csl import csl_for_draft
+from db.collector import fewer_collections
 from db.errors import ImportCancelled, ImportFileError, ProjectError
 from db.failures import unreadable_reason
 from db.history import Recorder

@@ -14,15 +14,14 @@ context, the matched text and its right context.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
 
+from db.collector import fewer_collections
 from db.errors import SearchError, SearchIndexError
 from db.search.documents import published_time
 from db.search.evaluate import Evaluator, scoped
@@ -151,7 +150,7 @@ class SearchRun:
         step = first
         try:
             while True:
-                with _gc_paused():
+                with fewer_collections():
                     matches = self._next_matches(step)
                     if not matches:
                         break
@@ -244,21 +243,6 @@ class SearchRun:
         if not found & {"memo", "memo_stem"}:
             needs.discard("memos")
         return needs
-
-
-@contextmanager
-def _gc_paused():
-    """Python's cycle collector off while a batch is gathered: the batch makes thousands
-    of small objects (no cycles: reference counting frees them), which set off full
-    collections that walk every object of the process, a third of the time of listing
-    every hit (measured). Put back as it was after; concurrent batches only delay it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def search(index, session, query: str, *, stemmed: bool = False,
