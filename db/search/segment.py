@@ -19,6 +19,7 @@ import os
 import struct
 import sys
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from itertools import groupby, repeat
@@ -31,7 +32,7 @@ from whoosh.system import pack_ushort
 from db.errors import IndexCancelled
 from db.search.analysis import analyze, stems
 from db.search.documents import IndexDoc
-from db.search.postings import encode_many, write_term
+from db.search.postings import TermWriter, encode_many
 from db.search.schema import KEYWORD_FIELDS, STEMMED
 
 BUDGET = 12 * 2**20
@@ -174,16 +175,79 @@ def text_postings(quads: array) -> tuple[array, list[bytes]]:
     return array("I", counts), encode_many(triples, list(counts.values()))
 
 
+SLICE = 1 << 15
+"""Postings (quads) of a term merged at a time, however long its list."""
+
+
+def _slices(payloads: Iterable[bytes], step: int) -> Iterator[array]:
+    """The numbers of ``payloads`` (each a multiple of ``step`` numbers) as arrays of at
+    most :data:`SLICE` steps."""
+    size = 4 * step * SLICE
+    for p in payloads:
+        view = memoryview(p)
+        for at in range(0, len(view), size):
+            yield _from_le("I", [view[at:at + size]])
+
+
+def _text_slices(payloads: Iterable[bytes]) -> Iterator[array]:
+    """Quads of ``payloads`` a slice at a time, a document's quads never split between
+    slices (a huge document's may come in several runs)."""
+    held = array("I")
+    for quads in _slices(payloads, 4):
+        if held:
+            quads = held + quads
+        cut = 4 * bisect_left(memoryview(quads)[0::4], quads[-4])
+        held = quads[cut:]
+        if cut:
+            yield quads[:cut]
+    if held:
+        yield held
+
+
+class _Bucket:
+    """One of the 256 buckets of Whoosh's term table writer as two arrays (12 bytes a
+    term, where Whoosh keeps a tuple of two ints, about 130), read back the same."""
+
+    __slots__ = ("hashes", "positions")
+
+    def __init__(self):
+        self.hashes, self.positions = array("I"), array("q")
+
+    def append(self, entry: tuple[int, int]) -> None:
+        self.hashes.append(entry[0])
+        self.positions.append(entry[1])
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.hashes, self.positions, strict=True)
+
+
 class _FieldWriter(W3FieldWriter):
-    """Whoosh's field writer, fed whole posting lists."""
+    """Whoosh's field writer, fed posting lists a slice at a time; its term table
+    holds a few bytes a term (:class:`_Bucket`)."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._tindex.buckets = [_Bucket() for _ in range(256)]
 
     def start_field(self, fieldname, fieldobj) -> None:
         super().start_field(fieldname, fieldobj)
         self._at = self._postfile.tell()
         self._prefix = pack_ushort(self._fieldid)
 
-    def add_term(self, term: bytes, ids, values: list[bytes] | None) -> None:
-        size, info = write_term(self._postfile, self._at, ids, values)
+    def add_term(self, term: bytes, payloads: Iterable[bytes], keyword: bool) -> None:
+        """Write the term's posting list from its runs' ``payloads``: document numbers
+        (a keyword) or ``(docnum, pos, start, end)`` quads."""
+        w = TermWriter(self._postfile, self._at)
+        if keyword:
+            for numbers in _slices(payloads, 1):
+                w.add(numbers, None)
+        else:
+            for quads in _text_slices(payloads):
+                w.add(*text_postings(quads))
+        size, info = w.finish()
         self._at += size
         self._tindex.add(self._prefix + term, info)
 
@@ -213,11 +277,7 @@ def write_segment(storage, indexname: str, schema, runs: list[Iterable],
             current, field = name, name.decode("ascii")
             keyword = field in KEYWORD_FIELDS
             fw.start_field(field, schema[field])
-        numbers = _from_le("I", [p for _, p in group])
-        if keyword:
-            fw.add_term(term, numbers, None)  # document numbers
-        else:
-            fw.add_term(term, *text_postings(numbers))  # (docnum, pos, start, end) quads
+        fw.add_term(term, map(itemgetter(1), group), keyword)
     if current is not None:
         fw.finish_field()
     fw.close()

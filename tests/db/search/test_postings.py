@@ -11,6 +11,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import SegmentReader
 
 from db.search import documents as documents_module
+from db.search import segment as segment_module
 from db.search import search
 from db.search.documents import IndexDoc
 from db.search.lock import WAITING
@@ -66,7 +67,9 @@ def _postings(reader):
     return out
 
 
-def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path):
+@pytest.mark.parametrize("slice_", [segment_module.SLICE, 1, 5])
+def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path, monkeypatch, slice_):
+    monkeypatch.setattr(segment_module, "SLICE", slice_)  # long lists are merged in slices
     ix, seg = _bulk(tmp_path)
     ours = SegmentReader(ix.storage, ix.schema, seg)
     with _whoosh().reader() as theirs:
@@ -132,6 +135,26 @@ def test_a_huge_text_is_indexed_a_window_at_a_time(proj, index, monkeypatch):
     assert [(r.hit.source_id, text[r.hit.start:r.hit.end]) for r in rows] == [
         (sid, "word700 word701"), (sid, "الرَّقَّة")]
     assert rows[0].left.endswith("word699 ") and rows[0].right.startswith(" word702")
+
+
+def test_a_huge_text_spilled_between_windows_is_merged_whole(proj, index, monkeypatch):
+    monkeypatch.setattr(documents_module, "HUGE", 1000)
+    monkeypatch.setattr(documents_module, "WINDOW", 300)
+    monkeypatch.setattr(segment_module.Accumulator.__init__, "__defaults__", (1,))
+    monkeypatch.setattr(segment_module, "SLICE", 2)
+    from db.search import loading
+
+    monkeypatch.setattr(loading, "HUGE", 1000)
+    text = " ".join(f"raqqa w{i}" for i in range(400))
+    with proj.session() as s:
+        make_source(s, "raqqa first")
+        sid = make_source(s, text, kind="article", title="Huge").id
+    with proj.sessions() as s:
+        index.ensure(s)
+        rows = list(search(index, s, '"raqqa w399" OR raqqa').rows())
+    spans = [(r.hit.start, r.hit.end) for r in rows if r.hit.source_id == sid]
+    assert [text[a:b] for a, b in spans] == ["raqqa"] * 400 + ["raqqa w399"]
+    assert spans == sorted(spans)
 
 
 def _hold_lock(index, seconds: float) -> subprocess.Popen:
