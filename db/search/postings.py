@@ -8,10 +8,11 @@ in Python one posting at a time:
   positions *and* the code-point spans of the term in the document, as little-endian
   triples ``(position, start, end)`` (16 bits when they fit, else 32), decoded with
   one ``array.frombytes``;
-* :class:`TermWriter`, which writes a posting list as W3 blocks while its postings
-  come, in bounded memory (128 postings a block; a block info tuple and a data tuple pickled with protocol 5, which is 8 times
-  faster to write and read than Whoosh's protocol 2 and as small as its zlib'd blocks,
-  so no compression) without a Python call per posting;
+* :class:`TermWriter`, which writes a posting list as W3 blocks as its postings come,
+  holding no more than a block (128 postings a block; a block info tuple and a data
+  tuple pickled with protocol 5, which is 8 times faster to write and read than
+  Whoosh's protocol 2 and as small as its zlib'd blocks, so no compression) without
+  a Python call per posting;
 * :class:`Postings`, which reads a posting list block by block: a block's document
   numbers in one ``accumulate``, its values only when asked for, and ``skip_to`` that
   steps over whole blocks by their last document number without decoding them.
@@ -140,7 +141,7 @@ class TermWriter:
         self.n, self.first, self.size = 0, -1, len(MAGIC)
         postfile.write(MAGIC)
 
-    def add(self, ids, values: list[bytes] | None) -> None:
+    def add(self, ids: array, values: list[bytes] | None) -> None:
         """Append postings: ``ids`` with their ``values`` (None for a format without
         values); every full block but the last is written at once."""
         if not len(ids):
@@ -149,12 +150,15 @@ class TermWriter:
             self.first = ids[0]
             self._values = None if values is None else []
         self.n += len(ids)
-        pend = self._ids + array("I", ids) if self._ids else array("I", ids)
-        vals = None if values is None else self._values + list(values)
-        keep = len(pend) - (len(pend) - 1) // BLOCK * BLOCK  # the last block: 1 to BLOCK
-        self._write(pend, vals, len(pend) - keep, last=False)
-        self._ids = pend[len(pend) - keep:]
-        self._values = None if vals is None else vals[len(pend) - keep:]
+        self._ids.extend(ids)
+        if values is not None:
+            self._values.extend(values)
+        if len(self._ids) > BLOCK:
+            stop = (len(self._ids) - 1) // BLOCK * BLOCK  # keep the last block, 1 to BLOCK
+            self._write(self._ids, self._values, stop, last=False)
+            del self._ids[:stop]
+            if values is not None:
+                del self._values[:stop]
 
     def _write(self, ids, values, stop: int, last: bool) -> None:
         out = []
@@ -179,14 +183,6 @@ class TermWriter:
         info = _TERMINFO.pack(0, float(n), n, 0, 0, 1.0, self.first, last, self._offset,
                               self.size)
         return self.size, info
-
-
-def write_term(postfile, offset: int, ids, values: list[bytes] | None) -> tuple[int, bytes]:
-    """Write the whole posting list ``ids`` with their ``values`` (see
-    :class:`TermWriter`); the number of bytes written and the term info."""
-    w = TermWriter(postfile, offset)
-    w.add(ids, values)
-    return w.finish()
 
 
 class Postings:

@@ -180,28 +180,36 @@ SLICE = 1 << 15
 
 
 def _slices(payloads: Iterable[bytes], step: int) -> Iterator[array]:
-    """The numbers of ``payloads`` (each a multiple of ``step`` numbers) as arrays of at
-    most :data:`SLICE` steps."""
-    size = 4 * step * SLICE
+    """The numbers of ``payloads`` (each a multiple of ``step`` numbers) as arrays of
+    :data:`SLICE` steps (the last one fewer): small payloads are joined, large ones cut."""
+    size, pieces, held = 4 * step * SLICE, [], 0
     for p in payloads:
         view = memoryview(p)
-        for at in range(0, len(view), size):
-            yield _from_le("I", [view[at:at + size]])
+        while held + len(view) >= size:
+            cut = size - held
+            pieces.append(view[:cut])
+            yield _from_le("I", pieces)
+            pieces, held, view = [], 0, view[cut:]
+        if view:
+            pieces.append(view)
+            held += len(view)
+    if pieces:
+        yield _from_le("I", pieces)
 
 
 def _text_slices(payloads: Iterable[bytes]) -> Iterator[array]:
     """Quads of ``payloads`` a slice at a time, a document's quads never split between
     slices (a huge document's may come in several runs)."""
-    held = array("I")
+    pending = None
     for quads in _slices(payloads, 4):
-        if held:
-            quads = held + quads
-        cut = 4 * bisect_left(memoryview(quads)[0::4], quads[-4])
-        held = quads[cut:]
-        if cut:
-            yield quads[:cut]
-    if held:
-        yield held
+        if pending is not None:  # its last document may go on in ``quads``
+            cut = 4 * bisect_left(memoryview(pending)[0::4], pending[-4])
+            if cut:
+                yield pending[:cut]
+            quads = pending[cut:] + quads
+        pending = quads
+    if pending is not None:
+        yield pending
 
 
 class _Bucket:
