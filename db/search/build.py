@@ -19,7 +19,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as windex
@@ -48,7 +48,7 @@ def default_procs(n_sources: int) -> int:
     return 2 if n_sources > PARALLEL_ABOVE and (mp.cpu_count() or 1) > 1 else 1
 
 
-def add_documents(acc: Accumulator, session, ids: list[int], progress: Progress,
+def add_documents(acc: Accumulator, session, ids: Sequence[int], progress: Progress,
                   cancelled: Cancelled) -> None:
     """Add the sources ``ids`` to ``acc``, in that order, batch by batch."""
     docnum = len(acc.columns["sid"])
@@ -72,7 +72,7 @@ def commit_segments(folder: Path, indexname: str, segments: list) -> None:
     commit_safely(writer, merge=False)
 
 
-def build_here(folder: Path, indexname: str, session, ids: list[int], progress: Progress,
+def build_here(folder: Path, indexname: str, session, ids: Sequence[int], progress: Progress,
                cancelled: Cancelled) -> None:
     """Build the index at the new folder ``folder`` in this process."""
     schema = build_schema()
@@ -99,7 +99,7 @@ def _stopped(stop) -> bool:
     return stop.is_set() or _parent_gone()
 
 
-def _tokenize_part(folder: str, db_path: str, ids: list[int], name: str, *, done, stop):
+def _tokenize_part(folder: str, db_path: str, ids: Sequence[int], name: str, *, done, stop):
     """Child process: postings of ``ids`` as run files; returns them and the columns."""
     from sqlalchemy.orm import Session
 
@@ -147,7 +147,7 @@ def _child(kind: str, key: int, args: tuple, done, stop, results) -> None:
         results.put((key, "error", traceback.format_exc()))
 
 
-def build_parallel(folder: Path, indexname: str, db_path: Path, ids: list[int], procs: int,
+def build_parallel(folder: Path, indexname: str, db_path: Path, ids: Sequence[int], procs: int,
                    progress: Progress, cancelled: Cancelled) -> None:
     """Build the index at the new folder ``folder`` with ``procs`` tokenizing processes
     and one merging process."""

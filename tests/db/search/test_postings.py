@@ -11,8 +11,8 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.reading import SegmentReader
 
 from db.search import documents as documents_module
-from db.search import segment as segment_module
 from db.search import search
+from db.search import segment as segment_module
 from db.search.documents import IndexDoc
 from db.search.lock import WAITING
 from db.search.postings import Postings, decode_spans
