@@ -33,7 +33,7 @@ from db.errors import IndexCancelled
 from db.search.analysis import analyze, stems
 from db.search.documents import IndexDoc
 from db.search.postings import TermWriter, encode_many
-from db.search.schema import KEYWORD_FIELDS, STEMMED
+from db.search.schema import COLUMNS, KEYWORD_FIELDS, STEMMED
 
 BUDGET = 12 * 2**20
 """Bytes of postings an accumulator holds before it writes a run."""
@@ -52,16 +52,20 @@ _LITTLE = sys.byteorder == "little"
 class Accumulator:
     """Postings of documents added in document-number order; see the module docstring."""
 
-    def __init__(self, folder: Path, name: str, budget: int = BUDGET):
-        self.folder, self.name, self.budget = folder, name, budget
+    def __init__(self, folder: Path, name: str, budget: int | None = None,
+                 spill_columns: bool = False):
+        self.folder, self.name = folder, name
+        self.budget = BUDGET if budget is None else budget
         self.text: dict[str, dict[str, array]] = {}
         self.keys: dict[str, dict[str, array]] = {}
         self.columns = {"sid": array("I"), "when": array("q"), "len": array("I")}
+        self.spill_columns = spill_columns
         self.runs: list[Path] = []
-        self.size = 0
+        self.size = self.count = 0
 
     def add(self, docnum: int, doc: IndexDoc) -> None:
         """Add one document; it gets the next document number, ``docnum``."""
+        self.count += 1
         cols = self.columns
         cols["sid"].append(doc.sid)
         cols["when"].append(doc.when)
@@ -109,7 +113,13 @@ class Accumulator:
             self.spill()
 
     def spill(self) -> None:
-        """Write the postings held to a new run file and forget them."""
+        """Write the postings held to a new run file and forget them (and, if
+        ``spill_columns``, append the columns to their files)."""
+        if self.spill_columns:
+            for name, values in self.columns.items():
+                with open(column_file(self.folder, self.name, name), "ab") as fh:
+                    fh.write(_le(values).tobytes())
+                del values[:]
         if not self.size:
             return
         path = self.folder / f"{self.name}.{len(self.runs)}.run"
@@ -118,6 +128,12 @@ class Accumulator:
                 fh.write(_RECORD.pack(len(key), len(payload)) + key + payload)
         self.runs.append(path)
         self.text, self.keys, self.size = {}, {}, 0
+
+    def column_pieces(self) -> dict[str, Iterable[array]]:
+        """Each column, in pieces, in document order (see :func:`write_segment`)."""
+        if self.spill_columns:
+            return read_columns(self.folder, [self.name])
+        return {name: [values] for name, values in self.columns.items()}
 
     def _records(self) -> Iterator[tuple[bytes, bytes]]:
         fields = {**self.text, **self.keys}
@@ -268,9 +284,9 @@ class _NoWriter:
 
 
 def write_segment(storage, indexname: str, schema, runs: list[Iterable],
-                  columns: dict[str, array]):
-    """A new segment in ``storage`` from sorted ``runs`` and the per-document
-    ``columns`` (as many documents as the columns have values)."""
+                  columns: dict[str, Iterable[array]], count: int):
+    """A new segment in ``storage`` of ``count`` documents from sorted ``runs`` and the
+    per-document ``columns`` (each in pieces, in document order)."""
     codec = W3Codec()
     segment = codec.new_segment(storage, indexname)
     fw = _FieldWriter(codec, storage, segment)
@@ -289,24 +305,44 @@ def write_segment(storage, indexname: str, schema, runs: list[Iterable],
     if current is not None:
         fw.finish_field()
     fw.close()
-    n = len(columns["sid"])
-    _write_columns(codec, storage, segment, columns, n)
-    segment.set_doc_count(n)
+    _write_columns(codec, storage, segment, columns, count)
+    segment.set_doc_count(count)
     segment.quire_ordered = True  # see leaves.py: documents are in date order
     return segment
 
 
-def _write_columns(codec, storage, segment, columns: dict[str, array], n: int) -> None:
+def _write_columns(codec, storage, segment, columns: dict[str, Iterable[array]],
+                   n: int) -> None:
     pdw: W3PerDocWriter = codec.per_document_writer(storage, segment)
-    for name, values in columns.items():
+    for name, pieces in columns.items():
         f = pdw._cols.create_file(name)
-        big = array(values.typecode, values)
-        if _LITTLE:
-            big.byteswap()  # Whoosh's numeric columns are big-endian
-        f.write(big.tobytes())
+        for values in pieces:
+            big = array(values.typecode, values)
+            if _LITTLE:
+                big.byteswap()  # Whoosh's numeric columns are big-endian
+            f.write(big.tobytes())
         pdw._colwriters[name] = _NoWriter()
     pdw._doccount, pdw._indoc = n, None
     pdw.close()
+
+
+def column_file(folder: Path, part: str, name: str) -> Path:
+    """Where an accumulator named ``part`` spills its column ``name``."""
+    return folder / f"{part}.{name}.col"
+
+
+def read_columns(folder: Path, parts: list[str]) -> dict[str, Iterator[array]]:
+    """The columns spilled by the accumulators named ``parts``, in that order, each as
+    arrays of at most a megabyte."""
+    return {name: _column_pieces([column_file(folder, p, name) for p in parts], code)
+            for name, code in ((k, c._typecode) for k, c in COLUMNS.items())}
+
+
+def _column_pieces(paths: list[Path], typecode: str) -> Iterator[array]:
+    for path in paths:
+        with open(path, "rb") as fh:
+            while raw := fh.read(1 << 20):
+                yield _from_le(typecode, [raw])
 
 
 def run_files(acc: Accumulator) -> list[Path]:

@@ -37,7 +37,8 @@ def _bulk(tmp_path):
     acc = Accumulator(tmp_path, "t", budget=1)  # a run per document: the merge is tested
     for n, d in enumerate(_docs()):
         acc.add(n, d)
-    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)), acc.columns)
+    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)),
+                        acc.column_pieces(), acc.count)
     return ix, seg
 
 
@@ -94,7 +95,8 @@ def test_long_posting_lists_skip_whole_blocks(tmp_path):
     for n in range(1000):
         acc.add(n, IndexDoc(n + 1, n, {"body": "common" + (" rare" if n == 900 else "")},
                             {}, 10))
-    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)), acc.columns)
+    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)),
+                        acc.column_pieces(), acc.count)
     reader = SegmentReader(ix.storage, ix.schema, seg)
     p = Postings(reader._terms._postfile, reader.term_info("body", "common"))
     assert p.skip_to(900) and 900 in p.block_ids() and p.block_ids()[0] == 896
@@ -140,7 +142,7 @@ def test_a_huge_text_is_indexed_a_window_at_a_time(proj, index, monkeypatch):
 def test_a_huge_text_spilled_between_windows_is_merged_whole(proj, index, monkeypatch):
     monkeypatch.setattr(documents_module, "HUGE", 1000)
     monkeypatch.setattr(documents_module, "WINDOW", 300)
-    monkeypatch.setattr(segment_module.Accumulator.__init__, "__defaults__", (1,))
+    monkeypatch.setattr(segment_module, "BUDGET", 1)  # a run per window
     monkeypatch.setattr(segment_module, "SLICE", 2)
     from db.search import loading
 
