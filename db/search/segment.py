@@ -3,12 +3,16 @@
 Whoosh's own writer costs a Python call per posting (``add_document`` →
 ``word_values`` → a pool of tuples → ``add_posting``). Here each text is tokenized once
 for both its exact and its stemmed field, each token costs one ``array.extend``, and a
-term's whole posting list is written in one go (:func:`db.search.postings.write_term`).
+term's posting list is written a slice of :data:`SLICE` postings at a time
+(:class:`db.search.postings.TermWriter`).
 
-Memory is bounded: an :class:`Accumulator` keeps at most about :data:`BUDGET` bytes of
-postings; beyond that it writes them, sorted by term, to a *run* file and starts afresh.
-:func:`write_segment` merges the runs (which may come from several processes, each
-having indexed a contiguous range of document numbers) term by term into one segment.
+Memory is bounded, whatever the number of sources: an :class:`Accumulator` keeps at
+most about :data:`BUDGET` bytes of postings; beyond that it writes them, sorted by
+term, to a *run* file and starts afresh (and, in a tokenizing process, appends its
+per-document columns to column files). :func:`write_segment` merges the runs (which may
+come from several processes, each having indexed a contiguous range of document
+numbers) term by term into one segment, holding a slice of a term's postings, the runs'
+current records and a few bytes a term for Whoosh's term table.
 """
 
 from __future__ import annotations
