@@ -138,21 +138,22 @@ class TermWriter:
         self._file, self._offset = postfile, offset
         self._ids: array = array("I")
         self._values: list[bytes] | None = None
-        self.n, self.first, self.size = 0, -1, len(MAGIC)
-        postfile.write(MAGIC)
+        self._head = MAGIC  # written with the first blocks
+        self.n, self.first, self.size = 0, -1, 0
 
     def add(self, ids: array, values: list[bytes] | None) -> None:
-        """Append postings: ``ids`` with their ``values`` (None for a format without
-        values); every full block but the last is written at once."""
+        """Append postings: ``ids`` (an array of type ``I``, which the writer may keep)
+        with their ``values`` (None for a format without values); every full block but
+        the last is written at once."""
         if not len(ids):
             return
         if self.first < 0:
-            self.first = ids[0]
-            self._values = None if values is None else []
+            self.first, self._ids, self._values = ids[0], ids, values
+        else:
+            self._ids.extend(ids)
+            if values is not None:
+                self._values.extend(values)
         self.n += len(ids)
-        self._ids.extend(ids)
-        if values is not None:
-            self._values.extend(values)
         if len(self._ids) > BLOCK:
             stop = (len(self._ids) - 1) // BLOCK * BLOCK  # keep the last block, 1 to BLOCK
             self._write(self._ids, self._values, stop, last=False)
@@ -161,7 +162,7 @@ class TermWriter:
                 del self._values[:stop]
 
     def _write(self, ids, values, stop: int, last: bool) -> None:
-        out = []
+        out, self._head = [self._head], b""
         for b in range(0, stop, BLOCK):
             block = ids[b:b + BLOCK]
             vals = None if values is None else tuple(values[b:b + BLOCK])

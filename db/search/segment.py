@@ -204,6 +204,10 @@ def _slices(payloads: Iterable[bytes], step: int) -> Iterator[array]:
     :data:`SLICE` steps (the last one fewer): small payloads are joined, large ones cut."""
     size, pieces, held = 4 * step * SLICE, [], 0
     for p in payloads:
+        if held + len(p) < size:  # the usual case: the whole term in one slice
+            pieces.append(p)
+            held += len(p)
+            continue
         view = memoryview(p)
         while held + len(view) >= size:
             cut = size - held
