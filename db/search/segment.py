@@ -44,6 +44,10 @@ BUDGET = 12 * 2**20
 
 _RECORD = struct.Struct("<II")
 
+RECORD = 1 << 16
+"""Bytes of postings in a record of a run at most (a multiple of 16: whole quads); a
+longer list is written as several records with the same key."""
+
 
 def _new_array() -> array:
     return array("I")
@@ -145,7 +149,12 @@ class Accumulator:
             prefix = name.encode("ascii") + b"\0"
             d = fields[name]
             for term in sorted(d):
-                yield prefix + term.encode("utf-8"), _le(d[term]).tobytes()
+                key, raw = prefix + term.encode("utf-8"), _le(d[term]).tobytes()
+                if len(raw) <= RECORD:
+                    yield key, raw
+                else:  # the merge holds a record of every run at once: keep them small
+                    for at in range(0, len(raw), RECORD):
+                        yield key, raw[at:at + RECORD]
 
 
 def _le(a: array) -> array:

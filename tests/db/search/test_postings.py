@@ -68,9 +68,11 @@ def _postings(reader):
     return out
 
 
-@pytest.mark.parametrize("slice_", [segment_module.SLICE, 1, 5])
-def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path, monkeypatch, slice_):
+@pytest.mark.parametrize(("slice_", "record"), [(segment_module.SLICE, segment_module.RECORD),
+                                               (1, 16), (5, 32)])
+def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path, monkeypatch, slice_, record):
     monkeypatch.setattr(segment_module, "SLICE", slice_)  # long lists are merged in slices
+    monkeypatch.setattr(segment_module, "RECORD", record)  # and written in several records
     ix, seg = _bulk(tmp_path)
     ours = SegmentReader(ix.storage, ix.schema, seg)
     with _whoosh().reader() as theirs:
@@ -144,6 +146,7 @@ def test_a_huge_text_spilled_between_windows_is_merged_whole(proj, index, monkey
     monkeypatch.setattr(documents_module, "WINDOW", 300)
     monkeypatch.setattr(segment_module, "BUDGET", 1)  # a run per window
     monkeypatch.setattr(segment_module, "SLICE", 2)
+    monkeypatch.setattr(segment_module, "RECORD", 48)
     from db.search import loading
 
     monkeypatch.setattr(loading, "HUGE", 1000)
