@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
-from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as windex
@@ -29,6 +28,8 @@ from db.search.documents import batches
 from db.search.schema import COLUMNS, build_schema
 from db.search.segment import (
     Accumulator,
+    column_file,
+    read_columns,
     read_runs,
     remove_runs,
     run_files,
@@ -48,10 +49,10 @@ def default_procs(n_sources: int) -> int:
     return 2 if n_sources > PARALLEL_ABOVE and (mp.cpu_count() or 1) > 1 else 1
 
 
-def add_documents(acc: Accumulator, session, ids: list[int], progress: Progress,
+def add_documents(acc: Accumulator, session, ids: Sequence[int], progress: Progress,
                   cancelled: Cancelled) -> None:
     """Add the sources ``ids`` to ``acc``, in that order, batch by batch."""
-    docnum = len(acc.columns["sid"])
+    docnum = acc.count
     for docs in batches(session, ids):
         if cancelled():
             raise IndexCancelled("building the search index was cancelled")
@@ -72,7 +73,7 @@ def commit_segments(folder: Path, indexname: str, segments: list) -> None:
     commit_safely(writer, merge=False)
 
 
-def build_here(folder: Path, indexname: str, session, ids: list[int], progress: Progress,
+def build_here(folder: Path, indexname: str, session, ids: Sequence[int], progress: Progress,
                cancelled: Cancelled) -> None:
     """Build the index at the new folder ``folder`` in this process."""
     schema = build_schema()
@@ -81,8 +82,8 @@ def build_here(folder: Path, indexname: str, session, ids: list[int], progress: 
     add_documents(acc, session, ids, progress, cancelled)
     runs = run_files(acc)
     try:
-        segments = [write_segment(ix.storage, indexname, schema, read_runs(runs), acc.columns)
-                    ] if ids else []
+        segments = [write_segment(ix.storage, indexname, schema, read_runs(runs),
+                                  acc.column_pieces(), acc.count)] if ids else []
     finally:
         remove_runs(runs)
     commit_segments(folder, indexname, segments)
@@ -99,36 +100,39 @@ def _stopped(stop) -> bool:
     return stop.is_set() or _parent_gone()
 
 
-def _tokenize_part(folder: str, db_path: str, ids: list[int], name: str, *, done, stop):
-    """Child process: postings of ``ids`` as run files; returns them and the columns."""
+def _tokenize_part(folder: str, db_path: str, ids: Sequence[int], name: str, *, done, stop):
+    """Child process: postings of ``ids`` as run files, columns as column files; returns
+    the run files and the number of documents."""
     from sqlalchemy.orm import Session
 
     from db.project import sqlite_engine
 
     engine = sqlite_engine(Path(db_path))
     try:
-        acc = Accumulator(Path(folder), name)
+        acc = Accumulator(Path(folder), name, spill_columns=True)
         with Session(engine) as session:
             add_documents(acc, session, ids, done.put, lambda: _stopped(stop))
         runs = run_files(acc)
     finally:
         engine.dispose()
-    return [str(p) for p in runs], {k: v.tobytes() for k, v in acc.columns.items()}
+    return [str(p) for p in runs], acc.count
 
 
 def _merge_parts(folder: str, indexname: str, parts: list, *, done, stop) -> None:
-    """Child process: merge every part's runs into one segment and commit it."""
+    """Child process: merge every part's runs into one segment and commit it; ``parts``
+    names each part and gives its run files and number of documents."""
     ix = windex.open_dir(folder, indexname=indexname)
-    runs, columns, base = [], {k: array(c._typecode) for k, c in COLUMNS.items()}, 0
-    for paths, cols in parts:
+    runs, base = [], 0
+    for _name, paths, count in parts:
         runs += read_runs([Path(p) for p in paths], offset=base, stop=lambda: _stopped(stop))
-        for k, raw in cols.items():
-            columns[k].frombytes(raw)
-        base = len(columns["sid"])
+        base += count
+    names = [name for name, _, _ in parts]
     try:
-        segment = write_segment(ix.storage, indexname, ix.schema, runs, columns)
+        segment = write_segment(ix.storage, indexname, ix.schema, runs,
+                                read_columns(Path(folder), names), base)
     finally:
-        remove_runs([Path(p) for paths, _ in parts for p in paths])
+        remove_runs([Path(p) for _, paths, _ in parts for p in paths]
+                    + [column_file(Path(folder), n, k) for n in names for k in COLUMNS])
     commit_segments(Path(folder), indexname, [segment] if base else [])
 
 
@@ -147,17 +151,17 @@ def _child(kind: str, key: int, args: tuple, done, stop, results) -> None:
         results.put((key, "error", traceback.format_exc()))
 
 
-def build_parallel(folder: Path, indexname: str, db_path: Path, ids: list[int], procs: int,
+def build_parallel(folder: Path, indexname: str, db_path: Path, ids: Sequence[int], procs: int,
                    progress: Progress, cancelled: Cancelled) -> None:
     """Build the index at the new folder ``folder`` with ``procs`` tokenizing processes
     and one merging process."""
     windex.create_in(str(folder), build_schema(), indexname=indexname)
     size = -(-len(ids) // procs)
-    parts = [ids[i:i + size] for i in range(0, len(ids), size)]
-    jobs = [("tokenize", (str(folder), str(db_path), p, f"part{k}")) for k, p in enumerate(parts)]
+    jobs = [("tokenize", (str(folder), str(db_path), ids[i:i + size], f"part{k}"))
+            for k, i in enumerate(range(0, len(ids), size))]
     outcomes = _run_children(jobs, progress, cancelled)
-    _run_children([("merge", (str(folder), indexname, [value for _, _, value in outcomes]))],
-                  progress, cancelled)
+    parts = [(f"part{k}", *value) for k, _, value in outcomes]
+    _run_children([("merge", (str(folder), indexname, parts))], progress, cancelled)
 
 
 def _run_children(jobs: list, progress: Progress, cancelled: Cancelled) -> list:

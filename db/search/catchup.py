@@ -109,7 +109,7 @@ def _new_segment(writer, session: Session, sids: set[int], folder: Path):
     runs = run_files(acc)
     try:
         return write_segment(writer.storage, writer.indexname, writer.schema, read_runs(runs),
-                             acc.columns)
+                             acc.column_pieces(), acc.count)
     finally:
         remove_runs(runs)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, bindparam, case, func, select, type_coerce
@@ -52,10 +53,11 @@ def day_bounds(lo: dt.date | None, hi: dt.date | None) -> tuple[int, int]:
     return first, last
 
 
-def ordered_source_ids(session: Session) -> list[int]:
-    """Every source id of the project in date order (undated first, then by id)."""
+def ordered_source_ids(session: Session) -> array:
+    """Every source id of the project in date order (undated first, then by id), 8
+    bytes an id (a list of a million ids would take 36 MB, in every process it goes to)."""
     q = select(Source.id).order_by(Source.published.asc().nulls_first(), Source.id)
-    return list(session.scalars(q))
+    return array("q", session.connection().execute(q).scalars())
 
 
 @dataclass(slots=True)
@@ -110,11 +112,12 @@ def present_extras(session: Session) -> set[str]:
             if session.scalar(select(col).limit(1)) is not None}
 
 
-def batches(session: Session, ids: list[int], size: int = 500) -> Iterator[list[IndexDoc]]:
+def batches(session: Session, ids: Sequence[int], size: int = 500
+            ) -> Iterator[list[IndexDoc]]:
     """:func:`documents` for ``ids`` in batches of ``size``."""
     extras = present_extras(session)
     for i in range(0, len(ids), size):
-        yield documents(session, ids[i:i + size], extras)
+        yield documents(session, list(ids[i:i + size]), extras)
 
 
 class _Extras:

@@ -30,7 +30,7 @@ import os
 import shutil
 import threading
 import uuid as uuidlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -303,7 +303,7 @@ class SearchIndex:
             progress(len(ids), len(ids), f"Search index built: {len(ids)} source(s)")
             return len(ids)
 
-    def _build_into(self, tmp: Path, session: Session, ids: list[int], progress: Progress,
+    def _build_into(self, tmp: Path, session: Session, ids: Sequence[int], progress: Progress,
                     cancelled: Cancelled, procs: int | None) -> None:
         done = [0]
 

@@ -8,10 +8,11 @@ in Python one posting at a time:
   positions *and* the code-point spans of the term in the document, as little-endian
   triples ``(position, start, end)`` (16 bits when they fit, else 32), decoded with
   one ``array.frombytes``;
-* :func:`write_term`, which writes a whole posting list as W3 blocks (128 postings a
-  block; a block info tuple and a data tuple pickled with protocol 5, which is 8 times
-  faster to write and read than Whoosh's protocol 2 and as small as its zlib'd blocks,
-  so no compression) without a Python call per posting;
+* :class:`TermWriter`, which writes a posting list as W3 blocks as its postings come,
+  holding no more than a block (128 postings a block; a block info tuple and a data
+  tuple pickled with protocol 5, which is 8 times faster to write and read than
+  Whoosh's protocol 2 and as small as its zlib'd blocks, so no compression) without
+  a Python call per posting;
 * :class:`Postings`, which reads a posting list block by block: a block's document
   numbers in one ``accumulate``, its values only when asked for, and ``skip_to`` that
   steps over whole blocks by their last document number without decoding them.
@@ -124,27 +125,65 @@ def _deltas(ids) -> tuple[int, ...]:
 _TERMINFO = struct.Struct(W3TermInfo._struct.format + "qi")  # + the postings' extent
 
 
-def write_term(postfile, offset: int, ids, values: list[bytes] | None) -> tuple[int, bytes]:
-    """Write the posting list ``ids`` (ascending document numbers) with their ``values``
-    (None for a format without values) to ``postfile``, which stands at ``offset``.
+class TermWriter:
+    """One posting list written to ``postfile`` (which stands at ``offset``) as W3 blocks
+    while its postings come, in ascending document numbers, a slice at a time
+    (:meth:`add`): however long the list, no more than a block is held back.
 
-    Returns the number of bytes written and the term info (as W3TermInfo writes it).
+    :meth:`finish` returns the number of bytes written and the term info (as
+    W3TermInfo writes it).
     """
-    n = len(ids)
-    out = [MAGIC]
-    for b in range(0, n, BLOCK):
-        block = ids[b:b + BLOCK]
-        vals = None if values is None else tuple(values[b:b + BLOCK])
-        data = pickle.dumps((_deltas(block), None, vals), _PROTOCOL)
-        head = pickle.dumps((len(block), block[-1], 1.0, 0, 0, 0), _PROTOCOL)
-        size = len(head) + len(data)
-        out += (_INT.pack(-size if b + BLOCK >= n else size), head, data)
-    blob = b"".join(out)
-    postfile.write(blob)
-    # Flags (not inlined), total weight, document frequency, min and max length bytes
-    # (none kept), max weight, first and last document, then where the postings are.
-    info = _TERMINFO.pack(0, float(n), n, 0, 0, 1.0, ids[0], ids[-1], offset, len(blob))
-    return len(blob), info
+
+    def __init__(self, postfile, offset: int):
+        self._file, self._offset = postfile, offset
+        self._ids: array = array("I")
+        self._values: list[bytes] | None = None
+        self._head = MAGIC  # written with the first blocks
+        self.n, self.first, self.size = 0, -1, 0
+
+    def add(self, ids: array, values: list[bytes] | None) -> None:
+        """Append postings: ``ids`` (an array of type ``I``, which the writer may keep)
+        with their ``values`` (None for a format without values); every full block but
+        the last is written at once."""
+        if not len(ids):
+            return
+        if self.first < 0:
+            self.first, self._ids, self._values = ids[0], ids, values
+        else:
+            self._ids.extend(ids)
+            if values is not None:
+                self._values.extend(values)
+        self.n += len(ids)
+        if len(self._ids) > BLOCK:
+            stop = (len(self._ids) - 1) // BLOCK * BLOCK  # keep the last block, 1 to BLOCK
+            self._write(self._ids, self._values, stop, last=False)
+            del self._ids[:stop]
+            if values is not None:
+                del self._values[:stop]
+
+    def _write(self, ids, values, stop: int, last: bool) -> None:
+        out, self._head = [self._head], b""
+        for b in range(0, stop, BLOCK):
+            block = ids[b:b + BLOCK]
+            vals = None if values is None else tuple(values[b:b + BLOCK])
+            data = pickle.dumps((_deltas(block), None, vals), _PROTOCOL)
+            head = pickle.dumps((len(block), block[-1], 1.0, 0, 0, 0), _PROTOCOL)
+            size = len(head) + len(data)
+            out += (_INT.pack(-size if last and b + BLOCK >= stop else size), head, data)
+        blob = b"".join(out)
+        self._file.write(blob)
+        self.size += len(blob)
+
+    def finish(self) -> tuple[int, bytes]:
+        """Write the last block; the bytes written and the term info."""
+        last = self._ids[-1]
+        self._write(self._ids, self._values, len(self._ids), last=True)
+        # Flags (not inlined), total weight, document frequency, min and max length bytes
+        # (none kept), max weight, first and last document, then where the postings are.
+        n = self.n
+        info = _TERMINFO.pack(0, float(n), n, 0, 0, 1.0, self.first, last, self._offset,
+                              self.size)
+        return self.size, info
 
 
 class Postings:

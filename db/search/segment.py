@@ -3,12 +3,16 @@
 Whoosh's own writer costs a Python call per posting (``add_document`` →
 ``word_values`` → a pool of tuples → ``add_posting``). Here each text is tokenized once
 for both its exact and its stemmed field, each token costs one ``array.extend``, and a
-term's whole posting list is written in one go (:func:`db.search.postings.write_term`).
+term's posting list is written a slice of :data:`SLICE` postings at a time
+(:class:`db.search.postings.TermWriter`).
 
-Memory is bounded: an :class:`Accumulator` keeps at most about :data:`BUDGET` bytes of
-postings; beyond that it writes them, sorted by term, to a *run* file and starts afresh.
-:func:`write_segment` merges the runs (which may come from several processes, each
-having indexed a contiguous range of document numbers) term by term into one segment.
+Memory is bounded, whatever the number of sources: an :class:`Accumulator` keeps at
+most about :data:`BUDGET` bytes of postings; beyond that it writes them, sorted by
+term, to a *run* file and starts afresh (and, in a tokenizing process, appends its
+per-document columns to column files). :func:`write_segment` merges the runs (which may
+come from several processes, each having indexed a contiguous range of document
+numbers) term by term into one segment, holding a slice of a term's postings, the runs'
+current records and a few bytes a term for Whoosh's term table.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import os
 import struct
 import sys
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
 from itertools import groupby, repeat
@@ -31,13 +36,17 @@ from whoosh.system import pack_ushort
 from db.errors import IndexCancelled
 from db.search.analysis import analyze, stems
 from db.search.documents import IndexDoc
-from db.search.postings import encode_many, write_term
-from db.search.schema import KEYWORD_FIELDS, STEMMED
+from db.search.postings import TermWriter, encode_many
+from db.search.schema import COLUMNS, KEYWORD_FIELDS, STEMMED
 
 BUDGET = 12 * 2**20
 """Bytes of postings an accumulator holds before it writes a run."""
 
 _RECORD = struct.Struct("<II")
+
+RECORD = 1 << 16
+"""Bytes of postings in a record of a run at most (a multiple of 16: whole quads); a
+longer list is written as several records with the same key."""
 
 
 def _new_array() -> array:
@@ -51,16 +60,20 @@ _LITTLE = sys.byteorder == "little"
 class Accumulator:
     """Postings of documents added in document-number order; see the module docstring."""
 
-    def __init__(self, folder: Path, name: str, budget: int = BUDGET):
-        self.folder, self.name, self.budget = folder, name, budget
+    def __init__(self, folder: Path, name: str, budget: int | None = None,
+                 spill_columns: bool = False):
+        self.folder, self.name = folder, name
+        self.budget = BUDGET if budget is None else budget
         self.text: dict[str, dict[str, array]] = {}
         self.keys: dict[str, dict[str, array]] = {}
         self.columns = {"sid": array("I"), "when": array("q"), "len": array("I")}
+        self.spill_columns = spill_columns
         self.runs: list[Path] = []
-        self.size = 0
+        self.size = self.count = 0
 
     def add(self, docnum: int, doc: IndexDoc) -> None:
         """Add one document; it gets the next document number, ``docnum``."""
+        self.count += 1
         cols = self.columns
         cols["sid"].append(doc.sid)
         cols["when"].append(doc.when)
@@ -108,7 +121,13 @@ class Accumulator:
             self.spill()
 
     def spill(self) -> None:
-        """Write the postings held to a new run file and forget them."""
+        """Write the postings held to a new run file and forget them (and, if
+        ``spill_columns``, append the columns to their files)."""
+        if self.spill_columns:
+            for name, values in self.columns.items():
+                with open(column_file(self.folder, self.name, name), "ab") as fh:
+                    fh.write(_le(values).tobytes())
+                del values[:]
         if not self.size:
             return
         path = self.folder / f"{self.name}.{len(self.runs)}.run"
@@ -118,13 +137,24 @@ class Accumulator:
         self.runs.append(path)
         self.text, self.keys, self.size = {}, {}, 0
 
+    def column_pieces(self) -> dict[str, Iterable[array]]:
+        """Each column, in pieces, in document order (see :func:`write_segment`)."""
+        if self.spill_columns:
+            return read_columns(self.folder, [self.name])
+        return {name: [values] for name, values in self.columns.items()}
+
     def _records(self) -> Iterator[tuple[bytes, bytes]]:
         fields = {**self.text, **self.keys}
         for name in sorted(fields):
             prefix = name.encode("ascii") + b"\0"
             d = fields[name]
             for term in sorted(d):
-                yield prefix + term.encode("utf-8"), _le(d[term]).tobytes()
+                key, raw = prefix + term.encode("utf-8"), _le(d[term]).tobytes()
+                if len(raw) <= RECORD:
+                    yield key, raw
+                else:  # the merge holds a record of every run at once: keep them small
+                    for at in range(0, len(raw), RECORD):
+                        yield key, raw[at:at + RECORD]
 
 
 def _le(a: array) -> array:
@@ -174,16 +204,91 @@ def text_postings(quads: array) -> tuple[array, list[bytes]]:
     return array("I", counts), encode_many(triples, list(counts.values()))
 
 
+SLICE = 1 << 15
+"""Postings (quads) of a term merged at a time, however long its list."""
+
+
+def _slices(payloads: Iterable[bytes], step: int) -> Iterator[array]:
+    """The numbers of ``payloads`` (each a multiple of ``step`` numbers) as arrays of
+    :data:`SLICE` steps (the last one fewer): small payloads are joined, large ones cut."""
+    size, pieces, held = 4 * step * SLICE, [], 0
+    for p in payloads:
+        if held + len(p) < size:  # the usual case: the whole term in one slice
+            pieces.append(p)
+            held += len(p)
+            continue
+        view = memoryview(p)
+        while held + len(view) >= size:
+            cut = size - held
+            pieces.append(view[:cut])
+            yield _from_le("I", pieces)
+            pieces, held, view = [], 0, view[cut:]
+        if view:
+            pieces.append(view)
+            held += len(view)
+    if pieces:
+        yield _from_le("I", pieces)
+
+
+def _text_slices(payloads: Iterable[bytes]) -> Iterator[array]:
+    """Quads of ``payloads`` a slice at a time, a document's quads never split between
+    slices (a huge document's may come in several runs)."""
+    pending = None
+    for quads in _slices(payloads, 4):
+        if pending is not None:  # its last document may go on in ``quads``
+            cut = 4 * bisect_left(memoryview(pending)[0::4], pending[-4])
+            if cut:
+                yield pending[:cut]
+            quads = pending[cut:] + quads
+        pending = quads
+    if pending is not None:
+        yield pending
+
+
+class _Bucket:
+    """One of the 256 buckets of Whoosh's term table writer as two arrays (12 bytes a
+    term, where Whoosh keeps a tuple of two ints, about 130), read back the same."""
+
+    __slots__ = ("hashes", "positions")
+
+    def __init__(self):
+        self.hashes, self.positions = array("I"), array("q")
+
+    def append(self, entry: tuple[int, int]) -> None:
+        self.hashes.append(entry[0])
+        self.positions.append(entry[1])
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.hashes, self.positions, strict=True)
+
+
 class _FieldWriter(W3FieldWriter):
-    """Whoosh's field writer, fed whole posting lists."""
+    """Whoosh's field writer, fed posting lists a slice at a time; its term table
+    holds a few bytes a term (:class:`_Bucket`)."""
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._tindex.buckets = [_Bucket() for _ in range(256)]
 
     def start_field(self, fieldname, fieldobj) -> None:
         super().start_field(fieldname, fieldobj)
         self._at = self._postfile.tell()
         self._prefix = pack_ushort(self._fieldid)
 
-    def add_term(self, term: bytes, ids, values: list[bytes] | None) -> None:
-        size, info = write_term(self._postfile, self._at, ids, values)
+    def add_term(self, term: bytes, payloads: Iterable[bytes], keyword: bool) -> None:
+        """Write the term's posting list from its runs' ``payloads``: document numbers
+        (a keyword) or ``(docnum, pos, start, end)`` quads."""
+        w = TermWriter(self._postfile, self._at)
+        if keyword:
+            for numbers in _slices(payloads, 1):
+                w.add(numbers, None)
+        else:
+            for quads in _text_slices(payloads):
+                w.add(*text_postings(quads))
+        size, info = w.finish()
         self._at += size
         self._tindex.add(self._prefix + term, info)
 
@@ -196,9 +301,9 @@ class _NoWriter:
 
 
 def write_segment(storage, indexname: str, schema, runs: list[Iterable],
-                  columns: dict[str, array]):
-    """A new segment in ``storage`` from sorted ``runs`` and the per-document
-    ``columns`` (as many documents as the columns have values)."""
+                  columns: dict[str, Iterable[array]], count: int):
+    """A new segment in ``storage`` of ``count`` documents from sorted ``runs`` and the
+    per-document ``columns`` (each in pieces, in document order)."""
     codec = W3Codec()
     segment = codec.new_segment(storage, indexname)
     fw = _FieldWriter(codec, storage, segment)
@@ -213,32 +318,48 @@ def write_segment(storage, indexname: str, schema, runs: list[Iterable],
             current, field = name, name.decode("ascii")
             keyword = field in KEYWORD_FIELDS
             fw.start_field(field, schema[field])
-        numbers = _from_le("I", [p for _, p in group])
-        if keyword:
-            fw.add_term(term, numbers, None)  # document numbers
-        else:
-            fw.add_term(term, *text_postings(numbers))  # (docnum, pos, start, end) quads
+        fw.add_term(term, map(itemgetter(1), group), keyword)
     if current is not None:
         fw.finish_field()
     fw.close()
-    n = len(columns["sid"])
-    _write_columns(codec, storage, segment, columns, n)
-    segment.set_doc_count(n)
+    _write_columns(codec, storage, segment, columns, count)
+    segment.set_doc_count(count)
     segment.quire_ordered = True  # see leaves.py: documents are in date order
     return segment
 
 
-def _write_columns(codec, storage, segment, columns: dict[str, array], n: int) -> None:
+def _write_columns(codec, storage, segment, columns: dict[str, Iterable[array]],
+                   n: int) -> None:
     pdw: W3PerDocWriter = codec.per_document_writer(storage, segment)
-    for name, values in columns.items():
+    for name, pieces in columns.items():
         f = pdw._cols.create_file(name)
-        big = array(values.typecode, values)
-        if _LITTLE:
-            big.byteswap()  # Whoosh's numeric columns are big-endian
-        f.write(big.tobytes())
+        for values in pieces:
+            big = array(values.typecode, values)
+            if _LITTLE:
+                big.byteswap()  # Whoosh's numeric columns are big-endian
+            f.write(big.tobytes())
         pdw._colwriters[name] = _NoWriter()
     pdw._doccount, pdw._indoc = n, None
     pdw.close()
+
+
+def column_file(folder: Path, part: str, name: str) -> Path:
+    """Where an accumulator named ``part`` spills its column ``name``."""
+    return folder / f"{part}.{name}.col"
+
+
+def read_columns(folder: Path, parts: list[str]) -> dict[str, Iterator[array]]:
+    """The columns spilled by the accumulators named ``parts``, in that order, each as
+    arrays of at most a megabyte."""
+    return {name: _column_pieces([column_file(folder, p, name) for p in parts], code)
+            for name, code in ((k, c._typecode) for k, c in COLUMNS.items())}
+
+
+def _column_pieces(paths: list[Path], typecode: str) -> Iterator[array]:
+    for path in paths:
+        with open(path, "rb") as fh:
+            while raw := fh.read(1 << 20):
+                yield _from_le(typecode, [raw])
 
 
 def run_files(acc: Accumulator) -> list[Path]:

@@ -12,6 +12,7 @@ from whoosh.reading import SegmentReader
 
 from db.search import documents as documents_module
 from db.search import search
+from db.search import segment as segment_module
 from db.search.documents import IndexDoc
 from db.search.lock import WAITING
 from db.search.postings import Postings, decode_spans
@@ -36,7 +37,8 @@ def _bulk(tmp_path):
     acc = Accumulator(tmp_path, "t", budget=1)  # a run per document: the merge is tested
     for n, d in enumerate(_docs()):
         acc.add(n, d)
-    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)), acc.columns)
+    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)),
+                        acc.column_pieces(), acc.count)
     return ix, seg
 
 
@@ -66,7 +68,11 @@ def _postings(reader):
     return out
 
 
-def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path):
+@pytest.mark.parametrize(("slice_", "record"), [(segment_module.SLICE, segment_module.RECORD),
+                                               (1, 16), (5, 32)])
+def test_the_bulk_writer_writes_what_whoosh_writes(tmp_path, monkeypatch, slice_, record):
+    monkeypatch.setattr(segment_module, "SLICE", slice_)  # long lists are merged in slices
+    monkeypatch.setattr(segment_module, "RECORD", record)  # and written in several records
     ix, seg = _bulk(tmp_path)
     ours = SegmentReader(ix.storage, ix.schema, seg)
     with _whoosh().reader() as theirs:
@@ -91,7 +97,8 @@ def test_long_posting_lists_skip_whole_blocks(tmp_path):
     for n in range(1000):
         acc.add(n, IndexDoc(n + 1, n, {"body": "common" + (" rare" if n == 900 else "")},
                             {}, 10))
-    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)), acc.columns)
+    seg = write_segment(ix.storage, "MAIN", ix.schema, read_runs(run_files(acc)),
+                        acc.column_pieces(), acc.count)
     reader = SegmentReader(ix.storage, ix.schema, seg)
     p = Postings(reader._terms._postfile, reader.term_info("body", "common"))
     assert p.skip_to(900) and 900 in p.block_ids() and p.block_ids()[0] == 896
@@ -132,6 +139,27 @@ def test_a_huge_text_is_indexed_a_window_at_a_time(proj, index, monkeypatch):
     assert [(r.hit.source_id, text[r.hit.start:r.hit.end]) for r in rows] == [
         (sid, "word700 word701"), (sid, "الرَّقَّة")]
     assert rows[0].left.endswith("word699 ") and rows[0].right.startswith(" word702")
+
+
+def test_a_huge_text_spilled_between_windows_is_merged_whole(proj, index, monkeypatch):
+    monkeypatch.setattr(documents_module, "HUGE", 1000)
+    monkeypatch.setattr(documents_module, "WINDOW", 300)
+    monkeypatch.setattr(segment_module, "BUDGET", 1)  # a run per window
+    monkeypatch.setattr(segment_module, "SLICE", 2)
+    monkeypatch.setattr(segment_module, "RECORD", 48)
+    from db.search import loading
+
+    monkeypatch.setattr(loading, "HUGE", 1000)
+    text = " ".join(f"raqqa w{i}" for i in range(400))
+    with proj.session() as s:
+        make_source(s, "raqqa first")
+        sid = make_source(s, text, kind="article", title="Huge").id
+    with proj.sessions() as s:
+        index.ensure(s)
+        rows = list(search(index, s, '"raqqa w399" OR raqqa').rows())
+    spans = [(r.hit.start, r.hit.end) for r in rows if r.hit.source_id == sid]
+    assert [text[a:b] for a, b in spans] == ["raqqa"] * 400 + ["raqqa w399"]
+    assert spans == sorted(spans)
 
 
 def _hold_lock(index, seconds: float) -> subprocess.Popen:
