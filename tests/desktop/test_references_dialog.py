@@ -158,13 +158,19 @@ def test_an_untouched_form_gives_back_what_it_was_given(qapp):
     assert "issued" not in form.csl()
 
 
-def test_saving_an_untouched_reference_leaves_no_undo_step(library, session, qtbot):
+def book_in_editor(library, session, qtbot):
+    """A reference "abook" made (set-up) and open in its form: its id and the form."""
     rid = write(session, bind(create_reference, csl={"type": "book", "title": "A book"},
                                key="abook")).value
     library.refresh()
     library.select(rid)
     editor = ReferenceEditor(session, library.current(), library)
     qtbot.addWidget(editor)
+    return rid, editor
+
+
+def test_saving_an_untouched_reference_leaves_no_undo_step(library, session, qtbot):
+    _, editor = book_in_editor(library, session, qtbot)
     assert editor.save()
     assert session.history.count() == 0
 
@@ -303,12 +309,7 @@ def test_an_edit_over_someone_elses_is_refused_and_theirs_kept(library, session,
 
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
-    rid = write(session, bind(create_reference, csl={"type": "book", "title": "A book"},
-                               key="abook")).value
-    library.refresh()
-    library.select(rid)
-    editor = ReferenceEditor(session, library.current(), library)
-    qtbot.addWidget(editor)
+    rid, editor = book_in_editor(library, session, qtbot)
     with project.open(session.project.path) as other, other.session() as s:  # elsewhere
         edit_reference(s, reference_id=rid, fields={"title": "Their title"})
         s.commit()
