@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolTip
 
 from desktop.offsets import OffsetMap
 from desktop.views.reader import Reader, first_strong_direction, format_published
+from tests.desktop.session_support import shown_reader
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 LTR = Qt.LayoutDirection.LeftToRight
@@ -97,12 +98,7 @@ def arabic_post() -> dict:
 @pytest.fixture
 def reader(qtbot):
     """A shown Reader, about the size of the main window's reading pane."""
-    widget = Reader()
-    qtbot.addWidget(widget)
-    widget.resize(900, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_reader(qtbot, 900, 700)
 
 
 def screenshot(widget, name: str) -> None:

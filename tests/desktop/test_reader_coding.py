@@ -29,7 +29,7 @@ from desktop.views.reader import Reader
 from desktop.views.reader_menu import coding_menu
 from desktop.views.reader_text import CODE_MIME, SPAN_MIME
 from desktop.widgets import quick_code
-from tests.desktop.session_support import write
+from tests.desktop.session_support import shown_reader, write
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RTL = Qt.LayoutDirection.RightToLeft
@@ -83,13 +83,7 @@ def session(proj, qtbot):
 
 @pytest.fixture
 def reader(qtbot, session):
-    widget = Reader()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_session(session)
-    return widget
+    return shown_reader(qtbot, 1000, 720, session)
 
 
 def show(reader: Reader, session, source_id: int) -> str:

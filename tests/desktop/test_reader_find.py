@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from db.fold import find_all
 from desktop.views.reader import Reader
 from desktop.views.reader_paint import CURRENT_HIT_BACKGROUND, HIT_BACKGROUND
+from tests.desktop.session_support import shown_reader
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -32,12 +33,7 @@ def detail(text: str, source_id: int = 1) -> dict:
 
 @pytest.fixture
 def reader(qtbot):
-    widget = Reader()
-    qtbot.addWidget(widget)
-    widget.resize(760, 420)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_reader(qtbot, 760, 420)
 
 
 def hit_selections(reader: Reader) -> list[tuple[int, int, str]]:

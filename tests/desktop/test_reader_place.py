@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 from desktop.session import ProjectSession
-from desktop.views.reader import Reader
+from tests.desktop.session_support import shown_reader
 from tests.desktop.test_reader_coding import add_source, make_code, show
 
 LONG = "\n\n".join(
@@ -29,13 +29,7 @@ def session(proj):
 
 @pytest.fixture
 def reader(qtbot, session):
-    widget = Reader()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.set_session(session)
-    return widget
+    return shown_reader(qtbot, 1000, 720, session)
 
 
 def _visible_span(reader, text: str, piece: str, nth: int) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from db.models import Source
 from db.queries.sources import detail
 from desktop.views.reader import Reader
 from tests.db.importers import forum_pages as fp
+from tests.desktop.session_support import shown_reader
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 WHEN = dt.datetime(2016, 7, 2, 9, 5, tzinfo=dt.UTC)
@@ -55,12 +56,7 @@ def posts(proj, tmp_path):
 
 @pytest.fixture
 def reader(qtbot):
-    widget = Reader()
-    qtbot.addWidget(widget)
-    widget.resize(900, 620)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_reader(qtbot, 900, 620)
 
 
 def _point(reader: Reader, pos: int) -> QPoint:
