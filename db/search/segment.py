@@ -37,7 +37,7 @@ from whoosh.system import pack_ushort
 from db.errors import IndexCancelled
 from db.search.analysis import analyze, stems
 from db.search.documents import IndexDoc
-from db.search.postings import TermWriter, encode_many
+from db.search.postings import BLOCK, TermWriter, encode_many, one_block
 from db.search.schema import COLUMNS, KEYWORD_FIELDS, STEMMED
 
 BUDGET = 12 * 2**20
@@ -280,19 +280,27 @@ class _FieldWriter(W3FieldWriter):
     def add_term(self, term: bytes, payloads: Iterator[bytes], keyword: bool) -> None:
         """Write the term's posting list from its runs' ``payloads``: document numbers
         (a keyword) or ``(docnum, pos, start, end)`` quads."""
-        w = TermWriter(self._postfile, self._at)
         first = next(payloads)
         second = next(payloads, None)
+        w = TermWriter(self._postfile, self._at)
         if second is None:  # one record (most terms), always smaller than a slice
             numbers = _from_le("I", (first,))
-            w.add(*((numbers, None) if keyword else text_postings(numbers)))
+            ids, values = (numbers, None) if keyword else text_postings(numbers)
+            if len(ids) <= BLOCK:  # one block: written without the writer's bookkeeping
+                blob, info = one_block(ids, values, self._at)
+                self._postfile.write(blob)
+                self._add_info(term, len(blob), info)
+                return
+            w.add(ids, values)
         elif keyword:
             for numbers in _slices(chain((first, second), payloads), 1):
                 w.add(numbers, None)
         else:
             for quads in _text_slices(chain((first, second), payloads)):
                 w.add(*text_postings(quads))
-        size, info = w.finish()
+        self._add_info(term, *w.finish())
+
+    def _add_info(self, term: bytes, size: int, info: bytes) -> None:
         self._at += size
         self._tindex.add(self._prefix + term, info)
 
