@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -85,28 +86,58 @@ def analyze(text: str, parts: bool = True) -> Tokens:
         omap = kept_offsets(text)
         starts = [omap[s] for s in fstarts]
         ends = [omap[e - 1] + 1 for e in fends]
-    n = len(terms)
-    out = (terms, list(range(n)), starts, ends)
+    out = (terms, list(range(len(terms))), starts, ends)
     if parts and ("#" in folded or "@" in folded or "'" in folded):
-        _add_parts(text, out, fstarts, omap if len(folded) != len(text) else None)
-        if len(terms) > n:  # parts were added at the end: put them after their token
-            order = sorted(range(len(terms)), key=out[1].__getitem__)
-            out = tuple([seq[i] for i in order] for seq in out)
+        more: Tokens = ([], [], [], [])
+        _add_parts(text, folded, out, more, fstarts, fends,
+                   omap if len(folded) != len(text) else None)
+        if more[0]:
+            out = _after_their_tokens(out, more)
     return out
 
 
-def _add_parts(text: str, toks: Tokens, fstarts: list[int], omap: list[int] | None) -> None:
-    terms, poss, starts, ends = toks
-    for j in range(len(terms)):
-        t = terms[j]
+_MARK = re.compile("[#@']")
+"""Characters of the tokens that have parts."""
+
+
+def _add_parts(text: str, folded: str, toks: Tokens, more: Tokens, fstarts: list[int],
+               fends: list[int], omap: list[int] | None) -> None:
+    """Append to ``more`` the parts of the tokens that have some, token by token (only
+    tokens holding a ``#``, ``@`` or ``'`` are looked at)."""
+    terms, last = toks[0], -1
+    for m in _MARK.finditer(folded):
+        at = m.start()
+        j = bisect_right(fstarts, at) - 1
+        if j <= last or at >= fends[j]:  # a token seen already, or no token at all
+            continue
+        last, t = j, terms[j]
         if t[0] in "#@":
-            _tag_parts(text, toks, j)
+            _tag_parts(text, toks, more, j)
         elif "'" in t and "/" not in t and "@" not in t:
             for p in _WORD_PART.finditer(t):
                 s, e = fstarts[j] + p.start(), fstarts[j] + p.end()
                 if omap is not None:
                     s, e = omap[s], omap[e - 1] + 1
-                _append(toks, p.group(), j, s, e)
+                _append(more, p.group(), j, s, e)
+
+
+def _after_their_tokens(toks: Tokens, more: Tokens) -> Tokens:
+    """``toks`` with the parts ``more`` (positions never decreasing: the index of their
+    token) put right after their token."""
+    out: Tokens = ([], [], [], [])
+    poss, prev, k = more[1], 0, 0
+    while k < len(poss):
+        j = poss[k]
+        stop = k + 1
+        while stop < len(poss) and poss[stop] == j:
+            stop += 1
+        for o, seq, extra in zip(out, toks, more, strict=True):
+            o += seq[prev:j + 1]
+            o += extra[k:stop]
+        prev, k = j + 1, stop
+    for o, seq in zip(out, toks, strict=True):
+        o += seq[prev:]
+    return out
 
 
 def _append(toks: Tokens, term: str, pos: int, start: int, end: int) -> None:
@@ -116,13 +147,13 @@ def _append(toks: Tokens, term: str, pos: int, start: int, end: int) -> None:
     toks[3].append(end)
 
 
-def _tag_parts(text: str, toks: Tokens, j: int) -> None:
+def _tag_parts(text: str, toks: Tokens, more: Tokens, j: int) -> None:
     """A hashtag's or mention's name without the sign, and its parts, at its position."""
     start, end = toks[2][j], toks[3][j]
-    _append(toks, toks[0][j][1:], j, start + 1, end)
+    _append(more, toks[0][j][1:], j, start + 1, end)
     at = start + 1
     for s, e, term in _NAME_PARTS[text[at:end]]:
-        _append(toks, term, j, at + s, at + e)
+        _append(more, term, j, at + s, at + e)
 
 
 class _NameParts(dict):

@@ -52,6 +52,7 @@ longer list is written as several records with the same key."""
 
 _new_array = partial(array, "I")  # a C call, not a Python function per new term
 
+_SHORT, _SHORT_KEPT = 200, 4096  # characters of a text analyzed once; texts remembered
 _TERM_COST = 120  # bytes a new term costs in the dictionaries, roughly
 _LITTLE = sys.byteorder == "little"
 
@@ -69,6 +70,7 @@ class Accumulator:
         self.spill_columns = spill_columns
         self.runs: list[Path] = []
         self.size = self.count = 0
+        self._short: dict[str, tuple] = {}
 
     def add(self, docnum: int, doc: IndexDoc) -> None:
         """Add one document; it gets the next document number, ``docnum``."""
@@ -87,7 +89,7 @@ class Accumulator:
                 a.append(docnum)
         for name, value in doc.texts.items():
             if name != "body":
-                self._add_text(name, docnum, analyze(value))
+                self._add_text(name, docnum, self._analyze_short(value))
         base = 0
         for offset, window in doc.windows():
             toks = analyze(window)
@@ -97,6 +99,18 @@ class Accumulator:
             self._add_text("body", docnum, toks)
             base = toks[1][-1] + 1 if toks[1] else base
             self.check()
+
+    def _analyze_short(self, text: str):
+        """:func:`analyze` of a title, author, note or memo; short ones (authors recur
+        from post to post) are remembered."""
+        if len(text) > _SHORT:
+            return analyze(text)
+        toks = self._short.get(text)
+        if toks is None:
+            if len(self._short) >= _SHORT_KEPT:
+                self._short.clear()
+            toks = self._short[text] = analyze(text)
+        return toks
 
     def _add_text(self, name: str, docnum: int, toks) -> None:
         terms, poss, starts, ends = toks
