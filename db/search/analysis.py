@@ -275,6 +275,8 @@ class _Stems(dict):
     LIMIT = 100_000  # about 15 MB; a build process has a budget
 
     def __missing__(self, term: str) -> str:
+        if term[0] in "#@" or "/" in term or "@" in term:  # never stemmed, mostly unique:
+            return term  # kept out, so the cache holds words and is seldom cleared
         if len(self) > self.LIMIT:
             self.clear()
         value = self[term] = _stem(term)
