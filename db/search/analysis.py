@@ -39,8 +39,8 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from db.fold import FOLD, fold, kept_offsets
 
-__all__ = ["FOLD", "TOKEN_RE", "Tok", "analyze", "fold", "name_pieces", "query_terms", "stem",
-           "stems", "tokens"]
+__all__ = ["FOLD", "TOKEN_RE", "Tok", "analyze", "fold", "forget", "name_pieces", "query_terms",
+           "stem", "stems", "tokens"]
 
 _URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}'’»]"
 _EMAIL = r"(?<![\w.+-])[\w.+-]*\w@\w[\w-]*(?:\.[\w-]+)+"
@@ -284,6 +284,13 @@ class _Stems(dict):
 
 
 _STEMS = _Stems()
+
+
+def forget() -> None:
+    """Empty the caches of stems and of hashtag parts (a build does when its tokenizing
+    is done, so they take no room while it writes)."""
+    _STEMS.clear()
+    _NAME_PARTS.clear()
 
 
 def stem(term: str) -> str:

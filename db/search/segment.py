@@ -35,7 +35,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter
 from whoosh.system import pack_ushort
 
 from db.errors import IndexCancelled
-from db.search.analysis import analyze, stems
+from db.search.analysis import analyze, forget, stems
 from db.search.documents import IndexDoc
 from db.search.postings import BLOCK, TermWriter, encode_many, one_block
 from db.search.schema import COLUMNS, KEYWORD_FIELDS, STEMMED
@@ -52,7 +52,6 @@ longer list is written as several records with the same key."""
 
 _new_array = partial(array, "I")  # a C call, not a Python function per new term
 
-_SHORT, _SHORT_KEPT = 200, 4096  # characters of a text analyzed once; texts remembered
 _TERM_COST = 120  # bytes a new term costs in the dictionaries, roughly
 _LITTLE = sys.byteorder == "little"
 
@@ -70,7 +69,6 @@ class Accumulator:
         self.spill_columns = spill_columns
         self.runs: list[Path] = []
         self.size = self.count = 0
-        self._short: dict[str, tuple] = {}
 
     def add(self, docnum: int, doc: IndexDoc) -> None:
         """Add one document; it gets the next document number, ``docnum``."""
@@ -89,7 +87,7 @@ class Accumulator:
                 a.append(docnum)
         for name, value in doc.texts.items():
             if name != "body":
-                self._add_text(name, docnum, self._analyze_short(value))
+                self._add_text(name, docnum, analyze(value))
         base = 0
         for offset, window in doc.windows():
             toks = analyze(window)
@@ -99,18 +97,6 @@ class Accumulator:
             self._add_text("body", docnum, toks)
             base = toks[1][-1] + 1 if toks[1] else base
             self.check()
-
-    def _analyze_short(self, text: str):
-        """:func:`analyze` of a title, author, note or memo; short ones (authors recur
-        from post to post) are remembered."""
-        if len(text) > _SHORT:
-            return analyze(text)
-        toks = self._short.get(text)
-        if toks is None:
-            if len(self._short) >= _SHORT_KEPT:
-                self._short.clear()
-            toks = self._short[text] = analyze(text)
-        return toks
 
     def _add_text(self, name: str, docnum: int, toks) -> None:
         terms, poss, starts, ends = toks
@@ -389,8 +375,10 @@ def _column_pieces(paths: list[Path], typecode: str) -> Iterator[array]:
 
 
 def run_files(acc: Accumulator) -> list[Path]:
-    """Spill what ``acc`` holds and return every run file it wrote."""
+    """Spill what ``acc`` holds and return every run file it wrote (its tokenizing is
+    done: the analyzer's caches are emptied)."""
     acc.spill()
+    forget()
     return list(acc.runs)
 
 
