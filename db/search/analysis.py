@@ -160,7 +160,7 @@ class _NameParts(dict):
     """A hashtag's or mention's name (as written) to its parts as ``(start, end, term)``
     relative to the name, none if it has one part; remembered, as names recur."""
 
-    LIMIT = 4096
+    LIMIT = 1024
 
     def __missing__(self, name: str) -> tuple:
         if len(self) > self.LIMIT:
