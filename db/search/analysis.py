@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
@@ -38,8 +39,8 @@ from whoosh.analysis import Filter, Token, Tokenizer
 
 from db.fold import FOLD, fold, kept_offsets
 
-__all__ = ["FOLD", "TOKEN_RE", "Tok", "analyze", "fold", "name_pieces", "query_terms", "stem",
-           "stems", "tokens"]
+__all__ = ["FOLD", "TOKEN_RE", "Tok", "analyze", "fold", "forget", "name_pieces", "query_terms",
+           "stem", "stems", "tokens"]
 
 _URL = r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]}'’»]"
 _EMAIL = r"(?<![\w.+-])[\w.+-]*\w@\w[\w-]*(?:\.[\w-]+)+"
@@ -48,6 +49,10 @@ _WORD = r"\w+(?:'\w+)*"
 TOKEN_RE = re.compile(f"{_URL}|{_EMAIL}|{_TAG}|{_WORD}")
 """One token of folded text (a URL, an e-mail address, a hashtag or mention, a word)."""
 _SPLIT = re.compile(f"({TOKEN_RE.pattern})")
+_SPLIT_NO_EMAIL = re.compile(f"({_URL}|{_TAG}|{_WORD})")
+"""The same split for text with no ``\\w@\\w`` (where no e-mail address can be): trying
+the e-mail pattern at every word costs half the time of a split."""
+_EMAIL_AT = re.compile(r"\w@\w")
 _WORD_PART = re.compile(r"\w+")
 
 Tokens = tuple[list[str], list[int], list[int], list[int]]
@@ -71,7 +76,8 @@ def analyze(text: str, parts: bool = True) -> Tokens:
     positions never decrease, so the last token's position + 1 is the number of tokens.
     """
     folded = text.translate(FOLD)
-    pieces = _SPLIT.split(folded)
+    split = _SPLIT if "@" in folded and _EMAIL_AT.search(folded) else _SPLIT_NO_EMAIL
+    pieces = split.split(folded)
     terms = pieces[1::2]
     offs = list(accumulate(map(len, pieces)))
     fstarts, fends = offs[0:-1:2], offs[1::2]
@@ -80,28 +86,58 @@ def analyze(text: str, parts: bool = True) -> Tokens:
         omap = kept_offsets(text)
         starts = [omap[s] for s in fstarts]
         ends = [omap[e - 1] + 1 for e in fends]
-    n = len(terms)
-    out = (terms, list(range(n)), starts, ends)
+    out = (terms, list(range(len(terms))), starts, ends)
     if parts and ("#" in folded or "@" in folded or "'" in folded):
-        _add_parts(text, out, fstarts, omap if len(folded) != len(text) else None)
-        if len(terms) > n:  # parts were added at the end: put them after their token
-            order = sorted(range(len(terms)), key=out[1].__getitem__)
-            out = tuple([seq[i] for i in order] for seq in out)
+        more: Tokens = ([], [], [], [])
+        _add_parts(text, folded, out, more, fstarts, fends,
+                   omap if len(folded) != len(text) else None)
+        if more[0]:
+            out = _after_their_tokens(out, more)
     return out
 
 
-def _add_parts(text: str, toks: Tokens, fstarts: list[int], omap: list[int] | None) -> None:
-    terms, poss, starts, ends = toks
-    for j in range(len(terms)):
-        t = terms[j]
+_MARK = re.compile("[#@']")
+"""Characters of the tokens that have parts."""
+
+
+def _add_parts(text: str, folded: str, toks: Tokens, more: Tokens, fstarts: list[int],
+               fends: list[int], omap: list[int] | None) -> None:
+    """Append to ``more`` the parts of the tokens that have some, token by token (only
+    tokens holding a ``#``, ``@`` or ``'`` are looked at)."""
+    terms, last = toks[0], -1
+    for m in _MARK.finditer(folded):
+        at = m.start()
+        j = bisect_right(fstarts, at) - 1
+        if j <= last or at >= fends[j]:  # a token seen already, or no token at all
+            continue
+        last, t = j, terms[j]
         if t[0] in "#@":
-            _tag_parts(text, toks, j)
+            _tag_parts(text, toks, more, j)
         elif "'" in t and "/" not in t and "@" not in t:
             for p in _WORD_PART.finditer(t):
                 s, e = fstarts[j] + p.start(), fstarts[j] + p.end()
                 if omap is not None:
                     s, e = omap[s], omap[e - 1] + 1
-                _append(toks, p.group(), j, s, e)
+                _append(more, p.group(), j, s, e)
+
+
+def _after_their_tokens(toks: Tokens, more: Tokens) -> Tokens:
+    """``toks`` with the parts ``more`` (positions never decreasing: the index of their
+    token) put right after their token."""
+    out: Tokens = ([], [], [], [])
+    poss, prev, k = more[1], 0, 0
+    while k < len(poss):
+        j = poss[k]
+        stop = k + 1
+        while stop < len(poss) and poss[stop] == j:
+            stop += 1
+        for o, seq, extra in zip(out, toks, more, strict=True):
+            o += seq[prev:j + 1]
+            o += extra[k:stop]
+        prev, k = j + 1, stop
+    for o, seq in zip(out, toks, strict=True):
+        o += seq[prev:]
+    return out
 
 
 def _append(toks: Tokens, term: str, pos: int, start: int, end: int) -> None:
@@ -111,16 +147,32 @@ def _append(toks: Tokens, term: str, pos: int, start: int, end: int) -> None:
     toks[3].append(end)
 
 
-def _tag_parts(text: str, toks: Tokens, j: int) -> None:
+def _tag_parts(text: str, toks: Tokens, more: Tokens, j: int) -> None:
     """A hashtag's or mention's name without the sign, and its parts, at its position."""
     start, end = toks[2][j], toks[3][j]
-    _append(toks, toks[0][j][1:], j, start + 1, end)
-    pieces = name_pieces(text, start + 1, end)
-    if len(pieces) > 1:
-        for s, e in pieces:
-            term = text[s:e].translate(FOLD)
-            if term:
-                _append(toks, term, j, s, e)
+    _append(more, toks[0][j][1:], j, start + 1, end)
+    at = start + 1
+    for s, e, term in _NAME_PARTS[text[at:end]]:
+        _append(more, term, j, at + s, at + e)
+
+
+class _NameParts(dict):
+    """A hashtag's or mention's name (as written) to its parts as ``(start, end, term)``
+    relative to the name, none if it has one part; remembered, as names recur."""
+
+    LIMIT = 1024
+
+    def __missing__(self, name: str) -> tuple:
+        if len(self) > self.LIMIT:
+            self.clear()
+        pieces = name_pieces(name, 0, len(name))
+        parts = () if len(pieces) < 2 else tuple(
+            (s, e, term) for s, e in pieces if (term := name[s:e].translate(FOLD)))
+        self[name] = parts
+        return parts
+
+
+_NAME_PARTS = _NameParts()
 
 
 def _char_class(c: str) -> str:
@@ -223,6 +275,8 @@ class _Stems(dict):
     LIMIT = 100_000  # about 15 MB; a build process has a budget
 
     def __missing__(self, term: str) -> str:
+        if term[0] in "#@" or "/" in term or "@" in term:  # never stemmed, mostly unique:
+            return term  # kept out, so the cache holds words and is seldom cleared
         if len(self) > self.LIMIT:
             self.clear()
         value = self[term] = _stem(term)
@@ -230,6 +284,13 @@ class _Stems(dict):
 
 
 _STEMS = _Stems()
+
+
+def forget() -> None:
+    """Empty the caches of stems and of hashtag parts (a build does when its tokenizing
+    is done, so they take no room while it writes)."""
+    _STEMS.clear()
+    _NAME_PARTS.clear()
 
 
 def stem(term: str) -> str:

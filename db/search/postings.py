@@ -165,11 +165,8 @@ class TermWriter:
         out, self._head = [self._head], b""
         for b in range(0, stop, BLOCK):
             block = ids[b:b + BLOCK]
-            vals = None if values is None else tuple(values[b:b + BLOCK])
-            data = pickle.dumps((_deltas(block), None, vals), _PROTOCOL)
-            head = pickle.dumps((len(block), block[-1], 1.0, 0, 0, 0), _PROTOCOL)
-            size = len(head) + len(data)
-            out += (_INT.pack(-size if last and b + BLOCK >= stop else size), head, data)
+            out.append(_block(block, None if values is None else values[b:b + BLOCK],
+                              last and b + BLOCK >= stop))
         blob = b"".join(out)
         self._file.write(blob)
         self.size += len(blob)
@@ -184,6 +181,25 @@ class TermWriter:
         info = _TERMINFO.pack(0, float(n), n, 0, 0, 1.0, self.first, last, self._offset,
                               self.size)
         return self.size, info
+
+
+def _block(ids, values, last: bool) -> bytes:
+    """One W3 block of postings: its size (negative for the last block of the list),
+    its info and its data."""
+    data = pickle.dumps((_deltas(ids), None, None if values is None else tuple(values)),
+                        _PROTOCOL)
+    head = pickle.dumps((len(ids), ids[-1], 1.0, 0, 0, 0), _PROTOCOL)
+    size = len(head) + len(data)
+    return b"".join((_INT.pack(-size if last else size), head, data))
+
+
+def one_block(ids: array, values: list[bytes] | None, offset: int) -> tuple[bytes, bytes]:
+    """A whole posting list of at most :data:`BLOCK` postings (what :class:`TermWriter`
+    writes for it, without its bookkeeping): the bytes to write at ``offset`` and the
+    term info."""
+    blob = MAGIC + _block(ids, values, True)
+    n = len(ids)
+    return blob, _TERMINFO.pack(0, float(n), n, 0, 0, 1.0, ids[0], ids[-1], offset, len(blob))
 
 
 class Postings:

@@ -26,7 +26,8 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator
-from itertools import groupby, repeat
+from functools import partial
+from itertools import chain, groupby, repeat
 from operator import add, itemgetter
 from pathlib import Path
 
@@ -34,9 +35,9 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PerDocWriter
 from whoosh.system import pack_ushort
 
 from db.errors import IndexCancelled
-from db.search.analysis import analyze, stems
+from db.search.analysis import analyze, forget, stems
 from db.search.documents import IndexDoc
-from db.search.postings import TermWriter, encode_many
+from db.search.postings import BLOCK, TermWriter, encode_many, one_block
 from db.search.schema import COLUMNS, KEYWORD_FIELDS, STEMMED
 
 BUDGET = 12 * 2**20
@@ -49,9 +50,7 @@ RECORD = 1 << 16
 longer list is written as several records with the same key."""
 
 
-def _new_array() -> array:
-    return array("I")
-
+_new_array = partial(array, "I")  # a C call, not a Python function per new term
 
 _TERM_COST = 120  # bytes a new term costs in the dictionaries, roughly
 _LITTLE = sys.byteorder == "little"
@@ -198,9 +197,9 @@ def text_postings(quads: array) -> tuple[array, list[bytes]]:
     docs = quads[0::4]
     triples = array("I", quads)
     del triples[0::4]
-    counts = Counter(docs)
-    if len(counts) == len(docs):  # one occurrence per document: the usual case
+    if len(set(docs)) == len(docs):  # one occurrence per document: the usual case
         return docs, encode_many(triples, None)
+    counts = Counter(docs)
     return array("I", counts), encode_many(triples, list(counts.values()))
 
 
@@ -278,17 +277,30 @@ class _FieldWriter(W3FieldWriter):
         self._at = self._postfile.tell()
         self._prefix = pack_ushort(self._fieldid)
 
-    def add_term(self, term: bytes, payloads: Iterable[bytes], keyword: bool) -> None:
+    def add_term(self, term: bytes, payloads: Iterator[bytes], keyword: bool) -> None:
         """Write the term's posting list from its runs' ``payloads``: document numbers
         (a keyword) or ``(docnum, pos, start, end)`` quads."""
+        first = next(payloads)
+        second = next(payloads, None)
         w = TermWriter(self._postfile, self._at)
-        if keyword:
-            for numbers in _slices(payloads, 1):
+        if second is None:  # one record (most terms), always smaller than a slice
+            numbers = _from_le("I", (first,))
+            ids, values = (numbers, None) if keyword else text_postings(numbers)
+            if len(ids) <= BLOCK:  # one block: written without the writer's bookkeeping
+                blob, info = one_block(ids, values, self._at)
+                self._postfile.write(blob)
+                self._add_info(term, len(blob), info)
+                return
+            w.add(ids, values)
+        elif keyword:
+            for numbers in _slices(chain((first, second), payloads), 1):
                 w.add(numbers, None)
         else:
-            for quads in _text_slices(payloads):
+            for quads in _text_slices(chain((first, second), payloads)):
                 w.add(*text_postings(quads))
-        size, info = w.finish()
+        self._add_info(term, *w.finish())
+
+    def _add_info(self, term: bytes, size: int, info: bytes) -> None:
         self._at += size
         self._tindex.add(self._prefix + term, info)
 
@@ -363,8 +375,10 @@ def _column_pieces(paths: list[Path], typecode: str) -> Iterator[array]:
 
 
 def run_files(acc: Accumulator) -> list[Path]:
-    """Spill what ``acc`` holds and return every run file it wrote."""
+    """Spill what ``acc`` holds and return every run file it wrote (its tokenizing is
+    done: the analyzer's caches are emptied)."""
     acc.spill()
+    forget()
     return list(acc.runs)
 
 
