@@ -116,6 +116,8 @@ def test_a_server_restart_under_load_loses_no_acknowledged_change(pg_project_url
     logs = {f"r{i}": tmp_path / f"r{i}.log" for i in range(3)}
     procs = [_until(pg_project_url, login, sid, code, log) for login, log in logs.items()]
     try:
+        for log in logs.values():  # every client past its start-up (which does not retry)
+            _wait_for(log, 1)
         _wait_for(logs["r0"], 20)
         pg_cluster.restart()
         before = {k: len(_acknowledged(v)) for k, v in logs.items()}
