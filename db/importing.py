@@ -36,19 +36,18 @@ from db.importers.base import (
     ARTICLE,
     POST,
     Cancelled,
-    ColumnMapping,
     FileRead,
     PassageDraft,
     Progress,
     ReadOptions,
     SourceDraft,
 )
-from db.importers.tabular import columns_signature, normalized_column, preview
+from db.importers.tabular import preview
 from db.jsontext import dumps_record
+from db.mappings import fit_mapping, remembered_mapping
 from db.models import (
     Coder,
     Collection,
-    ColumnMappingRow,
     Footnote,
     ImportBatch,
     Source,
@@ -286,7 +285,7 @@ class _Run:
         remembered = remembered_mapping(self.s, columns)
         if remembered is None:
             return self.options
-        return ReadOptions(format="tabular", mapping=_fit_mapping(remembered, columns))
+        return ReadOptions(format="tabular", mapping=fit_mapping(remembered, columns))
 
     def _already_imported(self, digest: str) -> str | None:
         """The title of an article already imported from a file with these bytes.
@@ -498,29 +497,3 @@ def _source_row(d: SourceDraft, path: Path, digest: str, batch_id: int,
 def _raw_json(raw) -> str | None:
     """The platform's record as JSON."""
     return None if raw is None else dumps_record(raw)
-
-
-def _fit_mapping(mapping: dict, columns: list[str]) -> ColumnMapping:
-    """A remembered mapping with its column names spelt as in this file.
-
-    Mappings are found again by a signature that ignores case and spacing, so a file's
-    "Author Name" must take the place of the "author_name" remembered from another file.
-    """
-    spelt = {normalized_column(c): c for c in columns}
-    fields = {k: (v if k == "platform" else spelt.get(normalized_column(v), "") if v else "")
-              for k, v in mapping.items()}
-    return ColumnMapping(**fields)
-
-
-def remember_mapping(session: Session, *, columns: list[str], mapping: dict) -> None:
-    """Remember the column mapping chosen for files with these columns."""
-    sig = columns_signature(columns)
-    row = session.get(ColumnMappingRow, sig) or ColumnMappingRow(signature=sig)
-    row.columns, row.mapping, row.updated_at = list(columns), dict(mapping), utcnow()
-    session.add(row)
-
-
-def remembered_mapping(session: Session, columns: list[str]) -> dict | None:
-    """The mapping chosen last time for files with these columns, if any."""
-    row = session.get(ColumnMappingRow, columns_signature(columns))
-    return None if row is None else dict(row.mapping)

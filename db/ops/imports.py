@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from db.history import Recorder
 from db.importers.base import ReadOptions
-from db.importing import import_paths, remember_mapping
+from db.importing import import_paths
+from db.mappings import remember_mapping
 from db.ops import OpResult
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db import importers
 from db.errors import ImportFileError
-from db.importing import remembered_mapping
+from db.mappings import remembered_mapping
 
 TABULAR = "tabular"
 ERROR, ATTENTION = "error", "attention"
